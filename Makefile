@@ -1,0 +1,26 @@
+# Two entry points for a fresh clone: `make demo` (the main job) and `make test` (lint + the whole suite).
+# Both create .venv and install tgnas with its dev extra on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# A local wheel folder (PIP_FIND_LINKS) holds the CPU build of torch where it exists; elsewhere the index is used.
+FIND_LINKS := $(if $(PIP_FIND_LINKS),--find-links "$(PIP_FIND_LINKS)",)
+
+.PHONY: demo test lint install
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	$(BIN)/uv pip install -q --python $(BIN)/python $(FIND_LINKS) -e ".[dev]"
+	touch $@
+
+demo: install
+	$(BIN)/tgnas demo
+
+lint: install
+	$(BIN)/ruff check .
+
+test: lint
+	$(BIN)/python -m pytest

@@ -1,0 +1,122 @@
+"""The operator graph: the representation shared by every search space and the predictor.
+
+An operator graph is a DAG with operators on its nodes. Node 0 is the single input (op ``"input"``), the
+last node is the single output (op ``"output"``), and edges ``(u, v)`` follow data flow. Cell spaces whose
+operators sit on edges (NAS-Bench-201, DARTS) turn each edge operation into a node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from tgnas.errors import GraphError
+
+INPUT = "input"
+OUTPUT = "output"
+
+
+@dataclass(frozen=True)
+class OpGraph:
+    """A single-input, single-output DAG with an operator name on every node.
+
+    Attributes:
+        ops: operator name of each node; ``ops[0] == "input"``, ``ops[-1] == "output"``.
+        edges: directed edges ``(src, dst)`` between node indices, sorted and unique.
+        texts: optional per-node operator descriptions (``None`` where the embedder's table is used).
+        costs: optional per-node ``{"params": ..., "flops": ...}`` known to the space or the user.
+    """
+
+    ops: tuple[str, ...]
+    edges: tuple[tuple[int, int], ...]
+    texts: tuple[str | None, ...] | None = field(default=None, compare=False)
+    costs: tuple[Mapping[str, float] | None, ...] | None = field(default=None, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        ops, edges = tuple(self.ops), tuple(sorted({(int(u), int(v)) for u, v in self.edges}))
+        object.__setattr__(self, "ops", ops)
+        object.__setattr__(self, "edges", edges)
+        n = len(ops)
+        if n < 2:
+            raise GraphError(f"an operator graph needs at least an input and an output node, got {n} node(s)")
+        if ops[0] != INPUT:
+            raise GraphError(f"node 0 must be the input (op {INPUT!r}), got {ops[0]!r}")
+        if ops[-1] != OUTPUT:
+            raise GraphError(f"the last node must be the output (op {OUTPUT!r}), got {ops[-1]!r}")
+        for i, op in enumerate(ops[1:-1], start=1):
+            if op in (INPUT, OUTPUT):
+                raise GraphError(f"node {i} is a second {op!r} node; only the first/last node may be one")
+        for u, v in edges:
+            if not (0 <= u < n and 0 <= v < n):
+                raise GraphError(f"edge ({u}, {v}) names a node outside 0..{n - 1}")
+            if u == v:
+                raise GraphError(f"edge ({u}, {v}) is a self-loop")
+        for name, extra in (("texts", self.texts), ("costs", self.costs)):
+            if extra is not None and len(extra) != n:
+                raise GraphError(f"{name} has {len(extra)} entries for {n} nodes")
+        g = self.to_networkx()
+        if not nx.is_directed_acyclic_graph(g):
+            cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(g))
+            raise GraphError(f"the operator graph has a cycle through nodes {cycle}")
+        for i in range(1, n):
+            if g.in_degree(i) == 0:
+                raise GraphError(f"node {i} ({ops[i]!r}) has no input edge (dangling)")
+        for i in range(n - 1):
+            if g.out_degree(i) == 0:
+                raise GraphError(f"node {i} ({ops[i]!r}) has no output edge (dangling)")
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.ops)
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The graph as a ``networkx.DiGraph`` with an ``op`` attribute on every node."""
+        g = nx.DiGraph()
+        g.add_nodes_from((i, {"op": op}) for i, op in enumerate(self.ops))
+        g.add_edges_from(self.edges)
+        return g
+
+    def depths(self) -> list[int]:
+        """Longest-path distance of every node from the input node."""
+        g = self.to_networkx()
+        depth = [0] * self.num_nodes
+        for v in nx.topological_sort(g):
+            depth[v] = max((depth[u] + 1 for u in g.predecessors(v)), default=0)
+        return depth
+
+    def to_dict(self) -> dict:
+        """The JSON form: ``{"nodes": [{"op": ..., "text"?: ...}, ...], "edges": [[u, v], ...]}``."""
+        nodes = []
+        for i, op in enumerate(self.ops):
+            node: dict = {"op": op}
+            if self.texts is not None and self.texts[i] is not None:
+                node["text"] = self.texts[i]
+            if self.costs is not None and self.costs[i]:
+                node.update(dict(self.costs[i]))
+            nodes.append(node)
+        return {"nodes": nodes, "edges": [list(e) for e in self.edges]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> OpGraph:
+        """Inverse of :meth:`to_dict`; raises :class:`GraphError` on a malformed dict."""
+        if not isinstance(data, Mapping) or "nodes" not in data or "edges" not in data:
+            raise GraphError('an operator graph dict needs "nodes" and "edges"')
+        nodes: Sequence = data["nodes"]
+        try:
+            ops = tuple(str(node["op"]) for node in nodes)
+        except (KeyError, TypeError):
+            raise GraphError('every node needs an "op" field') from None
+        texts = tuple(node.get("text") for node in nodes)
+        costs = tuple({k: float(node[k]) for k in ("params", "flops") if k in node} or None for node in nodes)
+        try:
+            edges = tuple((int(u), int(v)) for u, v in data["edges"])
+        except (TypeError, ValueError):
+            raise GraphError("edges must be pairs of node indices") from None
+        return cls(
+            ops,
+            edges,
+            texts if any(t is not None for t in texts) else None,
+            costs if any(c is not None for c in costs) else None,
+        )

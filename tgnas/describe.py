@@ -1,0 +1,78 @@
+"""A full description of one architecture: canonical form, operator graph, cost and ground truth."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+from tgnas.benchmarks import BENCHMARKS, get_benchmark
+from tgnas.cost import count_flops, count_params
+from tgnas.errors import DataError
+from tgnas.spaces import get_space
+
+
+@dataclass(frozen=True)
+class ArchReport:
+    """What ``tgnas arch`` prints.
+
+    Attributes:
+        space: search-space name.
+        arch: the architecture's string form.
+        canonical: its isomorphism-free key.
+        graph: the operator graph as ``{"nodes": [...], "edges": [...]}``.
+        cost: ``{dataset: {"params_M": ..., "flops_M": ...}}`` counted on the built network.
+        benchmark: ``{dataset: {"index": ..., "test": ..., "valid": ...}}``; empty without ground truth.
+    """
+
+    space: str
+    arch: str
+    canonical: str
+    graph: dict
+    cost: dict[str, dict[str, float]] = field(default_factory=dict)
+    benchmark: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def describe(text: str, space_name: str = "nb201", datasets: Sequence[str] | None = None) -> ArchReport:
+    """Parses ``text`` in ``space_name`` (an integer is a benchmark index) and describes it.
+
+    Args:
+        text: the architecture's string form, or a benchmark index.
+        space_name: search-space name.
+        datasets: benchmark datasets to report (all by default).
+    """
+    space = get_space(space_name)
+    bench = get_benchmark(space_name) if space_name in BENCHMARKS else None
+    if bench is not None and text.strip().isdigit():
+        text = bench.arch_strings()[bench.index(int(text))]
+    arch = space.parse(text)
+    cost, truth = {}, {}
+    if bench is not None:
+        from tgnas.benchmarks.nb201 import INPUT_SIZE, NUM_CLASSES, canonical_dataset
+
+        for ds in [canonical_dataset(d) for d in datasets] if datasets else bench.datasets:
+            net = space.build(arch, num_classes=NUM_CLASSES[ds])
+            cost[ds] = {
+                "params_M": count_params(net) / 1e6,
+                "flops_M": count_flops(net, (3, INPUT_SIZE[ds], INPUT_SIZE[ds])) / 1e6,
+            }
+            entry: dict[str, float] = {"index": bench.index(arch)}
+            for metric in ("test", "valid"):
+                try:
+                    entry[metric] = bench.query(arch, ds, metric)
+                except DataError:
+                    entry[metric] = float("nan")
+            truth[ds] = entry
+    else:
+        net = space.build(arch)
+        cost["default"] = {"params_M": count_params(net) / 1e6}
+    return ArchReport(
+        space=space_name,
+        arch=space.format(arch),
+        canonical=space.canonical(arch),
+        graph=space.to_graph(arch).to_dict(),
+        cost=cost,
+        benchmark=truth,
+    )

@@ -1,0 +1,1 @@
+"""``torch.nn.Module`` builders for the search spaces' networks."""

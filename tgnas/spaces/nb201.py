@@ -1,0 +1,187 @@
+"""The NAS-Bench-201 (NATS-Bench topology) search space.
+
+A cell is a DAG over 4 nodes; each of the 6 edges ``j <- i`` (``i < j``) carries one of 5 operations, so
+the space has ``5**6 = 15,625`` cells. The standard string lists, for nodes 1, 2 and 3, their inputs as
+``op~source``::
+
+    |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|
+
+Dong & Yang, "NAS-Bench-201: Extending the Scope of Reproducible Neural Architecture Search", ICLR 2020.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from tgnas.arch import INPUT, OUTPUT, OpGraph
+from tgnas.errors import ArchitectureError, UnknownOperatorError
+
+OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+NUM_NODES = 4
+# Edge (target, source) in the order of the standard string.
+EDGES: tuple[tuple[int, int], ...] = tuple((j, i) for j in range(1, NUM_NODES) for i in range(j))
+
+
+@dataclass(frozen=True, order=True)
+class NB201Arch:
+    """A NAS-Bench-201 cell: one operation per edge, in :data:`EDGES` order (1<-0, 2<-0, 2<-1, 3<-0, ...).
+
+    Attributes:
+        ops: 6 operation names from :data:`OPS`.
+    """
+
+    ops: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        ops = tuple(self.ops)
+        object.__setattr__(self, "ops", ops)
+        if len(ops) != len(EDGES):
+            raise ArchitectureError(f"a NAS-Bench-201 cell has {len(EDGES)} edges, got {len(ops)} operations")
+        for op in ops:
+            if op not in OPS:
+                raise UnknownOperatorError(f"unknown NAS-Bench-201 operation {op!r}; valid: {', '.join(OPS)}")
+
+    def __str__(self) -> str:
+        return format_arch(self)
+
+    def op(self, target: int, source: int) -> str:
+        """The operation on edge ``target <- source``."""
+        return self.ops[EDGES.index((target, source))]
+
+
+def parse(text: str) -> NB201Arch:
+    """Parses the standard string; inputs of a node may come in any order but each source exactly once.
+
+    Raises:
+        ArchitectureError: malformed string, wrong number of nodes or edges, bad source index.
+        UnknownOperatorError: an operation outside :data:`OPS`.
+    """
+    if not isinstance(text, str):
+        raise ArchitectureError(f"a NAS-Bench-201 architecture string is a str, got {type(text).__name__}")
+    s = text.strip()
+    if not (s.startswith("|") and s.endswith("|")):
+        raise ArchitectureError(f"malformed NAS-Bench-201 string {text!r}: it must start and end with '|'")
+    groups = s.split("+")
+    if len(groups) != NUM_NODES - 1:
+        raise ArchitectureError(
+            f"malformed NAS-Bench-201 string {text!r}: expected {NUM_NODES - 1} '+'-separated nodes, "
+            f"got {len(groups)}"
+        )
+    chosen: dict[tuple[int, int], str] = {}
+    for target, group in enumerate(groups, start=1):
+        if not (group.startswith("|") and group.endswith("|")) or len(group) < 2:
+            raise ArchitectureError(f"malformed node {target} {group!r} in {text!r}: expected |op~i|...|")
+        items = group[1:-1].split("|")
+        if len(items) != target:
+            raise ArchitectureError(
+                f"node {target} of {text!r} must have {target} input edge(s), got {len(items)}"
+            )
+        for item in items:
+            op, sep, src = item.partition("~")
+            if not sep or not src.isdigit():
+                raise ArchitectureError(f"malformed edge {item!r} in {text!r}: expected 'op~source'")
+            source = int(src)
+            if source >= target:
+                raise ArchitectureError(f"edge {item!r} of node {target}: source must be below {target}")
+            if (target, source) in chosen:
+                raise ArchitectureError(f"node {target} of {text!r} lists source {source} twice")
+            chosen[(target, source)] = op
+    return NB201Arch(tuple(chosen[e] for e in EDGES))
+
+
+def format_arch(arch: NB201Arch) -> str:
+    """The standard string of ``arch`` (inverse of :func:`parse`)."""
+    nodes = []
+    for target in range(1, NUM_NODES):
+        nodes.append("|" + "|".join(f"{arch.op(target, i)}~{i}" for i in range(target)) + "|")
+    return "+".join(nodes)
+
+
+def canonical(arch: NB201Arch) -> str:
+    """An isomorphism-free key: equal for two cells iff the benchmark counts them as the same function.
+
+    Each node is written as the sorted ``+``-join of one term per input edge: ``#`` for ``none`` (and for
+    any operation applied to a node that is a lone ``#``), the source's expression for ``skip_connect``,
+    and ``(source)@op`` otherwise; node 0 is ``0``. The key is node 3's expression. This reproduces the
+    benchmark's own ``UniqueString`` character for character, hence its 6,466 classes over 15,625 cells
+    (it is conservative: ``x + 0`` and ``x`` stay distinct, as in the benchmark).
+    """
+    exprs = ["0"]
+    for target in range(1, NUM_NODES):
+        terms = []
+        for source in range(target):
+            op, src = arch.op(target, source), exprs[source]
+            if op == "none" or src == "#":
+                terms.append("#")
+            elif op == "skip_connect":
+                terms.append(src)
+            else:
+                terms.append(f"({src})@{op}")
+        exprs.append("+".join(sorted(terms)))
+    return exprs[-1]
+
+
+def to_graph(arch: NB201Arch) -> OpGraph:
+    """Operator graph: an input node, one node per edge operation (in :data:`EDGES` order), an output node.
+
+    The op node of edge ``j <- i`` reads the sum held by cell node ``i``: the input node if ``i == 0``, else
+    every op node of an edge into ``i``. Op nodes of edges into node 3 feed the output node.
+    """
+    out = len(EDGES) + 1
+    into: dict[int, list[int]] = {j: [] for j in range(NUM_NODES)}
+    for k, (target, _) in enumerate(EDGES, start=1):
+        into[target].append(k)
+    edges = []
+    for k, (target, source) in enumerate(EDGES, start=1):
+        edges.extend((p, k) for p in (into[source] if source else [0]))
+        if target == NUM_NODES - 1:
+            edges.append((k, out))
+    return OpGraph((INPUT, *arch.ops, OUTPUT), tuple(edges))
+
+
+class NB201Space:
+    """NAS-Bench-201: 15,625 cells of 6 edges and 5 operations (see the module docstring)."""
+
+    name = "nb201"
+    ops = OPS
+
+    def parse(self, text: str) -> NB201Arch:
+        return parse(text)
+
+    def format(self, arch: NB201Arch) -> str:
+        return format_arch(arch)
+
+    def size(self) -> int:
+        return len(OPS) ** len(EDGES)
+
+    def enumerate(self) -> Iterator[NB201Arch]:
+        """All 15,625 cells in lexicographic order of operation indices (not the benchmark's index order)."""
+        for ops in itertools.product(OPS, repeat=len(EDGES)):
+            yield NB201Arch(ops)
+
+    def sample(self, rng: np.random.Generator) -> NB201Arch:
+        return NB201Arch(tuple(OPS[i] for i in rng.integers(len(OPS), size=len(EDGES))))
+
+    def mutate(self, arch: NB201Arch, rng: np.random.Generator) -> NB201Arch:
+        """Changes the operation of one uniformly chosen edge to a different, uniformly chosen operation."""
+        edge = int(rng.integers(len(EDGES)))
+        choices = [op for op in OPS if op != arch.ops[edge]]
+        ops = list(arch.ops)
+        ops[edge] = choices[int(rng.integers(len(choices)))]
+        return NB201Arch(tuple(ops))
+
+    def canonical(self, arch: NB201Arch) -> str:
+        return canonical(arch)
+
+    def to_graph(self, arch: NB201Arch) -> OpGraph:
+        return to_graph(arch)
+
+    def build(self, arch: NB201Arch, **kwargs):
+        """The benchmark's network; keyword arguments go to :class:`tgnas.networks.nb201.NB201Network`."""
+        from tgnas.networks.nb201 import NB201Network
+
+        return NB201Network(arch, **kwargs)
