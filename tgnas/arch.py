@@ -56,16 +56,22 @@ class OpGraph:
         for name, extra in (("texts", self.texts), ("costs", self.costs)):
             if extra is not None and len(extra) != n:
                 raise GraphError(f"{name} has {len(extra)} entries for {n} nodes")
-        g = self.to_networkx()
-        if not nx.is_directed_acyclic_graph(g):
+        order = _topological_order(n, edges)
+        if order is None:
+            g = self.to_networkx()
             cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(g))
             raise GraphError(f"the operator graph has a cycle through nodes {cycle}")
+        indeg, outdeg = [0] * n, [0] * n
+        for u, v in edges:
+            outdeg[u] += 1
+            indeg[v] += 1
         for i in range(1, n):
-            if g.in_degree(i) == 0:
+            if indeg[i] == 0:
                 raise GraphError(f"node {i} ({ops[i]!r}) has no input edge (dangling)")
         for i in range(n - 1):
-            if g.out_degree(i) == 0:
+            if outdeg[i] == 0:
                 raise GraphError(f"node {i} ({ops[i]!r}) has no output edge (dangling)")
+        object.__setattr__(self, "_order", tuple(order))
 
     @property
     def num_nodes(self) -> int:
@@ -80,11 +86,21 @@ class OpGraph:
 
     def depths(self) -> list[int]:
         """Longest-path distance of every node from the input node."""
-        g = self.to_networkx()
+        preds: list[list[int]] = [[] for _ in self.ops]
+        for u, v in self.edges:
+            preds[v].append(u)
         depth = [0] * self.num_nodes
-        for v in nx.topological_sort(g):
-            depth[v] = max((depth[u] + 1 for u in g.predecessors(v)), default=0)
+        for v in self._order:  # type: ignore[attr-defined]
+            depth[v] = max((depth[u] + 1 for u in preds[v]), default=0)
         return depth
+
+    def degrees(self) -> tuple[list[int], list[int]]:
+        """In-degree and out-degree of every node."""
+        indeg, outdeg = [0] * self.num_nodes, [0] * self.num_nodes
+        for u, v in self.edges:
+            outdeg[u] += 1
+            indeg[v] += 1
+        return indeg, outdeg
 
     def to_dict(self) -> dict:
         """The JSON form: ``{"nodes": [{"op": ..., "text"?: ...}, ...], "edges": [[u, v], ...]}``."""
@@ -120,3 +136,22 @@ class OpGraph:
             texts if any(t is not None for t in texts) else None,
             costs if any(c is not None for c in costs) else None,
         )
+
+
+def _topological_order(n: int, edges: Sequence[tuple[int, int]]) -> list[int] | None:
+    """Kahn's algorithm; ``None`` if the graph has a cycle."""
+    succ: list[list[int]] = [[] for _ in range(n)]
+    indeg = [0] * n
+    for u, v in edges:
+        succ[u].append(v)
+        indeg[v] += 1
+    ready = [i for i in range(n) if indeg[i] == 0]
+    order = []
+    while ready:
+        u = ready.pop()
+        order.append(u)
+        for v in succ[u]:
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                ready.append(v)
+    return order if len(order) == n else None

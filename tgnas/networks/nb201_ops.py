@@ -7,6 +7,7 @@ Each constructor takes the channel count ``C`` and returns a module mapping ``(B
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import torch
 from torch import nn
@@ -57,3 +58,21 @@ def _conv3x3(c: int) -> nn.Module:
 @NB201_OPS.register("avg_pool_3x3")
 def _avg_pool(c: int) -> nn.Module:
     return nn.AvgPool2d(3, stride=1, padding=1, count_include_pad=False)
+
+
+@cache
+def op_costs(channels: int = 16, size: int = 32) -> dict[str, dict[str, float]]:
+    """Parameters and FLOPs of each operation in a cell of the first stage (``C`` channels, ``size``^2).
+
+    Counted on the built module with :func:`tgnas.cost.count_flops` (per sample).
+    """
+    from tgnas.cost import count_flops, count_params
+
+    costs = {}
+    for name in NB201_OPS.names():
+        mod = NB201_OPS.get(name)(channels)
+        costs[name] = {
+            "params": float(count_params(mod)),
+            "flops": float(count_flops(mod, (channels, size, size))),
+        }
+    return costs

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -129,8 +130,13 @@ def to_graph(arch: NB201Arch) -> OpGraph:
     """Operator graph: an input node, one node per edge operation (in :data:`EDGES` order), an output node.
 
     The op node of edge ``j <- i`` reads the sum held by cell node ``i``: the input node if ``i == 0``, else
-    every op node of an edge into ``i``. Op nodes of edges into node 3 feed the output node.
+    every op node of an edge into ``i``. Op nodes of edges into node 3 feed the output node. Each op node
+    carries its cost: parameters and FLOPs in a first-stage cell (``C = 16`` at 32x32), from
+    :func:`tgnas.networks.nb201_ops.op_costs`.
     """
+    from tgnas.networks.nb201_ops import op_costs
+
+    cost = op_costs()
     out = len(EDGES) + 1
     into: dict[int, list[int]] = {j: [] for j in range(NUM_NODES)}
     for k, (target, _) in enumerate(EDGES, start=1):
@@ -140,7 +146,13 @@ def to_graph(arch: NB201Arch) -> OpGraph:
         edges.extend((p, k) for p in (into[source] if source else [0]))
         if target == NUM_NODES - 1:
             edges.append((k, out))
-    return OpGraph((INPUT, *arch.ops, OUTPUT), tuple(edges))
+    costs = (None, *(cost[op] for op in arch.ops), None)
+    return OpGraph((INPUT, *arch.ops, OUTPUT), tuple(edges), costs=costs)
+
+
+@lru_cache(maxsize=32768)
+def _cached_graph(arch: NB201Arch) -> OpGraph:
+    return to_graph(arch)
 
 
 class NB201Space:
@@ -178,7 +190,7 @@ class NB201Space:
         return canonical(arch)
 
     def to_graph(self, arch: NB201Arch) -> OpGraph:
-        return to_graph(arch)
+        return _cached_graph(arch)
 
     def build(self, arch: NB201Arch, **kwargs):
         """The benchmark's network; keyword arguments go to :class:`tgnas.networks.nb201.NB201Network`."""

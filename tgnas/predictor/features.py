@@ -1,0 +1,127 @@
+"""Operator graph -> PyG tensors: node features and edges.
+
+Node features, shape ``(num_nodes, 384 + 8)``:
+
+- the embedding of the node's text (its ``text`` field or its operator's description);
+- ``depth / max_depth`` (longest path from the input), ``log(1 + in-degree)``, ``log(1 + out-degree)``;
+- ``is_input``, ``is_output``;
+- ``log(1 + params) / 10``, ``log(1 + FLOPs) / 20`` and ``has_cost`` where the graph carries node costs
+  (zeros and ``has_cost = 0`` otherwise).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import torch
+from torch_geometric.data import Batch, Data
+
+from tgnas.arch import OpGraph
+from tgnas.embed import OperatorEmbedder
+
+STRUCTURAL = ("depth", "log_in_degree", "log_out_degree", "is_input", "is_output", "log_params", "log_flops",
+              "has_cost")
+
+
+@lru_cache(maxsize=4096)
+def _topology(num_nodes: int, edges: tuple[tuple[int, int], ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-topology features ``(n, 5)`` and the edge array ``(2, E)``, cached (spaces share topologies)."""
+    graph = OpGraph(("input",) + ("op",) * (num_nodes - 2) + ("output",), edges)
+    depth = np.asarray(graph.depths(), dtype=np.float32)
+    indeg, outdeg = graph.degrees()
+    feats = np.zeros((num_nodes, 5), dtype=np.float32)
+    feats[:, 0] = depth / max(depth.max(), 1.0)
+    feats[:, 1] = np.log1p(indeg)
+    feats[:, 2] = np.log1p(outdeg)
+    feats[0, 3] = 1.0
+    feats[-1, 4] = 1.0
+    edge_array = np.asarray(edges, dtype=np.int64).reshape(-1, 2).T.copy()
+    return feats, edge_array
+
+
+def structural_features(graph: OpGraph) -> np.ndarray:
+    """The non-text part of the node features, shape ``(num_nodes, 8)``."""
+    topo, _ = _topology(graph.num_nodes, graph.edges)
+    feats = np.zeros((graph.num_nodes, len(STRUCTURAL)), dtype=np.float32)
+    feats[:, :5] = topo
+    if graph.costs is not None:
+        for i, cost in enumerate(graph.costs):
+            if cost:
+                feats[i, 5] = math.log1p(max(float(cost.get("params", 0.0)), 0.0)) / 10
+                feats[i, 6] = math.log1p(max(float(cost.get("flops", 0.0)), 0.0)) / 20
+                feats[i, 7] = 1.0
+    return feats
+
+
+class GraphFeaturizer:
+    """Builds PyG ``Data`` objects and batches from operator graphs.
+
+    Args:
+        embedder: turns node texts into vectors (its cache makes repeated texts free).
+    """
+
+    def __init__(self, embedder: OperatorEmbedder) -> None:
+        self.embedder = embedder
+
+    @property
+    def num_features(self) -> int:
+        return self.embedder.dim + len(STRUCTURAL)
+
+    def _texts(self, graph: OpGraph) -> list[str]:
+        texts = graph.texts or (None,) * graph.num_nodes
+        return [self.embedder.text_of(op, t) for op, t in zip(graph.ops, texts, strict=True)]
+
+    def _node_features(self, graphs: Sequence[OpGraph]) -> list[np.ndarray]:
+        texts = [self._texts(g) for g in graphs]
+        unique = sorted({t for ts in texts for t in ts})
+        table = self.embedder.embed_texts(unique)  # (U, 384)
+        row = {t: i for i, t in enumerate(unique)}
+        return [
+            np.concatenate([table[[row[t] for t in ts]], structural_features(g)], axis=1)
+            for g, ts in zip(graphs, texts, strict=True)
+        ]
+
+    def data(self, graph: OpGraph, y: float | None = None) -> Data:
+        """One graph as ``Data(x, edge_index[, y])``."""
+        return self.data_list([graph], None if y is None else [y])[0]
+
+    def data_list(self, graphs: Sequence[OpGraph], ys: Sequence[float] | None = None) -> list[Data]:
+        """Many graphs as ``Data`` objects (embedding every distinct text once)."""
+        out = []
+        for k, (g, x) in enumerate(zip(graphs, self._node_features(graphs), strict=True)):
+            d = Data(x=torch.from_numpy(x), edge_index=_edge_index(g))
+            if ys is not None:
+                d.y = torch.tensor([float(ys[k])], dtype=torch.float32)
+            out.append(d)
+        return out
+
+    def batch(self, graphs: Sequence[OpGraph]) -> Batch:
+        """All graphs as one disjoint-union ``Batch`` (``x``, ``edge_index``, ``batch``, ``ptr``).
+
+        Same tensors as ``Batch.from_data_list(self.data_list(graphs))``, built without per-graph objects.
+        """
+        if not graphs:
+            raise ValueError("cannot batch an empty list of graphs")
+        texts = [self._texts(g) for g in graphs]
+        unique = sorted({t for ts in texts for t in ts})
+        table = self.embedder.embed_texts(unique)  # (U, 384)
+        row = {t: i for i, t in enumerate(unique)}
+        sizes = np.array([g.num_nodes for g in graphs])
+        ptr = np.concatenate([[0], np.cumsum(sizes)])
+        x = np.empty((int(ptr[-1]), self.num_features), dtype=np.float32)  # (N, 384 + 8)
+        x[:, : self.embedder.dim] = table[[row[t] for ts in texts for t in ts]]
+        x[:, self.embedder.dim :] = np.concatenate([structural_features(g) for g in graphs])
+        edges = [_topology(g.num_nodes, g.edges)[1] + ptr[k] for k, g in enumerate(graphs)]
+        return Batch(
+            x=torch.from_numpy(x),
+            edge_index=torch.from_numpy(np.concatenate(edges, axis=1)),
+            batch=torch.from_numpy(np.repeat(np.arange(len(graphs)), sizes)),
+            ptr=torch.from_numpy(ptr),
+        )
+
+
+def _edge_index(graph: OpGraph) -> torch.Tensor:
+    return torch.from_numpy(_topology(graph.num_nodes, graph.edges)[1].copy())  # (2, E)

@@ -1,0 +1,106 @@
+r"""The GCN accuracy predictor as a plain ``torch.nn.Module``.
+
+Each layer is a graph convolution (Kipf & Welling, ICLR 2017) with a residual connection and layer norm,
+
+.. math::
+    H^{(l+1)} = \mathrm{LN}\big(H^{(l)} + \mathrm{ReLU}(\hat D^{-1/2} \hat A \hat D^{-1/2} H^{(l)} W^{(l)})\big),
+
+where :math:`\hat A` is the adjacency with self-loops of the operator DAG: forward edges only
+(``direction="forward"``), or forward and reversed edges through two separate convolutions whose outputs are
+summed (``direction="both"``, as in TG-NAS's bidirectional message passing). A readout pools node states
+into one vector per graph (``mean``, ``sum``, ``max``, ``output`` — the output node's state —, or
+``virtual`` — a global node that reads every node at each layer, as in TG-NAS), and an MLP maps it to one
+score (standardised accuracy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+from torch_geometric.nn import GCNConv, GraphConv, global_add_pool, global_max_pool, global_mean_pool
+from torch_geometric.utils import scatter
+
+from tgnas.errors import UnknownNameError
+
+READOUTS = ("mean", "sum", "max", "output", "virtual")
+CONVS = {"gcn": lambda d, aggr: GCNConv(d, d, add_self_loops=True), "graph": lambda d, aggr: GraphConv(d, d, aggr=aggr)}
+
+
+@dataclass(frozen=True)
+class GCNConfig:
+    """Hyper-parameters of :class:`GCNPredictor`."""
+
+    in_dim: int = 392  # node feature size: 384-d text embedding + 8 structural features
+    hidden: int = 128  # width of every layer
+    layers: int = 4  # graph convolutions
+    conv: str = "gcn"  # "gcn" (normalised, Kipf & Welling) or "graph" (GraphConv with `aggregation`)
+    aggregation: str = "add"  # neighbour aggregation of "graph" convolutions: add, mean or max
+    direction: str = "both"  # "forward" edges only, or "both" (forward and reversed, separate weights)
+    readout: str = "virtual"  # one of READOUTS
+    dropout: float = 0.1  # dropout on node states between layers
+
+    def __post_init__(self) -> None:
+        if self.readout not in READOUTS:
+            raise UnknownNameError(f"unknown readout {self.readout!r}; choose one of: {', '.join(READOUTS)}")
+        if self.conv not in CONVS:
+            raise UnknownNameError(f"unknown convolution {self.conv!r}; choose one of: {', '.join(CONVS)}")
+        if self.direction not in ("forward", "both"):
+            raise UnknownNameError(f"unknown direction {self.direction!r}; choose forward or both")
+        if self.aggregation not in ("add", "mean", "max"):
+            raise UnknownNameError(f"unknown aggregation {self.aggregation!r}; choose add, mean or max")
+        if self.in_dim < 1 or self.hidden < 1 or self.layers < 1:
+            raise ValueError("in_dim, hidden and layers must be positive")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class GCNPredictor(nn.Module):
+    """Scores operator graphs: ``(x (N, in_dim), edge_index (2, E), batch (N,)) -> (G,)``."""
+
+    def __init__(self, config: GCNConfig) -> None:
+        super().__init__()
+        self.config = config
+        d = config.hidden
+        self.encode = nn.Sequential(nn.Linear(config.in_dim, d), nn.ReLU(), nn.Linear(d, d))
+        make = CONVS[config.conv]
+        self.forward_convs = nn.ModuleList(make(d, config.aggregation) for _ in range(config.layers))
+        self.backward_convs = nn.ModuleList(
+            make(d, config.aggregation) for _ in range(config.layers if config.direction == "both" else 0)
+        )
+        self.norms = nn.ModuleList(nn.LayerNorm(d) for _ in range(config.layers))
+        self.virtual = (
+            nn.ModuleList(nn.Sequential(nn.Linear(d, d), nn.ReLU()) for _ in range(config.layers))
+            if config.readout == "virtual"
+            else None
+        )
+        self.dropout = nn.Dropout(config.dropout)
+        self.head = nn.Sequential(nn.Linear(d, d), nn.ReLU(), nn.Linear(d, 1))
+
+    def forward(self, x: torch.Tensor, edge_index: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
+        num_graphs = int(batch.max()) + 1 if batch.numel() else 0
+        h = self.encode(x)  # (N, d)
+        reverse = edge_index.flip(0)
+        g = torch.zeros(num_graphs, h.size(1), dtype=h.dtype, device=h.device)  # (G, d) virtual node
+        for layer in range(self.config.layers):
+            if self.virtual is not None:
+                h = h + g[batch]
+            msg = self.forward_convs[layer](h, edge_index)
+            if self.backward_convs:
+                msg = msg + self.backward_convs[layer](h, reverse)
+            h = self.norms[layer](h + self.dropout(torch.relu(msg)))
+            if self.virtual is not None:
+                g = g + self.virtual[layer](global_mean_pool(h, batch, num_graphs))
+        return self.head(self._readout(h, batch, num_graphs, g)).squeeze(-1)  # (G,)
+
+    def _readout(self, h: torch.Tensor, batch: torch.Tensor, num_graphs: int, g: torch.Tensor) -> torch.Tensor:
+        mode = self.config.readout
+        if mode == "virtual":
+            return g + global_mean_pool(h, batch, num_graphs)
+        if mode == "output":  # the last node of every graph
+            last = scatter(torch.arange(h.size(0), device=h.device), batch, dim=0, dim_size=num_graphs, reduce="max")
+            return h[last]
+        pool = {"mean": global_mean_pool, "sum": global_add_pool, "max": global_max_pool}[mode]
+        return pool(h, batch, num_graphs)

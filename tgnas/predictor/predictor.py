@@ -1,0 +1,148 @@
+"""A trained predictor: the GCN, its featurizer and target scaling, saved with a JSON card.
+
+A checkpoint is two files: ``NAME.pt`` (a plain ``torch.save`` dict: weights, GCN config, feature spec,
+target scaling) and ``NAME.json`` (the card: data, the exact training split, seed, hyper-parameters,
+measured figures). :func:`load_predictor` checks both and fails with a clear :class:`DataError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from tgnas.arch import OpGraph
+from tgnas.embed import OperatorEmbedder, default_embedder, model_id
+from tgnas.errors import DataError
+from tgnas.paths import checkpoint_dir
+from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer
+from tgnas.predictor.model import GCNConfig, GCNPredictor
+
+FORMAT = "tgnas-predictor/1"
+DEFAULT_NAME = "nb201_cifar10_half"
+
+
+@dataclass
+class Predictor:
+    """Scores operator graphs with one or more GCNs (an ensemble averages their standardised outputs).
+
+    Attributes:
+        models: the trained networks (eval mode).
+        embedder: operator-text embedder (its description variant is part of the checkpoint).
+        y_mean, y_std: target scaling; scores are returned as ``y_mean + y_std * mean_k(f_k(graph))``.
+        card: the JSON card (training data, split, seed, hyper-parameters, measurements).
+    """
+
+    models: list[GCNPredictor]
+    embedder: OperatorEmbedder
+    y_mean: float
+    y_std: float
+    card: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.featurizer = GraphFeaturizer(self.embedder)
+        for m in self.models:
+            m.eval()
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.models[0].parameters()).device
+
+    def score_graphs(self, graphs: Sequence[OpGraph], batch_size: int = 16384) -> np.ndarray:
+        """Predicted accuracy of each graph, shape ``(len(graphs),)``."""
+        out = []
+        with torch.inference_mode():
+            for start in range(0, len(graphs), batch_size):
+                b = self.featurizer.batch(graphs[start : start + batch_size]).to(self.device)
+                preds = torch.stack([m(b.x, b.edge_index, b.batch) for m in self.models]).mean(0)
+                out.append(preds.float().cpu().numpy())
+        if not out:
+            return np.zeros(0)
+        return self.y_mean + self.y_std * np.concatenate(out)
+
+    def training_indices(self) -> set[int]:
+        """Benchmark indices whose labels trained this predictor (from the card)."""
+        split = self.card.get("split", {})
+        return set(split.get("train", [])) | set(split.get("val", []))
+
+    def save(self, path: Path | str) -> tuple[Path, Path]:
+        """Writes ``path`` (``.pt``) and the card beside it (``.json``)."""
+        path = Path(path).with_suffix(".pt")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(
+            {
+                "format": FORMAT,
+                "config": self.models[0].config.to_dict(),
+                "state_dicts": [{k: v.cpu() for k, v in m.state_dict().items()} for m in self.models],
+                "features": {
+                    "model_id": self.embedder.model_id,
+                    "dim": self.embedder.dim,
+                    "variant": self.embedder.variant,
+                    "structural": list(STRUCTURAL),
+                },
+                "y_mean": self.y_mean,
+                "y_std": self.y_std,
+            },
+            path,
+        )
+        card_path = path.with_suffix(".json")
+        card_path.write_text(json.dumps(self.card, indent=1) + "\n")
+        return path, card_path
+
+
+def resolve_checkpoint(path: Path | str | None) -> Path:
+    """``None`` -> the shipped default; a bare name -> ``checkpoints/NAME.pt``; else the path itself."""
+    if path is None:
+        return checkpoint_dir() / f"{DEFAULT_NAME}.pt"
+    p = Path(path)
+    if p.suffix == "" and not p.exists():
+        p = checkpoint_dir() / f"{p.name}.pt"
+    return p
+
+
+def load_predictor(path: Path | str | None = None, device: str | torch.device = "cpu") -> Predictor:
+    """Loads a checkpoint (the shipped default if ``path`` is ``None``) onto ``device`` (CPU by default).
+
+    Raises:
+        DataError: missing or corrupt files, an unknown format, or features that do not match this
+            installation's embedder (another embedding size or encoder).
+    """
+    p = resolve_checkpoint(path)
+    if not p.is_file():
+        raise DataError(f"predictor checkpoint not found: {p}")
+    try:
+        blob = torch.load(p, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many types for a damaged file
+        raise DataError(f"predictor checkpoint {p} is corrupt or unreadable: {type(exc).__name__}: {exc}") from None
+    if not isinstance(blob, dict) or blob.get("format") != FORMAT:
+        raise DataError(f"{p} is not a tgnas predictor checkpoint (expected format {FORMAT!r})")
+    feats = blob["features"]
+    embedder = default_embedder(feats.get("variant", "long"))
+    if feats["dim"] != embedder.dim or feats["structural"] != list(STRUCTURAL):
+        raise DataError(
+            f"checkpoint {p} expects {feats['dim']}-d embeddings + {len(feats['structural'])} structural features, "
+            f"this installation gives {embedder.dim} + {len(STRUCTURAL)}: retrain or use a matching tgnas version"
+        )
+    if feats["model_id"].split("@")[0] != model_id().split("@")[0]:
+        raise DataError(f"checkpoint {p} was trained with encoder {feats['model_id']}, not {model_id()}")
+    config = GCNConfig(**blob["config"])
+    if config.in_dim != embedder.dim + len(STRUCTURAL):
+        raise DataError(f"checkpoint {p}: GCN input size {config.in_dim} does not match the features")
+    models = []
+    for sd in blob["state_dicts"]:
+        m = GCNPredictor(config)
+        try:
+            m.load_state_dict(sd)
+        except RuntimeError as exc:
+            raise DataError(f"checkpoint {p} does not fit its own GCN config: {exc}") from None
+        models.append(m.to(device))
+    card_path = p.with_suffix(".json")
+    try:
+        card = json.loads(card_path.read_text()) if card_path.is_file() else {}
+    except json.JSONDecodeError as exc:
+        raise DataError(f"the card {card_path} is corrupt: {exc}") from None
+    return Predictor(models, embedder, float(blob["y_mean"]), float(blob["y_std"]), card)

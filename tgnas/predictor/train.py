@@ -1,0 +1,140 @@
+"""Training a predictor from labelled operator graphs (seeded, CPU or GPU through Lightning)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+
+from tgnas.arch import OpGraph
+from tgnas.embed import OperatorEmbedder, default_embedder
+from tgnas.errors import TgnasError
+from tgnas.predictor.features import GraphFeaturizer
+from tgnas.predictor.model import GCNConfig, GCNPredictor
+from tgnas.predictor.predictor import Predictor
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train a predictor."""
+
+    hidden: int = 128  # GCN width
+    layers: int = 4  # GCN depth
+    conv: str = "gcn"  # graph convolution: gcn | graph
+    direction: str = "both"  # message passing along forward edges only, or both directions
+    readout: str = "virtual"  # mean | sum | max | output | virtual
+    dropout: float = 0.1  # dropout between layers
+    epochs: int = 150  # training epochs (cosine learning-rate schedule)
+    batch_size: int = 64  # graphs per step
+    lr: float = 1e-3  # AdamW learning rate
+    weight_decay: float = 1e-4  # AdamW weight decay
+    rank_weight: float = 1.0  # weight of the pairwise ranking loss next to the MSE
+    val_fraction: float = 0.1  # share of the labelled graphs held out to pick the best epoch (val_tau)
+    ensemble: int = 1  # independently seeded models averaged at prediction time
+    seed: int = 0  # seeds the split, the initialisation and the shuffling
+    accelerator: str = "auto"  # Lightning accelerator: auto picks a GPU when one is present
+    progress: bool = False  # show Lightning's progress bar
+
+    def gcn(self, in_dim: int) -> GCNConfig:
+        return GCNConfig(
+            in_dim=in_dim, hidden=self.hidden, layers=self.layers, conv=self.conv, direction=self.direction,
+            readout=self.readout, dropout=self.dropout,
+        )
+
+
+@dataclass
+class TrainResult:
+    """A trained predictor and how it was trained."""
+
+    predictor: Predictor
+    seconds: float
+    train_positions: list[int] = field(default_factory=list)  # positions (in the input list) trained on
+    val_positions: list[int] = field(default_factory=list)  # positions used to pick the best epoch
+    best_val_tau: list[float] = field(default_factory=list)  # per ensemble member
+    device: str = "cpu"
+
+
+def train_predictor(
+    graphs: Sequence[OpGraph],
+    targets: Sequence[float],
+    config: TrainConfig = TrainConfig(),
+    embedder: OperatorEmbedder | None = None,
+) -> TrainResult:
+    """Trains ``config.ensemble`` GCNs on ``(graphs, targets)`` and returns the best-epoch models.
+
+    A seeded ``val_fraction`` of the labelled graphs (at least 5 when there are 20 or more) is held out to
+    pick each model's best epoch by Kendall tau; with fewer than 20 graphs the last epoch is kept.
+    """
+    import lightning as L
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    from tgnas.predictor.lightning import GraphDataModule, PredictorModule
+
+    y = np.asarray(targets, dtype=float)
+    if len(graphs) != len(y):
+        raise TgnasError(f"{len(graphs)} graphs but {len(y)} targets")
+    if len(y) < 2 or not np.all(np.isfinite(y)):
+        raise TgnasError("training needs at least 2 graphs with finite targets")
+    embedder = embedder or default_embedder()
+    featurizer = GraphFeaturizer(embedder)
+    rng = np.random.default_rng(config.seed)
+    order = rng.permutation(len(y))
+    n_val = max(5, round(config.val_fraction * len(y))) if len(y) >= 20 and config.val_fraction > 0 else 0
+    val_pos, train_pos = sorted(order[:n_val].tolist()), sorted(order[n_val:].tolist())
+    data = featurizer.data_list(graphs, y)
+    y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
+    gcn = config.gcn(featurizer.num_features)
+
+    for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", ".*does not have many workers.*")
+    warnings.filterwarnings("ignore", ".*Total length of.*across ranks is zero.*")
+    start = time.perf_counter()
+    models, taus, device = [], [], "cpu"
+    for member in range(config.ensemble):
+        L.seed_everything(config.seed * 1000 + member, workers=True, verbose=False)
+        module = PredictorModule(
+            gcn.to_dict(), y_mean, y_std, config.lr, config.weight_decay, config.rank_weight, config.epochs
+        )
+        dm = GraphDataModule([data[i] for i in train_pos], [data[i] for i in val_pos], config.batch_size,
+                             seed=config.seed * 1000 + member)
+        with tempfile.TemporaryDirectory() as tmp:
+            ckpt = ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if val_pos else None
+            trainer = L.Trainer(
+                max_epochs=config.epochs,
+                accelerator=config.accelerator,
+                devices=1,
+                logger=False,
+                enable_checkpointing=ckpt is not None,
+                callbacks=[ckpt] if ckpt else [],
+                enable_progress_bar=config.progress,
+                enable_model_summary=False,
+                deterministic=False,
+                num_sanity_val_steps=0,
+            )
+            trainer.fit(module, datamodule=dm)
+            device = str(trainer.strategy.root_device)
+            if ckpt is not None and ckpt.best_model_path:
+                state = torch.load(ckpt.best_model_path, map_location="cpu", weights_only=False)["state_dict"]
+                module.load_state_dict(state)
+                taus.append(float(ckpt.best_model_score))
+        model = GCNPredictor(gcn)
+        model.load_state_dict({k.removeprefix("model."): v.cpu() for k, v in module.state_dict().items()})
+        models.append(model.eval())
+    seconds = time.perf_counter() - start
+    card = {
+        "hyperparameters": asdict(config),
+        "gcn": gcn.to_dict(),
+        "target_scaling": {"mean": y_mean, "std": y_std},
+        "training_seconds": seconds,
+        "training_device": device,
+        "best_val_tau": taus,
+    }
+    predictor = Predictor(models, embedder, y_mean, y_std, card)
+    return TrainResult(predictor, seconds, train_pos, val_pos, taus, device)
