@@ -5,3 +5,13 @@ imported by the submodules that need them.
 """
 
 __version__ = "0.1.0"
+
+
+def load_predictor(path=None, device="cpu"):
+    """Loads a predictor checkpoint (the shipped default if ``path`` is None) on CPU by default.
+
+    See :func:`tgnas.predictor.predictor.load_predictor`; imported lazily to keep ``import tgnas`` light.
+    """
+    from tgnas.predictor.predictor import load_predictor as _load
+
+    return _load(path, device)

@@ -144,6 +144,109 @@ def demo(
     )
 
 
+@app.command()
+def train(
+    protocol: str = typer.Option("random", help="random | unseen-op | cross-dataset"),
+    labels: int = typer.Option(156, help="random: number of labelled architectures."),
+    op: str = typer.Option("avg_pool_3x3", help="unseen-op: the operation never seen in training."),
+    fraction: float = typer.Option(0.5, help="cross-dataset: share of the space labelled (CIFAR-10)."),
+    dataset: str = typer.Option("cifar10", help="random/unseen-op: dataset of the labels and the judging."),
+    train_metric: str = typer.Option("valid", help="Label used for training: valid or test accuracy."),
+    epochs: int = typer.Option(300, min=1, help="Training epochs."),
+    ensemble: int = typer.Option(1, min=1, help="Independently seeded models averaged."),
+    val_fraction: float = typer.Option(0.1, min=0.0, max=0.5, help="Held-out share of labels for val_tau."),
+    seed: int = typer.Option(0, help="Seed of the split and the training."),
+    out: str = typer.Option("checkpoints/predictor.pt", help="Checkpoint path (its card goes beside it)."),
+    accelerator: str = typer.Option("auto", help="Lightning accelerator: auto, cpu, gpu."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Train a GCN predictor on NAS-Bench-201 under a protocol; write the checkpoint and its card."""
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.predictor.nb201 import train_on_split
+    from tgnas.predictor.protocols import PROTOCOLS
+    from tgnas.predictor.train import TrainConfig
+
+    bench = get_benchmark("nb201")
+    make = PROTOCOLS.get(protocol)
+    args = {
+        "random": dict(n=labels, seed=seed, dataset=dataset),
+        "unseen-op": dict(op=op, dataset=dataset),
+        "cross-dataset": dict(seed=seed, fraction=fraction),
+    }[protocol]
+    split = make(bench, **args)
+    config = TrainConfig(
+        epochs=epochs,
+        ensemble=ensemble,
+        val_fraction=val_fraction,
+        seed=seed,
+        accelerator=accelerator,
+        progress=not as_json,
+    )
+    result = train_on_split(bench, split, config, train_metric=train_metric)
+    ckpt, card = result.predictor.save(out)
+    evaluation = result.predictor.card["evaluation"]
+    if as_json:
+        _print_json(
+            {
+                "checkpoint": str(ckpt),
+                "card": str(card),
+                "seconds": result.seconds,
+                "device": result.device,
+                "evaluation": evaluation,
+            }
+        )
+        return
+    console.print(
+        f"trained {split.name} on {len(split.train)} labels in {result.seconds:.1f} s ({result.device})"
+    )
+    console.print(f"wrote {ckpt} and {card}")
+    _print_evaluations(evaluation)
+
+
+def _print_evaluations(evaluations: dict) -> None:
+    table = Table("dataset", "n", "Kendall tau", "Spearman", "P@1%", "P@10%", "best-ranked", "oracle", "s")
+    for ds, ev in evaluations.items():
+        prec = list(ev["precision"].values())
+        table.add_row(
+            ds,
+            str(ev["n"]),
+            f"{ev['kendall_tau']:.4f}",
+            f"{ev['spearman_rho']:.4f}",
+            f"{prec[0]:.3f}",
+            f"{prec[-1]:.3f}",
+            f"{ev['best_ranked']:.2f}",
+            f"{ev['oracle']:.2f}",
+            f"{ev['seconds']:.2f}",
+        )
+    console.print(table)
+
+
+@app.command()
+def evaluate(
+    scorer: str = typer.Option("predictor", help="Scorer: predictor."),
+    space: str = typer.Option("nb201", help="Benchmark space."),
+    dataset: list[str] = typer.Option(["cifar10"], help="Dataset(s) whose test accuracy judges."),
+    checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Kendall tau, Spearman and top-k precision of a scorer against benchmark test accuracy."""
+    from tgnas.benchmarks import get_benchmark
+
+    if scorer != "predictor":
+        raise TgnasError(f"unknown scorer {scorer!r}; choose one of: predictor")
+    from tgnas.predictor.evaluate import evaluate_predictor
+    from tgnas.predictor.predictor import load_predictor
+
+    bench = get_benchmark(space)
+    predictor = load_predictor(checkpoint)
+    evaluations = {ds: evaluate_predictor(predictor, bench, ds).to_dict() for ds in dataset}
+    if as_json:
+        _print_json(evaluations)
+        return
+    console.print(f"predictor {checkpoint or 'default'}: judged outside its training split")
+    _print_evaluations(evaluations)
+
+
 def main() -> None:
     """Entry point: runs the app and turns tgnas input errors into ``error: ...`` with exit code 2."""
     try:

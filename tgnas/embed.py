@@ -66,12 +66,14 @@ def describe_op(op: str, variant: str = DEFAULT_VARIANT) -> str:
         UnknownOperatorError: ``op`` has no description; the message says how to add one.
     """
     if variant not in VARIANTS:
-        raise UnknownOperatorError(f"unknown description variant {variant!r}; choose one of: {', '.join(VARIANTS)}")
+        raise UnknownOperatorError(
+            f"unknown description variant {variant!r}; choose one of: {', '.join(VARIANTS)}"
+        )
     entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions().get(op)
     if entry is None:
         raise UnknownOperatorError(
             f"operator {op!r} has no description; add one with tgnas.embed.add_description({op!r}, '...'), "
-            f"an entry in data/ops/descriptions.json, or a \"text\" field on the graph node"
+            f'an entry in data/ops/descriptions.json, or a "text" field on the graph node'
         )
     return entry.get(variant) or entry["short"]
 
@@ -122,7 +124,9 @@ class SentenceEncoder:
 
         if self._model is None:
             self._load()
-        batch = self._tokenizer(list(texts), padding=True, truncation=True, max_length=256, return_tensors="pt")
+        batch = self._tokenizer(
+            list(texts), padding=True, truncation=True, max_length=256, return_tensors="pt"
+        )
         with torch.no_grad():
             hidden = self._model(**batch).last_hidden_state  # (N, T, 384)
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)  # (N, T, 1)
@@ -174,6 +178,7 @@ class EmbeddingCache:
         os.close(fd)
         vectors = np.stack([self._mem[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
         np.savez(tmp, keys=np.array(keys), texts=np.array([self._texts[k] for k in keys]), vectors=vectors)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
 
 
@@ -226,3 +231,19 @@ class OperatorEmbedder:
 def default_embedder(variant: str = DEFAULT_VARIANT) -> OperatorEmbedder:
     """A process-wide embedder (one cache, one lazily loaded encoder) per variant."""
     return OperatorEmbedder(variant)
+
+
+def build_shipped_cache(path: Path | None = None) -> Path:
+    """Embeds every shipped description (both variants) and writes them to the shipped cache file.
+
+    Run after editing ``data/ops/descriptions.json`` so that a fresh clone scores known operators without
+    loading the transformer.
+    """
+    target = path or data_dir() / "embeddings" / f"{MODEL_NAME}.npz"
+    cache = EmbeddingCache(shipped=Path("/nonexistent"), user=target)
+    embedder = OperatorEmbedder(cache=cache)
+    texts = sorted({describe_op(op, v) for op in _shipped_descriptions() for v in VARIANTS})
+    embedder.embed_texts(texts)
+    keys = [_key(embedder.model_id, t) for t in texts]
+    cache.save(target, keys)
+    return target

@@ -22,8 +22,16 @@ from torch_geometric.data import Batch, Data
 from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder
 
-STRUCTURAL = ("depth", "log_in_degree", "log_out_degree", "is_input", "is_output", "log_params", "log_flops",
-              "has_cost")
+STRUCTURAL = (
+    "depth",
+    "log_in_degree",
+    "log_out_degree",
+    "is_input",
+    "is_output",
+    "log_params",
+    "log_flops",
+    "has_cost",
+)
 
 
 @lru_cache(maxsize=4096)
@@ -54,6 +62,23 @@ def structural_features(graph: OpGraph) -> np.ndarray:
                 feats[i, 6] = math.log1p(max(float(cost.get("flops", 0.0)), 0.0)) / 20
                 feats[i, 7] = 1.0
     return feats
+
+
+def _structural_many(graphs: Sequence[OpGraph]) -> np.ndarray:
+    """:func:`structural_features` of many graphs, stacked; costs are transformed in one vectorised pass."""
+    topo = np.concatenate([_topology(g.num_nodes, g.edges)[0] for g in graphs])  # (N, 5)
+    raw = np.zeros((topo.shape[0], 3), dtype=np.float64)  # params, flops, has_cost
+    row = 0
+    for g in graphs:
+        if g.costs is not None:
+            for i, cost in enumerate(g.costs):
+                if cost:
+                    raw[row + i] = (cost.get("params", 0.0), cost.get("flops", 0.0), 1.0)
+        row += g.num_nodes
+    cost = np.stack(
+        [np.log1p(np.maximum(raw[:, 0], 0)) / 10, np.log1p(np.maximum(raw[:, 1], 0)) / 20, raw[:, 2]], axis=1
+    )
+    return np.concatenate([topo, cost.astype(np.float32)], axis=1)
 
 
 class GraphFeaturizer:
@@ -105,7 +130,14 @@ class GraphFeaturizer:
         """
         if not graphs:
             raise ValueError("cannot batch an empty list of graphs")
-        texts = [self._texts(g) for g in graphs]
+        described: dict[str, str] = {}  # operator -> description, looked up once per batch
+        texts = [
+            [
+                t if t else described.get(op) or described.setdefault(op, self.embedder.text_of(op))
+                for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)
+            ]
+            for g in graphs
+        ]
         unique = sorted({t for ts in texts for t in ts})
         table = self.embedder.embed_texts(unique)  # (U, 384)
         row = {t: i for i, t in enumerate(unique)}
@@ -113,7 +145,7 @@ class GraphFeaturizer:
         ptr = np.concatenate([[0], np.cumsum(sizes)])
         x = np.empty((int(ptr[-1]), self.num_features), dtype=np.float32)  # (N, 384 + 8)
         x[:, : self.embedder.dim] = table[[row[t] for ts in texts for t in ts]]
-        x[:, self.embedder.dim :] = np.concatenate([structural_features(g) for g in graphs])
+        x[:, self.embedder.dim :] = _structural_many(graphs)
         edges = [_topology(g.num_nodes, g.edges)[1] + ptr[k] for k, g in enumerate(graphs)]
         return Batch(
             x=torch.from_numpy(x),

@@ -4,7 +4,7 @@ Loss on a batch of graphs with predictions :math:`p` and standardised targets :m
 
 .. math::
     L = \frac{1}{B}\sum_i (p_i - z_i)^2
-      + \lambda \, \frac{1}{|P|} \sum_{(i,j) \in P} \log\big(1 + e^{-(p_i - p_j)\,\mathrm{sign}(z_i - z_j)}\big),
+      + \frac{\lambda}{|P|} \sum_{(i,j) \in P} \log\big(1 + e^{-(p_i - p_j)\,\mathrm{sign}(z_i - z_j)}\big),
 
 with :math:`P` the pairs of the batch with different targets (a pairwise logistic ranking loss) and
 :math:`\lambda` = ``rank_weight``. Validation logs Kendall tau (``val_tau``) between predictions and targets.
@@ -34,7 +34,7 @@ def pairwise_rank_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor
 
 
 class PredictorModule(L.LightningModule):
-    """Trains a GCN predictor with MSE on standardised accuracy plus a pairwise ranking loss.
+    r"""Trains a GCN predictor with MSE on standardised accuracy plus a pairwise ranking loss.
 
     Args:
         config: the GCN's hyper-parameters (as a dict, so that ``save_hyperparameters`` records them).
@@ -104,14 +104,18 @@ class GraphDataModule(L.LightningDataModule):
         seed: seed of the shuffling generator.
     """
 
-    def __init__(self, train: Sequence[Data], val: Sequence[Data], batch_size: int = 64, seed: int = 0) -> None:
+    def __init__(
+        self, train: Sequence[Data], val: Sequence[Data], batch_size: int = 64, seed: int = 0
+    ) -> None:
         super().__init__()
         self.train, self.val = list(train), list(val)
         self.batch_size, self.seed = batch_size, seed
 
     def train_dataloader(self) -> DataLoader:
         gen = torch.Generator().manual_seed(self.seed)
-        return DataLoader(self.train, batch_size=self.batch_size, shuffle=True, generator=gen, drop_last=False)
+        return DataLoader(
+            self.train, batch_size=self.batch_size, shuffle=True, generator=gen, drop_last=False
+        )
 
     def val_dataloader(self) -> DataLoader | list:
         return DataLoader(self.val, batch_size=1024) if self.val else []

@@ -3,7 +3,8 @@ r"""The GCN accuracy predictor as a plain ``torch.nn.Module``.
 Each layer is a graph convolution (Kipf & Welling, ICLR 2017) with a residual connection and layer norm,
 
 .. math::
-    H^{(l+1)} = \mathrm{LN}\big(H^{(l)} + \mathrm{ReLU}(\hat D^{-1/2} \hat A \hat D^{-1/2} H^{(l)} W^{(l)})\big),
+    H^{(l+1)} = \mathrm{LN}\big(H^{(l)}
+        + \mathrm{ReLU}(\hat D^{-1/2} \hat A \hat D^{-1/2} H^{(l)} W^{(l)})\big),
 
 where :math:`\hat A` is the adjacency with self-loops of the operator DAG: forward edges only
 (``direction="forward"``), or forward and reversed edges through two separate convolutions whose outputs are
@@ -20,12 +21,17 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 from torch_geometric.nn import GCNConv, GraphConv, global_add_pool, global_max_pool, global_mean_pool
+from torch_geometric.nn.conv.gcn_conv import gcn_norm
 from torch_geometric.utils import scatter
 
 from tgnas.errors import UnknownNameError
 
 READOUTS = ("mean", "sum", "max", "output", "virtual")
-CONVS = {"gcn": lambda d, aggr: GCNConv(d, d, add_self_loops=True), "graph": lambda d, aggr: GraphConv(d, d, aggr=aggr)}
+CONVS = {
+    # normalisation (with self-loops) is computed once per forward pass and passed as edge weights
+    "gcn": lambda d, aggr: GCNConv(d, d, normalize=False),
+    "graph": lambda d, aggr: GraphConv(d, d, aggr=aggr),
+}
 
 
 @dataclass(frozen=True)
@@ -82,25 +88,38 @@ class GCNPredictor(nn.Module):
     def forward(self, x: torch.Tensor, edge_index: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
         num_graphs = int(batch.max()) + 1 if batch.numel() else 0
         h = self.encode(x)  # (N, d)
-        reverse = edge_index.flip(0)
+        fwd, bwd = self._adjacency(edge_index, h.size(0), h.dtype)
         g = torch.zeros(num_graphs, h.size(1), dtype=h.dtype, device=h.device)  # (G, d) virtual node
         for layer in range(self.config.layers):
             if self.virtual is not None:
                 h = h + g[batch]
-            msg = self.forward_convs[layer](h, edge_index)
+            msg = self.forward_convs[layer](h, *fwd)
             if self.backward_convs:
-                msg = msg + self.backward_convs[layer](h, reverse)
+                msg = msg + self.backward_convs[layer](h, *bwd)
             h = self.norms[layer](h + self.dropout(torch.relu(msg)))
             if self.virtual is not None:
                 g = g + self.virtual[layer](global_mean_pool(h, batch, num_graphs))
         return self.head(self._readout(h, batch, num_graphs, g)).squeeze(-1)  # (G,)
 
-    def _readout(self, h: torch.Tensor, batch: torch.Tensor, num_graphs: int, g: torch.Tensor) -> torch.Tensor:
+    def _adjacency(self, edge_index: torch.Tensor, n: int, dtype: torch.dtype) -> tuple[tuple, tuple]:
+        """(edge_index, edge_weight) for the forward and reversed convolutions."""
+        reverse = edge_index.flip(0)
+        if self.config.conv != "gcn":
+            return (edge_index, None), (reverse, None)
+        return gcn_norm(edge_index, None, n, add_self_loops=True, dtype=dtype), gcn_norm(
+            reverse, None, n, add_self_loops=True, dtype=dtype
+        )
+
+    def _readout(
+        self, h: torch.Tensor, batch: torch.Tensor, num_graphs: int, g: torch.Tensor
+    ) -> torch.Tensor:
         mode = self.config.readout
         if mode == "virtual":
             return g + global_mean_pool(h, batch, num_graphs)
         if mode == "output":  # the last node of every graph
-            last = scatter(torch.arange(h.size(0), device=h.device), batch, dim=0, dim_size=num_graphs, reduce="max")
+            last = scatter(
+                torch.arange(h.size(0), device=h.device), batch, dim=0, dim_size=num_graphs, reduce="max"
+            )
             return h[last]
         pool = {"mean": global_mean_pool, "sum": global_add_pool, "max": global_max_pool}[mode]
         return pool(h, batch, num_graphs)

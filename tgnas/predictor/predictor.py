@@ -53,16 +53,32 @@ class Predictor:
         return next(self.models[0].parameters()).device
 
     def score_graphs(self, graphs: Sequence[OpGraph], batch_size: int = 16384) -> np.ndarray:
-        """Predicted accuracy of each graph, shape ``(len(graphs),)``."""
+        """Predicted accuracy of each graph, shape ``(len(graphs),)``; identical graphs are scored once."""
+        slot: dict[tuple, int] = {}
+        unique: list[OpGraph] = []
+        where = np.empty(len(graphs), dtype=np.int64)
+        for k, g in enumerate(graphs):
+            key = (
+                g.ops,
+                g.edges,
+                g.texts,
+                None
+                if g.costs is None
+                else tuple(None if c is None else tuple(sorted(c.items())) for c in g.costs),
+            )
+            if key not in slot:
+                slot[key] = len(unique)
+                unique.append(g)
+            where[k] = slot[key]
         out = []
         with torch.inference_mode():
-            for start in range(0, len(graphs), batch_size):
-                b = self.featurizer.batch(graphs[start : start + batch_size]).to(self.device)
+            for start in range(0, len(unique), batch_size):
+                b = self.featurizer.batch(unique[start : start + batch_size]).to(self.device)
                 preds = torch.stack([m(b.x, b.edge_index, b.batch) for m in self.models]).mean(0)
                 out.append(preds.float().cpu().numpy())
         if not out:
             return np.zeros(0)
-        return self.y_mean + self.y_std * np.concatenate(out)
+        return (self.y_mean + self.y_std * np.concatenate(out))[where]
 
     def training_indices(self) -> set[int]:
         """Benchmark indices whose labels trained this predictor (from the card)."""
@@ -117,15 +133,18 @@ def load_predictor(path: Path | str | None = None, device: str | torch.device = 
     try:
         blob = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for a damaged file
-        raise DataError(f"predictor checkpoint {p} is corrupt or unreadable: {type(exc).__name__}: {exc}") from None
+        raise DataError(
+            f"predictor checkpoint {p} is corrupt or unreadable: {type(exc).__name__}: {exc}"
+        ) from None
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
         raise DataError(f"{p} is not a tgnas predictor checkpoint (expected format {FORMAT!r})")
     feats = blob["features"]
     embedder = default_embedder(feats.get("variant", "long"))
     if feats["dim"] != embedder.dim or feats["structural"] != list(STRUCTURAL):
         raise DataError(
-            f"checkpoint {p} expects {feats['dim']}-d embeddings + {len(feats['structural'])} structural features, "
-            f"this installation gives {embedder.dim} + {len(STRUCTURAL)}: retrain or use a matching tgnas version"
+            f"checkpoint {p} expects {feats['dim']}-d embeddings + {len(feats['structural'])} structural "
+            f"features, this installation gives {embedder.dim} + {len(STRUCTURAL)}: retrain, or use a "
+            "matching tgnas version"
         )
     if feats["model_id"].split("@")[0] != model_id().split("@")[0]:
         raise DataError(f"checkpoint {p} was trained with encoder {feats['model_id']}, not {model_id()}")

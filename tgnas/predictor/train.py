@@ -43,8 +43,13 @@ class TrainConfig:
 
     def gcn(self, in_dim: int) -> GCNConfig:
         return GCNConfig(
-            in_dim=in_dim, hidden=self.hidden, layers=self.layers, conv=self.conv, direction=self.direction,
-            readout=self.readout, dropout=self.dropout,
+            in_dim=in_dim,
+            hidden=self.hidden,
+            layers=self.layers,
+            conv=self.conv,
+            direction=self.direction,
+            readout=self.readout,
+            dropout=self.dropout,
         )
 
 
@@ -102,10 +107,16 @@ def train_predictor(
         module = PredictorModule(
             gcn.to_dict(), y_mean, y_std, config.lr, config.weight_decay, config.rank_weight, config.epochs
         )
-        dm = GraphDataModule([data[i] for i in train_pos], [data[i] for i in val_pos], config.batch_size,
-                             seed=config.seed * 1000 + member)
+        dm = GraphDataModule(
+            [data[i] for i in train_pos],
+            [data[i] for i in val_pos],
+            config.batch_size,
+            seed=config.seed * 1000 + member,
+        )
         with tempfile.TemporaryDirectory() as tmp:
-            ckpt = ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if val_pos else None
+            ckpt = (
+                ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if val_pos else None
+            )
             trainer = L.Trainer(
                 max_epochs=config.epochs,
                 accelerator=config.accelerator,

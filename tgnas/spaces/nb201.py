@@ -126,28 +126,47 @@ def canonical(arch: NB201Arch) -> str:
     return exprs[-1]
 
 
-def to_graph(arch: NB201Arch) -> OpGraph:
+def to_graph(arch: NB201Arch, prune: bool = True) -> OpGraph:
     """Operator graph: an input node, one node per edge operation (in :data:`EDGES` order), an output node.
 
     The op node of edge ``j <- i`` reads the sum held by cell node ``i``: the input node if ``i == 0``, else
     every op node of an edge into ``i``. Op nodes of edges into node 3 feed the output node. Each op node
     carries its cost: parameters and FLOPs in a first-stage cell (``C = 16`` at 32x32), from
     :func:`tgnas.networks.nb201_ops.op_costs`.
+
+    With ``prune`` (the default) the graph shows the data that actually flows: ``none`` edges carry
+    nothing, so they are dropped, and so is every operation that no input reaches or whose result never
+    reaches the output. A cell with no path from input to output becomes ``input -> none -> output``.
+    Without ``prune`` all 6 operations are nodes (8 nodes, 10 edges) whatever they are.
     """
     from tgnas.networks.nb201_ops import op_costs
 
     cost = op_costs()
-    out = len(EDGES) + 1
-    into: dict[int, list[int]] = {j: [] for j in range(NUM_NODES)}
-    for k, (target, _) in enumerate(EDGES, start=1):
-        into[target].append(k)
+    last = NUM_NODES - 1
+    live = [(t, s) for (t, s), op in zip(EDGES, arch.ops, strict=True) if op != "none" or not prune]
+    reach_in, reach_out = {0}, {last}
+    for t, s in sorted(live, key=lambda e: e[1]):  # sources in increasing order: a forward sweep suffices
+        if s in reach_in:
+            reach_in.add(t)
+    for t, s in sorted(live, key=lambda e: -e[0]):
+        if t in reach_out:
+            reach_out.add(s)
+    kept = [k for k, (t, s) in enumerate(EDGES) if (t, s) in live and s in reach_in and t in reach_out]
+    if not kept:
+        return OpGraph((INPUT, "none", OUTPUT), ((0, 1), (1, 2)), costs=(None, cost["none"], None))
+    node_of = {k: pos for pos, k in enumerate(kept, start=1)}
+    out = len(kept) + 1
     edges = []
-    for k, (target, source) in enumerate(EDGES, start=1):
-        edges.extend((p, k) for p in (into[source] if source else [0]))
-        if target == NUM_NODES - 1:
-            edges.append((k, out))
-    costs = (None, *(cost[op] for op in arch.ops), None)
-    return OpGraph((INPUT, *arch.ops, OUTPUT), tuple(edges), costs=costs)
+    for k in kept:
+        target, source = EDGES[k]
+        if source == 0:
+            edges.append((0, node_of[k]))
+        else:
+            edges.extend((node_of[p], node_of[k]) for p in kept if EDGES[p][0] == source)
+        if target == last:
+            edges.append((node_of[k], out))
+    ops = tuple(arch.ops[k] for k in kept)
+    return OpGraph((INPUT, *ops, OUTPUT), tuple(edges), costs=(None, *(cost[op] for op in ops), None))
 
 
 @lru_cache(maxsize=32768)

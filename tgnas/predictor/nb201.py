@@ -1,0 +1,53 @@
+"""Training predictors on NAS-Bench-201 under a protocol, with a card that records the exact split."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict
+
+from tgnas.benchmarks.nb201 import NB201Benchmark
+from tgnas.predictor.evaluate import evaluate_predictor
+from tgnas.predictor.protocols import Split
+from tgnas.predictor.train import TrainConfig, TrainResult, train_predictor
+from tgnas.spaces import get_space
+
+
+def train_on_split(
+    bench: NB201Benchmark,
+    split: Split,
+    config: TrainConfig,
+    train_metric: str = "valid",
+    evaluate: bool = True,
+) -> TrainResult:
+    """Trains on ``split.train`` (labels: ``train_metric`` on ``split.train_dataset``) and fills the card.
+
+    With ``evaluate``, the card also gets Kendall tau etc. on ``split.evaluate`` for each of
+    ``split.eval_datasets`` (test accuracy), measured here.
+    """
+    space = get_space(bench.space)
+    archs = bench.arch_strings()
+    graphs = [space.to_graph(space.parse(archs[i])) for i in split.train]
+    targets = bench.column(split.train_dataset, train_metric)[split.train]
+    result = train_predictor(graphs, targets, config)
+    card = result.predictor.card
+    card.update(
+        {
+            "space": bench.space,
+            "protocol": split.name,
+            "protocol_notes": split.notes,
+            "train_dataset": split.train_dataset,
+            "train_metric": train_metric,
+            "split": {
+                "train": sorted(int(split.train[p]) for p in result.train_positions),
+                "val": sorted(int(split.train[p]) for p in result.val_positions),
+            },
+            "created": datetime.date.today().isoformat(),
+        }
+    )
+    if evaluate:
+        card["evaluation"] = {
+            ds: evaluate_predictor(result.predictor, bench, ds, "test", split.evaluate).to_dict()
+            for ds in split.eval_datasets
+        }
+    card["hyperparameters"] = asdict(config)
+    return result
