@@ -59,3 +59,44 @@ def test_bad_input_exits_2_with_one_line(capsys, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_train_then_evaluate_round_trip(capsys, tmp_path):
+    out = tmp_path / "tiny.pt"
+    code, stdout, err = run(
+        capsys,
+        "train",
+        "--labels",
+        "30",
+        "--epochs",
+        "3",
+        "--out",
+        str(out),
+        "--json",
+        "--accelerator",
+        "cpu",
+    )
+    assert code == 0, err
+    trained = json.loads(stdout)
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert len(card["split"]["train"]) + len(card["split"]["val"]) == 30
+    assert trained["evaluation"]["cifar10"]["n"] == 15625 - 30
+    code, stdout, _ = run(capsys, "evaluate", "--checkpoint", str(out), "--json", "--dataset", "cifar100")
+    assert code == 0
+    ev = json.loads(stdout)["cifar100"]
+    assert ev["n"] == 15625 - 30 and ev["excluded"] == 30 and -1 <= ev["kendall_tau"] <= 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["evaluate", "--checkpoint", "/nonexistent/x.pt"], "not found"),
+        (["evaluate", "--scorer", "oracle"], "unknown scorer 'oracle'"),
+        (["train", "--protocol", "bogus"], "unknown protocol 'bogus'"),
+        (["train", "--labels", "1"], "labelled architectures"),
+        (["train", "--protocol", "unseen-op", "--op", "none"], "other than none"),
+    ],
+)
+def test_predictor_commands_bad_input(capsys, args, message):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and message in err

@@ -151,3 +151,25 @@ def test_unknown_space():
     with pytest.raises(UnknownNameError, match="nb201"):
         get_space("nb999")
     assert issubclass(UnknownNameError, TgnasError)
+
+
+def test_pruned_graph_keeps_only_live_operations():
+    resnet = parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|")
+    g = to_graph(resnet)
+    assert g.ops == ("input", "nor_conv_3x3", "nor_conv_3x3", "skip_connect", "skip_connect", "output")
+    assert set(g.edges) == {(0, 1), (1, 2), (2, 4), (0, 3), (3, 5), (4, 5)}
+    # an operation whose result never reaches the output is dropped: conv on 2<-1 with node 2 unused
+    dead = parse("|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|none~2|")
+    assert to_graph(dead).ops == ("input", "skip_connect", "output")
+    full = to_graph(dead, prune=False)
+    assert full.num_nodes == 8 and len(full.edges) == 10
+
+
+def test_equivalent_cells_share_a_pruned_graph(nb201_bench):
+    space = get_space("nb201")
+    graphs = {}
+    for s in nb201_bench.arch_strings()[:3000]:
+        a = parse(s)
+        graphs.setdefault(canonical(a), set()).add((space.to_graph(a).ops, space.to_graph(a).edges))
+    # the pruned graph is a function of the cell's computation up to the order of parallel edges
+    assert sum(len(v) for v in graphs.values()) < 1.3 * len(graphs)

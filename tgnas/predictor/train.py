@@ -34,7 +34,7 @@ class TrainConfig:
     batch_size: int = 64  # graphs per step
     lr: float = 1e-3  # AdamW learning rate
     weight_decay: float = 1e-4  # AdamW weight decay
-    rank_weight: float = 1.0  # weight of the pairwise ranking loss next to the MSE
+    rank_weight: float = 3.0  # weight of the pairwise ranking loss next to the MSE
     val_fraction: float = 0.1  # share of the labelled graphs held out to pick the best epoch (val_tau)
     ensemble: int = 1  # independently seeded models averaged at prediction time
     seed: int = 0  # seeds the split, the initialisation and the shuffling
@@ -100,6 +100,8 @@ def train_predictor(
         logging.getLogger(name).setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", ".*does not have many workers.*")
     warnings.filterwarnings("ignore", ".*Total length of.*across ranks is zero.*")
+    warnings.filterwarnings("ignore", ".*LeafSpec.*")
+    warnings.filterwarnings("ignore", ".*torch.jit.script.*")
     start = time.perf_counter()
     models, taus, device = [], [], "cpu"
     for member in range(config.ensemble):

@@ -1,0 +1,143 @@
+"""Predictor benchmark: one row per protocol and dataset (Kendall tau, Spearman, seconds).
+
+Usage: ``.venv/bin/python benchmarks/predictor.py [--rows a,b,c] [--seeds 0,1,2] [--json FILE]``
+
+- (a) random split, N labelled architectures (N = 50, 156, 1000, 7812), judged on all the others; trained
+  on CIFAR-10 *validation* accuracy (what a searcher observes) and, for comparison, on test accuracy.
+- (b) unseen operator: 1,000 labelled architectures drawn from those that never use operator X, judged on
+  every architecture that uses X.
+- (c) cross-dataset: the shipped checkpoint (CIFAR-10 labels of a seeded half) judged on the other half
+  against CIFAR-10, CIFAR-100 and ImageNet16-120 test accuracy.
+- scoring: seconds to build the graphs of all 15,625 architectures and score them with the loaded shipped
+  predictor (embeddings cached, CPU).
+Every figure is measured on architectures whose labels the predictor never saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from tgnas.benchmarks import get_benchmark
+from tgnas.predictor.evaluate import evaluate_predictor
+from tgnas.predictor.nb201 import train_on_split
+from tgnas.predictor.predictor import load_predictor
+from tgnas.predictor.protocols import Split, random_split, unseen_op
+from tgnas.predictor.train import TrainConfig
+from tgnas.spaces import get_space
+from tgnas.spaces.nb201 import _cached_graph
+
+
+def config_for(n: int, seed: int) -> TrainConfig:
+    """Fixed schedules by label budget (chosen on random splits of seeds 0-2, never on held-out data)."""
+    if n < 500:  # scarce labels: train on all of them for a fixed 300 epochs, no validation hold-out
+        return TrainConfig(epochs=300, val_fraction=0.0, seed=seed, accelerator="cpu")
+    if n <= 2000:
+        return TrainConfig(epochs=200, val_fraction=0.1, seed=seed, accelerator="cpu")
+    return TrainConfig(epochs=60, batch_size=128, val_fraction=0.1, seed=seed, accelerator="cpu")
+
+
+def row(name: str, labels: str, ev: dict, train_s: float, n_train: int) -> dict:
+    return {
+        "protocol": name,
+        "labels": labels,
+        "n_train": n_train,
+        "dataset": ev["dataset"],
+        "n_judged": ev["n"],
+        "kendall_tau": ev["kendall_tau"],
+        "spearman": ev["spearman_rho"],
+        "train_s": train_s,
+    }
+
+
+def run_split(bench, split: Split, metric: str, seed: int) -> list[dict]:
+    result = train_on_split(bench, split, config_for(len(split.train), seed), train_metric=metric)
+    card = result.predictor.card
+    return [
+        row(split.name, metric, card["evaluation"][ds], result.seconds, len(split.train))
+        for ds in split.eval_datasets
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="a,b,c,score")
+    parser.add_argument("--sizes", default="50,156,1000,7812")
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--json", default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    bench = get_benchmark("nb201")
+    rows = set(args.rows.split(","))
+    seeds = [int(s) for s in args.seeds.split(",")]
+    out: list[dict] = []
+
+    def emit(r: dict) -> None:
+        out.append(r)
+        print(
+            f"{r['protocol']:<24} {r.get('labels', ''):<6} {r.get('dataset', ''):<15} "
+            f"n_train={r.get('n_train', '-'):<5} n_judged={r.get('n_judged', '-'):<6} "
+            f"tau={r.get('kendall_tau', float('nan')):.4f} rho={r.get('spearman', float('nan')):.4f} "
+            f"train_s={r.get('train_s', float('nan')):.1f} score_s={r.get('score_s', float('nan')):.2f}",
+            flush=True,
+        )
+
+    if "a" in rows:
+        for n in [int(s) for s in args.sizes.split(",")]:
+            for metric in ("valid", "test") if n in (156, 1000) else ("valid",):
+                per_seed = [run_split(bench, random_split(bench, n, seed=s), metric, s)[0] for s in seeds]
+                r = dict(per_seed[0])
+                r["kendall_tau"] = float(np.mean([p["kendall_tau"] for p in per_seed]))
+                r["spearman"] = float(np.mean([p["spearman"] for p in per_seed]))
+                r["train_s"] = float(np.mean([p["train_s"] for p in per_seed]))
+                r["seeds"] = seeds
+                emit(r)
+    if "b" in rows:
+        for op in ("avg_pool_3x3", "nor_conv_1x1", "skip_connect"):
+            full = unseen_op(bench, op)
+            rng = np.random.default_rng(0)
+            sub = Split(
+                full.name,
+                np.sort(rng.choice(full.train, 1000, replace=False)),
+                full.evaluate,
+                full.train_dataset,
+                full.eval_datasets,
+                full.notes,
+            )
+            for r in run_split(bench, sub, "valid", 0):
+                emit(r)
+    if "c" in rows or "score" in rows:
+        predictor = load_predictor()
+        card = predictor.card
+        if "c" in rows:
+            judged = np.array(sorted(set(range(len(bench))) - predictor.training_indices()))
+            for ds in ("cifar10", "cifar100", "imagenet16-120"):
+                ev = evaluate_predictor(predictor, bench, ds, "test", judged).to_dict()
+                emit(
+                    row(
+                        "cross-dataset (shipped)",
+                        card.get("train_metric", "?"),
+                        ev,
+                        card.get("training_seconds", float("nan")),
+                        len(predictor.training_indices()),
+                    )
+                )
+        if "score" in rows:
+            space = get_space("nb201")
+            strings = bench.arch_strings()
+            predictor.score_graphs([space.to_graph(space.parse(s)) for s in strings[:10]])  # warm-up
+            _cached_graph.cache_clear()  # time graph building too, from scratch
+            start = time.perf_counter()
+            predictor.score_graphs([space.to_graph(space.parse(s)) for s in strings])
+            emit({"protocol": "score all 15,625", "score_s": time.perf_counter() - start})
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
