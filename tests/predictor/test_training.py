@@ -7,7 +7,7 @@ from tgnas.arch import OpGraph
 from tgnas.embed import default_embedder
 from tgnas.errors import TgnasError
 from tgnas.predictor.features import GraphFeaturizer
-from tgnas.predictor.lightning import GraphDataModule, PredictorModule, pairwise_rank_loss
+from tgnas.predictor.lightning import GraphDataModule, PredictorModule, pairwise_rank_loss, split_positions
 from tgnas.predictor.model import GCNConfig
 from tgnas.predictor.train import TrainConfig, train_predictor
 
@@ -34,7 +34,7 @@ def test_pairwise_rank_loss_known_values():
 
 
 def test_lightning_fast_dev_run():
-    graphs, ys = synthetic(12)
+    graphs, ys = synthetic(24)
     data = GraphFeaturizer(default_embedder()).data_list(graphs, ys)
     config = GCNConfig(in_dim=data[0].x.shape[1], hidden=16, layers=2)
     module = PredictorModule(config.to_dict(), float(ys.mean()), float(ys.std()), epochs=1)
@@ -46,8 +46,15 @@ def test_lightning_fast_dev_run():
         enable_model_summary=False,
         enable_checkpointing=False,
     )
-    trainer.fit(module, datamodule=GraphDataModule(data[:8], data[8:], batch_size=4))
+    trainer.fit(module, datamodule=GraphDataModule(data, val_fraction=0.3, batch_size=4))
     assert "val_tau" in trainer.callback_metrics
+
+
+def test_split_is_seeded_and_disjoint():
+    train, val = split_positions(100, 0.1, seed=4)
+    assert len(val) == 10 and sorted(train + val) == list(range(100))
+    assert split_positions(100, 0.1, seed=4) == (train, val) != split_positions(100, 0.1, seed=5)
+    assert split_positions(15, 0.5, seed=0)[1] == []  # too few graphs to hold any out
 
 
 def test_training_learns_a_ranking_and_is_seeded():

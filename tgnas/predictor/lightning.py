@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import lightning as L
+import numpy as np
 import torch
 from torch_geometric.data import Data
 from torch_geometric.loader import DataLoader
@@ -94,28 +95,51 @@ class PredictorModule(L.LightningModule):
         return {"optimizer": opt, "lr_scheduler": sched}
 
 
+def split_positions(n: int, val_fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """Seeded train/validation split of ``n`` labelled graphs: ``(train, val)`` positions, sorted.
+
+    ``round(val_fraction * n)`` graphs (at least 5) are held out when ``n >= 20`` and ``val_fraction > 0``;
+    otherwise every graph trains.
+    """
+    order = np.random.default_rng(seed).permutation(n)
+    n_val = max(5, round(val_fraction * n)) if n >= 20 and val_fraction > 0 else 0
+    return sorted(order[n_val:].tolist()), sorted(order[:n_val].tolist())
+
+
 class GraphDataModule(L.LightningDataModule):
-    """Serves prepared ``Data`` lists (with ``y``) for training and validation; shuffling is seeded.
+    """Splits labelled ``Data`` graphs (seeded) in ``setup`` and serves them; shuffling is seeded too.
 
     Args:
-        train: training graphs.
-        val: validation graphs (may be empty: then no validation loop runs).
-        batch_size: graphs per batch.
-        seed: seed of the shuffling generator.
+        data: labelled graphs (``Data`` with ``y``).
+        val_fraction: share held out for validation (see :func:`split_positions`); 0 disables validation.
+        batch_size: graphs per training batch.
+        split_seed: seed of the train/validation split.
+        shuffle_seed: seed of the training shuffle.
     """
 
     def __init__(
-        self, train: Sequence[Data], val: Sequence[Data], batch_size: int = 64, seed: int = 0
+        self,
+        data: Sequence[Data],
+        val_fraction: float = 0.1,
+        batch_size: int = 64,
+        split_seed: int = 0,
+        shuffle_seed: int = 0,
     ) -> None:
         super().__init__()
-        self.train, self.val = list(train), list(val)
-        self.batch_size, self.seed = batch_size, seed
+        self.data = list(data)
+        self.val_fraction, self.batch_size = val_fraction, batch_size
+        self.split_seed, self.shuffle_seed = split_seed, shuffle_seed
+        self.train: list[Data] = []
+        self.val: list[Data] = []
+
+    def setup(self, stage: str | None = None) -> None:
+        train_pos, val_pos = split_positions(len(self.data), self.val_fraction, self.split_seed)
+        self.train = [self.data[i] for i in train_pos]
+        self.val = [self.data[i] for i in val_pos]
 
     def train_dataloader(self) -> DataLoader:
-        gen = torch.Generator().manual_seed(self.seed)
-        return DataLoader(
-            self.train, batch_size=self.batch_size, shuffle=True, generator=gen, drop_last=False
-        )
+        gen = torch.Generator().manual_seed(self.shuffle_seed)
+        return DataLoader(self.train, batch_size=self.batch_size, shuffle=True, generator=gen)
 
     def val_dataloader(self) -> DataLoader | list:
         return DataLoader(self.val, batch_size=1024) if self.val else []

@@ -79,7 +79,7 @@ def train_predictor(
     import lightning as L
     from lightning.pytorch.callbacks import ModelCheckpoint
 
-    from tgnas.predictor.lightning import GraphDataModule, PredictorModule
+    from tgnas.predictor.lightning import GraphDataModule, PredictorModule, split_positions
 
     y = np.asarray(targets, dtype=float)
     if len(graphs) != len(y):
@@ -88,10 +88,7 @@ def train_predictor(
         raise TgnasError("training needs at least 2 graphs with finite targets")
     embedder = embedder or default_embedder()
     featurizer = GraphFeaturizer(embedder)
-    rng = np.random.default_rng(config.seed)
-    order = rng.permutation(len(y))
-    n_val = max(5, round(config.val_fraction * len(y))) if len(y) >= 20 and config.val_fraction > 0 else 0
-    val_pos, train_pos = sorted(order[:n_val].tolist()), sorted(order[n_val:].tolist())
+    train_pos, val_pos = split_positions(len(y), config.val_fraction, config.seed)
     data = featurizer.data_list(graphs, y)
     y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
     gcn = config.gcn(featurizer.num_features)
@@ -110,10 +107,11 @@ def train_predictor(
             gcn.to_dict(), y_mean, y_std, config.lr, config.weight_decay, config.rank_weight, config.epochs
         )
         dm = GraphDataModule(
-            [data[i] for i in train_pos],
-            [data[i] for i in val_pos],
+            data,
+            config.val_fraction,
             config.batch_size,
-            seed=config.seed * 1000 + member,
+            split_seed=config.seed,
+            shuffle_seed=config.seed * 1000 + member,
         )
         with tempfile.TemporaryDirectory() as tmp:
             ckpt = (
