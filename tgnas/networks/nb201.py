@@ -91,6 +91,11 @@ class NB201Network(nn.Module):
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Linear(c_prev, num_classes)
 
+    def blocks(self) -> list[nn.Module]:
+        """The sequential feature blocks (stem, every cell and reduction block) that zero-cost proxies
+        inspect: composing them maps the input to the last feature map before the head."""
+        return [self.stem, *self.cells]
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.head(self.cells(self.stem(x)))  # (B, 4C, H/4, W/4)
         return self.classifier(self.pool(x).flatten(1))  # (B, num_classes)

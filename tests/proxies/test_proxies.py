@@ -1,0 +1,144 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from tgnas.errors import UnknownNameError
+from tgnas.networks.nb201 import NB201Network
+from tgnas.proxies import FAMILIES, PROXIES, WORST, ProxyBatch, ProxyError, compute_proxies
+from tgnas.proxies.activation import nwot
+from tgnas.proxies.aznas import aznas, feature_entropy
+from tgnas.proxies.synflow import synflow
+from tgnas.spaces.nb201 import parse
+
+CONV = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|"
+NONE = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+
+
+def batch(b=8, size=16, classes=10, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return ProxyBatch(
+        torch.randn(b, 3, size, size, generator=g), torch.randint(0, classes, (b,), generator=g), classes
+    )
+
+
+def tiny(arch=CONV):
+    return NB201Network(parse(arch), channels=4, cells_per_stage=1)
+
+
+@pytest.mark.parametrize("name", PROXIES.names())
+def test_every_proxy_gives_a_finite_value_on_a_tiny_network(name):
+    result = compute_proxies(tiny(), batch(), [name])
+    assert set(result.values) == {name} and math.isfinite(result.values[name]), result.failures
+    assert not result.failures
+
+
+def test_runner_is_seeded_and_leaves_the_model_alone():
+    net = tiny()
+    before = [p.clone() for p in net.parameters()]
+    a = compute_proxies(net, batch(), ["az", "snip"], seed=1)
+    b = compute_proxies(net, batch(), ["az", "snip"], seed=1)
+    assert a.values == b.values and set(a.values) == {
+        "expressivity",
+        "progressivity",
+        "trainability",
+        "complexity",
+        "snip",
+    }
+    assert all(torch.equal(x, y) for x, y in zip(before, net.parameters(), strict=True))
+
+
+def test_degenerate_network_maps_failures_to_worst():
+    result = compute_proxies(tiny(NONE), batch(), ["az", "nwot"])
+    assert result.values["expressivity"] == WORST and "expressivity" in result.failures
+    assert result.values["complexity"] > 0 and "complexity" not in result.failures
+
+
+def test_params_and_flops_closed_forms():
+    net = nn.Sequential(nn.Conv2d(3, 2, 1, bias=False), nn.Flatten(), nn.Linear(2 * 16 * 16, 3))
+    result = compute_proxies(net, batch(), ["params", "flops"])
+    assert result.values["params"] == 6 + 512 * 3 + 3
+    assert result.values["flops"] == 2 * 256 * 3 + 3 * (512 + 1)
+
+
+def test_synflow_on_a_linear_chain_conserves_flow():
+    net = nn.Sequential(nn.Flatten(), nn.Linear(12, 5, bias=False), nn.Linear(5, 1, bias=False))
+    w1, w2 = net[1].weight.detach().abs().double(), net[2].weight.detach().abs().double()
+    r = float((w2 @ w1 @ torch.ones(12, dtype=torch.float64)).sum())
+    b = ProxyBatch(torch.randn(2, 3, 2, 2), torch.zeros(2, dtype=torch.long), 1)
+    # each layer of a linear chain carries the whole synaptic flow R
+    assert synflow(net, b)["synflow"] == pytest.approx(2 * r, rel=1e-9)
+
+
+def test_nwot_known_value():
+    class Codes(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.relu = nn.ReLU()
+
+        def forward(self, x):
+            return self.relu(x.flatten(1))
+
+    x = torch.tensor([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0]]).reshape(3, 2, 1, 1)
+    b = ProxyBatch(x, torch.zeros(3, dtype=torch.long), 2)
+    codes = np.array([[1, 1], [1, 0], [0, 0]], dtype=float)
+    k = codes @ codes.T + (1 - codes) @ (1 - codes).T
+    assert nwot(Codes(), b)["nwot"] == pytest.approx(np.linalg.slogdet(k)[1])
+
+
+def test_expressivity_entropy_of_isotropic_features_is_log_c():
+    x = torch.randn(64, 8, 16, 16, generator=torch.Generator().manual_seed(0))
+    assert feature_entropy(x) == pytest.approx(math.log(8), abs=0.01)
+    collapsed = x[:, :1].expand(-1, 8, -1, -1)  # every channel identical: one non-zero eigenvalue
+    assert feature_entropy(collapsed) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_trainability_is_zero_for_isometric_blocks():
+    class Identities(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = nn.Identity(), nn.Identity()
+
+        def blocks(self):
+            return [self.a, self.b]
+
+        def forward(self, x):
+            return x
+
+    values = aznas(Identities(), batch())
+    assert values["trainability"] == pytest.approx(0.0, abs=1e-9)
+    assert values["progressivity"] == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: compute_proxies(tiny(), batch(), ["snap"]), UnknownNameError, "unknown proxy 'snap'"),
+        (lambda: compute_proxies(nn.Sequential(nn.Flatten()), batch(), ["synflow"]), ProxyError, "synflow"),
+        (lambda: compute_proxies(nn.Sequential(nn.Flatten()), batch(), ["az"]), ProxyError, "blocks"),
+        (
+            lambda: compute_proxies(nn.Sequential(nn.Flatten()), batch(), ["zen"]),
+            ProxyError,
+            "global pooling",
+        ),
+        (
+            lambda: ProxyBatch(torch.zeros(4, 3, 8), torch.zeros(4, dtype=torch.long), 10),
+            ProxyError,
+            "B, C, H, W",
+        ),
+        (
+            lambda: ProxyBatch(torch.zeros(4, 3, 8, 8), torch.zeros(3, dtype=torch.long), 10),
+            ProxyError,
+            "targets",
+        ),
+    ],
+)
+def test_bad_input_names_the_proxy_and_problem(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_families_cover_every_proxy():
+    assert sorted(n for f in FAMILIES.names() for n in FAMILIES.get(f).outputs) == PROXIES.names()

@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from tgnas.aggregate import AGGREGATIONS, aggregate, log_rank, rank_sum, ranks
+from tgnas.errors import TgnasError, UnknownNameError
+
+
+def test_ranks_ties_and_failures():
+    assert ranks([0.1, 0.5, 0.3]).tolist() == [1, 3, 2]
+    assert ranks([2.0, 2.0, 1.0]).tolist() == [2.5, 2.5, 1]
+    assert ranks([np.nan, 1.0, -np.inf, np.inf]).tolist() == [2, 4, 2, 2]  # non-finite = worst, tied
+
+
+def test_log_rank_known_values():
+    scores = {"a": [1.0, 2.0, 3.0], "b": [3.0, 2.0, 1.0]}
+    expected = np.log(np.array([1, 2, 3]) / 3) + np.log(np.array([3, 2, 1]) / 3)
+    assert np.allclose(log_rank(scores), expected)
+    # the balanced architecture (ranks 2 and 2) beats the lopsided ones (1 and 3)
+    assert np.argmax(log_rank(scores)) == 1
+    assert np.allclose(rank_sum(scores), [4 / 3, 4 / 3, 4 / 3])
+
+
+def test_weights_subsets_and_members():
+    scores = {"p": [1.0, 2.0], "q": [2.0, 1.0], "predictor": [0.0, 5.0]}
+    both = aggregate(scores, members=["p", "predictor"])
+    assert np.allclose(both, np.log([0.5, 1.0]) + np.log([0.5, 1.0]))
+    weighted = aggregate(scores, weights={"q": 0.0, "predictor": 2.0})
+    assert np.allclose(weighted, np.log([0.5, 1.0]) + 2 * np.log([0.5, 1.0]))
+    assert sorted(AGGREGATIONS.names()) == ["log-rank", "rank-sum"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"scores": {}}, TgnasError, "at least one"),
+        ({"scores": {"a": [1, 2], "b": [1]}}, TgnasError, "different numbers"),
+        ({"scores": {"a": [1, 2]}, "members": ["zen"]}, UnknownNameError, "zen"),
+        ({"scores": {"a": [1, 2]}, "method": "median"}, UnknownNameError, "log-rank"),
+        ({"scores": {"a": [1, 2]}, "weights": {"b": 1.0}}, UnknownNameError, "not aggregated"),
+    ],
+)
+def test_bad_inputs(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        aggregate(**kwargs)

@@ -1,0 +1,83 @@
+r"""Ranks and rank aggregation of several scorers (zero-cost proxies, a predictor, ...).
+
+Every member gives one score per architecture, higher = better. Ranks are 1-based and ascending in the
+score (the best architecture of ``n`` gets rank ``n``); ties get their average rank. A non-finite score
+(a proxy that failed on that network) is the worst: it ranks below every finite score.
+
+AZ-NAS's non-linear aggregation (Lee & Ham, CVPR 2024) sums log-normalised ranks,
+
+.. math::
+    s(a) = \sum_{m} \log\frac{\mathrm{rank}_m(a)}{n},
+
+so that an architecture must rank well on *every* member: one bad rank costs much more than one good rank
+gains. The linear alternative sums ``rank / n``. Weights multiply each member's term.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from scipy.stats import rankdata
+
+from tgnas.errors import TgnasError, UnknownNameError
+from tgnas.registry import Registry
+
+AGGREGATIONS: Registry = Registry("aggregation")
+
+
+def ranks(scores: Sequence[float]) -> np.ndarray:
+    """1-based average ranks, ascending in score; NaN and -inf rank lowest, +inf is treated as NaN."""
+    s = np.asarray(scores, dtype=float).ravel()
+    if s.size == 0:
+        raise TgnasError("cannot rank an empty list of scores")
+    s = np.where(np.isfinite(s), s, -np.inf)
+    return rankdata(s, method="average")
+
+
+def _members(scores: Mapping[str, Sequence[float]], weights: Mapping[str, float] | None) -> tuple:
+    if not scores:
+        raise TgnasError("rank aggregation needs at least one member")
+    arrays = {name: np.asarray(v, dtype=float).ravel() for name, v in scores.items()}
+    sizes = {a.size for a in arrays.values()}
+    if len(sizes) != 1:
+        raise TgnasError(
+            f"members score different numbers of architectures: { {k: v.size for k, v in arrays.items()} }"
+        )
+    w = dict(weights or {})
+    unknown = set(w) - set(arrays)
+    if unknown:
+        raise UnknownNameError(f"weights name members that are not aggregated: {', '.join(sorted(unknown))}")
+    return arrays, {name: float(w.get(name, 1.0)) for name in arrays}, sizes.pop()
+
+
+@AGGREGATIONS.register("log-rank")
+def log_rank(scores: Mapping[str, Sequence[float]], weights: Mapping[str, float] | None = None) -> np.ndarray:
+    r"""AZ-NAS non-linear aggregation: :math:`\sum_m w_m \log(\mathrm{rank}_m / n)` (higher = better)."""
+    arrays, w, n = _members(scores, weights)
+    return sum(w[name] * np.log(ranks(a) / n) for name, a in arrays.items())
+
+
+@AGGREGATIONS.register("rank-sum")
+def rank_sum(scores: Mapping[str, Sequence[float]], weights: Mapping[str, float] | None = None) -> np.ndarray:
+    r"""Linear aggregation: :math:`\sum_m w_m \, \mathrm{rank}_m / n` (higher = better)."""
+    arrays, w, n = _members(scores, weights)
+    return sum(w[name] * ranks(a) / n for name, a in arrays.items())
+
+
+def aggregate(
+    scores: Mapping[str, Sequence[float]],
+    method: str = "log-rank",
+    members: Sequence[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> np.ndarray:
+    """Aggregates a subset ``members`` (default: all) of ``scores`` with the named method.
+
+    The predictor's scores join as one more member, e.g. ``{"expressivity": ..., "predictor": ...}``.
+    """
+    if members is not None:
+        missing = [m for m in members if m not in scores]
+        if missing:
+            raise UnknownNameError(f"no scores for member(s) {', '.join(missing)}; have: {', '.join(scores)}")
+        scores = {m: scores[m] for m in members}
+    return AGGREGATIONS.get(method)(scores, weights)

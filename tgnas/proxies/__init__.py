@@ -1,0 +1,21 @@
+"""Zero-cost proxies: one file per family, registered by name (``PROXIES.names()``).
+
+Families: ``az`` (expressivity, progressivity, trainability, complexity), ``params``, ``flops``,
+``synflow``, ``gradient`` (snip, grad_norm), ``grasp``, ``fisher``, ``nwot``, ``jacob_cov``, ``zen``.
+Run them through :func:`compute_proxies`, which copies, initialises and seeds the model.
+"""
+
+from tgnas.proxies import activation, aznas, cost, fisher, gradient, grasp, synflow, zen  # noqa: F401 (registers)
+from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch, ProxyError
+from tgnas.proxies.runner import WORST, ProxyResult, compute_proxies, initialise
+
+__all__ = [
+    "FAMILIES",
+    "PROXIES",
+    "WORST",
+    "ProxyBatch",
+    "ProxyError",
+    "ProxyResult",
+    "compute_proxies",
+    "initialise",
+]

@@ -1,0 +1,107 @@
+"""What a zero-cost proxy is: a pure function of ``(model, batch)`` registered under one or more names.
+
+A proxy never moves the model, never changes global flags and may modify the (copied) model it is given:
+:func:`tgnas.proxies.runner.compute_proxies` prepares a fresh copy for every family. A family that shares
+one pass (AZ-NAS) returns several named values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from tgnas.errors import TgnasError
+from tgnas.registry import Registry
+
+
+class ProxyError(TgnasError):
+    """A proxy cannot run on this model or batch (missing layers, wrong shapes); names the proxy."""
+
+
+@dataclass(frozen=True)
+class ProxyBatch:
+    """The data a proxy sees.
+
+    Attributes:
+        inputs: images, shape ``(B, C, H, W)``.
+        targets: class labels, shape ``(B,)`` (random labels when the inputs are random).
+        num_classes: number of classes of the model's output.
+    """
+
+    inputs: torch.Tensor
+    targets: torch.Tensor
+    num_classes: int
+
+    def __post_init__(self) -> None:
+        if self.inputs.dim() != 4:
+            raise ProxyError(f"a proxy batch is (B, C, H, W) images, got shape {tuple(self.inputs.shape)}")
+        if self.targets.shape != (self.inputs.shape[0],):
+            raise ProxyError(
+                f"targets must have shape ({self.inputs.shape[0]},), got {tuple(self.targets.shape)}"
+            )
+        if self.inputs.shape[0] < 2:
+            raise ProxyError("a proxy batch needs at least 2 images")
+
+    def to(self, device: torch.device | str) -> ProxyBatch:
+        return ProxyBatch(self.inputs.to(device), self.targets.to(device), self.num_classes)
+
+
+ProxyFn = Callable[[nn.Module, ProxyBatch], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class ProxySpec:
+    """A registered family.
+
+    Attributes:
+        family: the family's name (one file of ``tgnas/proxies``).
+        fn: ``(model, batch) -> {name: value}``; higher values mean better predicted accuracy.
+        outputs: the names it produces.
+        mode: ``"train"`` or ``"eval"``: the mode the runner puts the copied model in.
+        reference: the paper.
+    """
+
+    family: str
+    fn: ProxyFn
+    outputs: tuple[str, ...]
+    mode: str = "train"
+    reference: str = ""
+
+
+PROXIES: Registry[ProxySpec] = Registry("proxy")
+FAMILIES: Registry[ProxySpec] = Registry("proxy family")
+
+
+def register(family: str, outputs: tuple[str, ...] | None = None, mode: str = "train", reference: str = ""):
+    """Decorator registering ``fn`` as a family producing ``outputs`` (default: just ``family``)."""
+
+    def add(fn: ProxyFn) -> ProxyFn:
+        spec = ProxySpec(family, fn, outputs or (family,), mode, reference)
+        FAMILIES.add(family, spec)
+        for name in spec.outputs:
+            PROXIES.add(name, spec)
+        return fn
+
+    return add
+
+
+def weighted_layers(model: nn.Module, proxy: str) -> list[nn.Module]:
+    """The model's convolutions and linear layers; :class:`ProxyError` if there are none."""
+    layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
+    if not layers:
+        raise ProxyError(f"proxy {proxy!r} needs convolution or linear layers, and the model has none")
+    return layers
+
+
+def feature_blocks(model: nn.Module, proxy: str) -> list[nn.Module]:
+    """The model's sequential feature blocks (its ``blocks()`` method); :class:`ProxyError` without one."""
+    blocks = getattr(model, "blocks", None)
+    if not callable(blocks) or not blocks():
+        raise ProxyError(
+            f"proxy {proxy!r} needs the model's feature blocks: give it a blocks() method returning the "
+            "sequential modules that map the input to the last feature map"
+        )
+    return list(blocks())

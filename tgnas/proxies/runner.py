@@ -1,0 +1,108 @@
+"""The one caller that runs proxies: it copies, initialises, seeds and guards.
+
+For every requested family the runner takes a fresh deep copy of the model on ``device``, initialises it
+(convolution and linear weights Kaiming-normal with fan-in, ReLU gain, biases 0; batch-norm weight 1, bias 0,
+running statistics reset), puts it in the family's mode (train mode, i.e. batch statistics, unless the
+family asks for eval), seeds torch with ``seed``, and calls the proxy. A value that is NaN or infinite, or
+a proxy that raises a numerical error, becomes :data:`WORST` (``-inf``: ranked below every finite value)
+and is recorded in :attr:`ProxyResult.failures`. Input errors (unknown names, models without the layers a
+proxy needs, bad batches) raise :class:`~tgnas.proxies.base.ProxyError`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch, ProxyError
+
+WORST = float("-inf")
+
+
+@dataclass
+class ProxyResult:
+    """Proxy values of one model.
+
+    Attributes:
+        values: ``{proxy: value}``; failed values are :data:`WORST`.
+        failures: ``{proxy: reason}`` for every value that was NaN/inf or raised a numerical error.
+        seconds: ``{family: wall seconds}``.
+    """
+
+    values: dict[str, float] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def initialise(model: nn.Module) -> nn.Module:
+    """In place: Kaiming-normal (fan-in, ReLU) conv/linear weights, zero biases, BN weight 1 and bias 0."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d | nn.Linear):
+            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            if m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.BatchNorm2d | nn.BatchNorm1d):
+            if m.affine:
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+            m.reset_running_stats()
+    return model
+
+
+def resolve(names: Sequence[str]) -> list[str]:
+    """Expands family names (``az`` -> its four proxies) and checks every name; keeps order, no repeats."""
+    out: list[str] = []
+    for name in names:
+        if name in FAMILIES and name not in PROXIES:
+            expanded: Sequence[str] = FAMILIES.get(name).outputs
+        else:
+            PROXIES.get(name)  # raises UnknownNameError listing the proxies
+            expanded = [name]
+        for n in expanded:
+            if n not in out:
+                out.append(n)
+    return out
+
+
+def compute_proxies(
+    model: nn.Module,
+    batch: ProxyBatch,
+    names: Sequence[str],
+    seed: int = 0,
+    device: str | torch.device = "cpu",
+) -> ProxyResult:
+    """Runs the named proxies (or families) on copies of ``model``; the caller's model is left untouched."""
+    wanted = resolve(names)
+    batch = batch.to(device)
+    families: dict[str, list[str]] = {}
+    for name in wanted:
+        families.setdefault(PROXIES.get(name).family, []).append(name)
+    result = ProxyResult()
+    for family, outputs in families.items():
+        spec = FAMILIES.get(family)
+        torch.manual_seed(seed)  # seeds the initialisation and anything random inside the proxy
+        net = initialise(copy.deepcopy(model).to(device))
+        net.train(spec.mode == "train")
+        start = time.perf_counter()
+        try:
+            values = spec.fn(net, batch)
+        except ProxyError:
+            raise
+        except (RuntimeError, FloatingPointError, ZeroDivisionError, ValueError, IndexError) as exc:
+            values = {name: float("nan") for name in outputs}
+            for name in outputs:
+                result.failures[name] = f"{type(exc).__name__}: {exc}"
+        result.seconds[family] = time.perf_counter() - start
+        for name in outputs:
+            value = float(values.get(name, float("nan")))
+            if not math.isfinite(value):
+                result.failures.setdefault(name, f"non-finite value {value}")
+                value = WORST
+            result.values[name] = value
+    return result
