@@ -100,3 +100,30 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
 def test_predictor_commands_bad_input(capsys, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2 and message in err
+
+
+def test_proxies_command_and_evaluate(capsys, tmp_path, monkeypatch):
+    out = tmp_path / "p.jsonl"
+    code, stdout, err = run(
+        capsys, "proxies", "--sample", "3", "--proxies", "params,flops", "--out", str(out), "--json"
+    )
+    assert code == 0, err
+    summary = json.loads(stdout)
+    assert summary["architectures"] == 3 and summary["proxies"] == ["params", "flops"]
+    code, stdout, err = run(capsys, "evaluate", "--scorer", "proxies:params", "--sample", "3", "--json")
+    assert code == 0, err
+    ev = json.loads(stdout)["cifar10"]
+    assert ev["n"] == 3 and -1 <= ev["kendall_tau"] <= 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["proxies", "--proxies", "magic", "--out", "x.jsonl"], "unknown proxy 'magic'"),
+        (["proxies", "--input", "svhn", "--out", "x.jsonl"], "unknown proxy input"),
+        (["evaluate", "--scorer", "proxies:magic"], "unknown proxy 'magic'"),
+    ],
+)
+def test_proxy_commands_bad_input(capsys, args, message):
+    code, _, err = run(capsys, *args)
+    assert code == 2 and message in err

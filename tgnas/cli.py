@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import time
 
 import typer
 from rich.console import Console
@@ -216,28 +217,128 @@ def _print_evaluations(evaluations: dict) -> None:
 
 @app.command()
 def evaluate(
-    scorer: str = typer.Option("predictor", help="Scorer: predictor."),
+    scorer: str = typer.Option("predictor", help="predictor, or proxies:NAMES (e.g. proxies:az)."),
     space: str = typer.Option("nb201", help="Benchmark space."),
     dataset: list[str] = typer.Option(["cifar10"], help="Dataset(s) whose test accuracy judges."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    sample: int = typer.Option(200, min=2, help="proxies: seeded sample of architectures to score."),
+    seed: int = typer.Option(0, help="proxies: seed of the sample, the input and the initialisation."),
+    proxy_input: str = typer.Option("gaussian", "--input", help="proxies: gaussian or cifar10 images."),
+    proxy_file: str = typer.Option(None, help="proxies: JSONL cache of proxy values (resumable)."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Kendall tau, Spearman and top-k precision of a scorer against benchmark test accuracy."""
     from tgnas.benchmarks import get_benchmark
 
-    if scorer != "predictor":
-        raise TgnasError(f"unknown scorer {scorer!r}; choose one of: predictor")
-    from tgnas.predictor.evaluate import evaluate_predictor
-    from tgnas.predictor.predictor import load_predictor
-
     bench = get_benchmark(space)
-    predictor = load_predictor(checkpoint)
-    evaluations = {ds: evaluate_predictor(predictor, bench, ds).to_dict() for ds in dataset}
+    if scorer == "predictor":
+        from tgnas.predictor.evaluate import evaluate_predictor
+        from tgnas.predictor.predictor import load_predictor
+
+        predictor = load_predictor(checkpoint)
+        evaluations = {ds: evaluate_predictor(predictor, bench, ds).to_dict() for ds in dataset}
+        title = f"predictor {checkpoint or 'default'}: judged outside its training split"
+    elif scorer.startswith("proxies:"):
+        evaluations = _evaluate_proxies(
+            bench,
+            scorer.removeprefix("proxies:"),
+            dataset,
+            sample,
+            seed,
+            proxy_input,
+            proxy_file,
+            progress=not as_json,
+        )
+        title = f"{scorer} (log-rank aggregate) on {sample} seeded architectures, {proxy_input} input"
+    else:
+        raise TgnasError(f"unknown scorer {scorer!r}; choose one of: predictor, proxies:NAMES")
     if as_json:
         _print_json(evaluations)
         return
-    console.print(f"predictor {checkpoint or 'default'}: judged outside its training split")
+    console.print(title)
     _print_evaluations(evaluations)
+
+
+def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_file, progress) -> dict:
+    import numpy as np
+
+    from tgnas.aggregate import aggregate
+    from tgnas.benchmarks.nb201 import canonical_dataset
+    from tgnas.evaluation import evaluate_ranking
+    from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
+
+    config = SweepConfig(
+        space=bench.space, proxies=tuple(n for n in names.split(",") if n), input=proxy_input, seed=seed
+    )
+    idx = np.sort(np.random.default_rng(seed).choice(len(bench), size=min(sample, len(bench)), replace=False))
+    strings = bench.arch_strings()
+    start = time.perf_counter()
+    rows = sweep([strings[i] for i in idx], config, proxy_file, progress=progress)
+    seconds = time.perf_counter() - start
+    values = values_matrix(rows, config.proxies)
+    scores = aggregate(values) if len(values) > 1 else next(iter(values.values()))
+    scores = np.where(
+        np.isfinite(scores), scores, np.nanmin(np.where(np.isfinite(scores), scores, np.nan)) - 1
+    )
+    failures = sum(bool(r["failures"]) for r in rows.values())
+    out = {}
+    for ds in datasets:
+        ds = canonical_dataset(ds)
+        report = evaluate_ranking(scores, bench.column(ds, "test")[idx])
+        out[ds] = {
+            "dataset": ds,
+            "metric": "test",
+            "excluded": 0,
+            "seconds": seconds,
+            "failures": failures,
+            **report.to_dict(),
+        }
+    return out
+
+
+@app.command()
+def proxies(
+    space: str = typer.Option("nb201", help="Search space."),
+    sample: int = typer.Option(100, min=1, help="Seeded sample of architectures."),
+    seed: int = typer.Option(0, help="Seed of the sample, the input batch and the initialisation."),
+    names: str = typer.Option("az", "--proxies", help="Comma-separated proxy or family names."),
+    proxy_input: str = typer.Option("gaussian", "--input", help="gaussian or cifar10 (shipped real images)."),
+    batch_size: int = typer.Option(64, min=2, help="Images per proxy pass."),
+    out: str = typer.Option(..., help="JSONL output; appended as results come, resumed on re-run."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Compute zero-cost proxies for a seeded sample of a benchmark space (resumable)."""
+    import numpy as np
+
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.proxies.sweep import SweepConfig, sweep
+
+    bench = get_benchmark(space)
+    config = SweepConfig(
+        space=space,
+        proxies=tuple(n for n in names.split(",") if n),
+        input=proxy_input,
+        batch_size=batch_size,
+        seed=seed,
+    )
+    idx = np.sort(np.random.default_rng(seed).choice(len(bench), size=min(sample, len(bench)), replace=False))
+    strings = bench.arch_strings()
+    rows = sweep([strings[i] for i in idx], config, out, progress=not as_json)
+    failures = {name: sum(name in r["failures"] for r in rows.values()) for name in config.proxies}
+    summary = {
+        "out": out,
+        "architectures": len(rows),
+        "proxies": list(config.proxies),
+        "failures": failures,
+        "mean_seconds": float(np.mean([r["seconds"] for r in rows.values()])),
+    }
+    if as_json:
+        _print_json(summary)
+        return
+    console.print(
+        f"{len(rows)} architectures -> {out}; failures (mapped to the worst rank): {failures}; "
+        f"{summary['mean_seconds'] * 1000:.0f} ms/arch"
+    )
 
 
 def main() -> None:

@@ -29,5 +29,8 @@ def synflow(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     ones = torch.ones((1, *batch.inputs.shape[1:]), dtype=torch.float64, device=batch.inputs.device)
     model.zero_grad(set_to_none=True)
     model(ones).sum().backward()
-    total = sum(float((m.weight * m.weight.grad).abs().sum()) for m in layers if m.weight.grad is not None)
+    with torch.no_grad():
+        total = sum(
+            float((m.weight * m.weight.grad).abs().sum()) for m in layers if m.weight.grad is not None
+        )
     return {"synflow": total}

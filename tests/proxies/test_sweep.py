@@ -1,0 +1,62 @@
+import json
+
+import numpy as np
+import pytest
+
+from tgnas.errors import DataError, TgnasError
+from tgnas.proxies.data import cifar10_batch, gaussian_batch
+from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
+
+ARCHS = [
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|",
+    "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+    "|avg_pool_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_1x1~0|none~1|skip_connect~2|",
+]
+TINY = dict(channels=4, cells=1, batch_size=8)
+
+
+def test_sweep_appends_and_resumes(tmp_path):
+    out = tmp_path / "p.jsonl"
+    config = SweepConfig(proxies=("az", "synflow"), **TINY)
+    first = sweep(ARCHS[:2], config, out)
+    lines = out.read_text().splitlines()
+    assert json.loads(lines[0])["config"]["proxies"][-1] == "synflow" and len(lines) == 3
+    assert first[ARCHS[1]]["values"]["expressivity"] is None and "expressivity" in first[ARCHS[1]]["failures"]
+    # an interrupted run leaves half a line; the re-run drops it and computes only what is missing
+    with out.open("a") as f:
+        f.write('{"arch": "|trunc')
+    again = sweep(ARCHS, config, out)
+    assert list(again) == ARCHS and again[ARCHS[0]] == first[ARCHS[0]]
+    assert len(out.read_text().splitlines()) == 4
+    values = values_matrix(again, ["expressivity", "synflow"])
+    assert values["expressivity"][1] == -np.inf and np.isfinite(values["synflow"]).all()
+
+
+def test_sweep_refuses_other_settings_and_bad_files(tmp_path):
+    out = tmp_path / "p.jsonl"
+    sweep(ARCHS[:1], SweepConfig(proxies=("nwot",), **TINY), out)
+    with pytest.raises(DataError, match="other settings"):
+        sweep(ARCHS[:1], SweepConfig(proxies=("snip",), **TINY), out)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("hello\n")
+    with pytest.raises(DataError, match="not a tgnas proxy file"):
+        sweep(ARCHS[:1], SweepConfig(proxies=("nwot",), **TINY), bad)
+
+
+def test_bad_settings():
+    with pytest.raises(TgnasError, match="gaussian, cifar10"):
+        SweepConfig(input="imagenet")
+    with pytest.raises(TgnasError, match="unknown proxy"):
+        SweepConfig(proxies=("nope",))
+    with pytest.raises(TgnasError, match="malformed"):
+        sweep(["|bad|"], SweepConfig(**TINY))
+
+
+def test_batches():
+    real = cifar10_batch(16)
+    assert real.inputs.shape == (16, 3, 32, 32) and abs(float(real.inputs.mean())) < 1.0
+    assert real.targets.max() < 10
+    noise = gaussian_batch(4, 16, 100, seed=1)
+    assert noise.inputs.shape == (4, 3, 16, 16) and noise.num_classes == 100
+    with pytest.raises(DataError, match="64 images"):
+        cifar10_batch(65)

@@ -1,0 +1,39 @@
+"""Batches for proxies: Gaussian noise (the default) or the shipped real CIFAR-10 images."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from tgnas.errors import DataError
+from tgnas.paths import data_dir
+from tgnas.proxies.base import ProxyBatch
+
+CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
+CIFAR_STD = (0.2470, 0.2435, 0.2616)
+
+
+def gaussian_batch(batch_size: int = 64, size: int = 32, num_classes: int = 10, seed: int = 0) -> ProxyBatch:
+    """Standard-normal images ``(B, 3, size, size)`` with uniformly random labels, seeded."""
+    gen = torch.Generator().manual_seed(seed)
+    return ProxyBatch(
+        torch.randn(batch_size, 3, size, size, generator=gen),
+        torch.randint(0, num_classes, (batch_size,), generator=gen),
+        num_classes,
+    )
+
+
+def cifar10_batch(batch_size: int = 64) -> ProxyBatch:
+    """Up to 64 real CIFAR-10 test images from ``data/images/cifar10_64.npz``, normalised per channel."""
+    path = data_dir() / "images" / "cifar10_64.npz"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            x, y = z["x"], z["y"]
+    except (OSError, KeyError, ValueError) as exc:
+        raise DataError(f"cannot read the shipped CIFAR-10 batch {path}: {exc}") from None
+    if not 2 <= batch_size <= len(x):
+        raise DataError(f"the shipped CIFAR-10 batch has {len(x)} images; asked for {batch_size}")
+    images = torch.from_numpy(x[:batch_size]).permute(0, 3, 1, 2).float() / 255.0  # (B, 3, 32, 32)
+    mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
+    return ProxyBatch((images - mean) / std, torch.from_numpy(y[:batch_size]).long(), 10)

@@ -1,0 +1,140 @@
+"""Proxies over many architectures of a space: progress, append-as-you-go results, resume.
+
+The output is JSON Lines: a header ``{"tgnas_proxies": 1, "config": {...}}`` then one line per architecture
+``{"arch": ..., "values": {...}, "failures": {...}, "seconds": ...}``, appended and flushed as each finishes,
+so an interrupted run loses nothing; a re-run with the same file and settings skips what is done.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tgnas.errors import DataError, TgnasError
+from tgnas.proxies.data import cifar10_batch, gaussian_batch
+from tgnas.proxies.runner import WORST, compute_proxies, resolve
+from tgnas.spaces import get_space
+
+INPUTS = ("gaussian", "cifar10")
+
+
+@dataclass(frozen=True)
+class SweepConfig:
+    """Settings that fix every proxy value (part of the output file's header)."""
+
+    space: str = "nb201"
+    proxies: tuple[str, ...] = ("az",)  # proxy or family names
+    input: str = "gaussian"  # "gaussian" noise or the shipped "cifar10" images
+    batch_size: int = 64  # images per proxy pass
+    seed: int = 0  # seeds the input batch, the initialisation and every proxy
+    num_classes: int = 10  # classifier outputs of the built networks
+    channels: int = 16  # C of the built networks (the benchmark's: 16)
+    cells: int = 5  # cells per stage of the built networks (the benchmark's: 5)
+
+    def __post_init__(self) -> None:
+        if self.input not in INPUTS:
+            raise TgnasError(f"unknown proxy input {self.input!r}; choose one of: {', '.join(INPUTS)}")
+        if self.batch_size < 2:
+            raise TgnasError(f"a proxy batch needs at least 2 images, got {self.batch_size}")
+        object.__setattr__(self, "proxies", tuple(resolve(self.proxies)))
+
+
+def _read(out: Path, config: SweepConfig) -> dict[str, dict]:
+    """Rows already in ``out``; a last line cut off by an interrupted run is dropped (and rewritten away)."""
+    lines = [line for line in out.read_text().splitlines() if line.strip()]
+    if not lines:
+        return {}
+    try:
+        header = json.loads(lines[0])
+    except json.JSONDecodeError:
+        header = None
+    if not isinstance(header, dict) or "tgnas_proxies" not in header:
+        raise DataError(f"{out} is not a tgnas proxy file (no header line)")
+    if header.get("config") != json.loads(json.dumps(asdict(config))):
+        raise DataError(f"{out} was written with other settings ({header.get('config')}); use another file")
+    done: dict[str, dict] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        try:
+            row = json.loads(line)
+            done[row["arch"]] = row
+        except (json.JSONDecodeError, KeyError, TypeError):
+            if number != len(lines):
+                raise DataError(f"{out} line {number} is corrupt") from None
+            out.write_text("\n".join(lines[:-1]) + "\n")  # drop the half-written last line
+    return done
+
+
+def sweep(
+    archs: Sequence[str], config: SweepConfig, out: Path | str | None = None, progress: bool = False
+) -> dict[str, dict]:
+    """Computes the proxies of every architecture string; returns ``{arch: row}`` in input order."""
+    space = get_space(config.space)
+    parsed = [space.format(space.parse(a)) for a in archs]  # validates every string before any work
+    path = Path(out) if out is not None else None
+    done = _read(path, config) if path is not None and path.is_file() and path.stat().st_size else {}
+    if path is not None and not done and (not path.is_file() or not path.stat().st_size):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"tgnas_proxies": 1, "config": asdict(config)}) + "\n")
+    if config.input == "cifar10":
+        batch = cifar10_batch(config.batch_size)
+    else:
+        batch = gaussian_batch(config.batch_size, 32, config.num_classes, config.seed)
+    todo = [a for a in dict.fromkeys(parsed) if a not in done]
+    bar = None
+    if progress and todo:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(
+            TextColumn("proxies"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+        )
+        task = bar.add_task("proxies", total=len(todo), rate="")
+        bar.start()
+    start = time.perf_counter()
+    try:
+        for k, arch in enumerate(todo, start=1):
+            t0 = time.perf_counter()
+            net = space.build(
+                space.parse(arch),
+                num_classes=config.num_classes,
+                channels=config.channels,
+                cells_per_stage=config.cells,
+            )
+            result = compute_proxies(
+                net,
+                batch,
+                config.proxies,
+                seed=config.seed,
+            )
+            row = {
+                "arch": arch,
+                "values": {n: (None if v == WORST else v) for n, v in result.values.items()},
+                "failures": result.failures,
+                "seconds": time.perf_counter() - t0,
+            }
+            done[arch] = row
+            if path is not None:
+                with path.open("a") as f:
+                    f.write(json.dumps(row) + "\n")
+            if bar is not None:
+                bar.update(task, advance=1, rate=f"{k / (time.perf_counter() - start):.2f} arch/s")
+    finally:
+        if bar is not None:
+            bar.stop()
+    return {a: done[a] for a in parsed}
+
+
+def values_matrix(rows: dict[str, dict], names: Sequence[str]) -> dict[str, np.ndarray]:
+    """``{proxy: values in row order}``, failed values as ``-inf`` (the documented worst)."""
+    return {
+        n: np.array([WORST if r["values"].get(n) is None else r["values"][n] for r in rows.values()])
+        for n in names
+    }
