@@ -37,7 +37,7 @@ def test_lightning_fast_dev_run():
     graphs, ys = synthetic(24)
     data = GraphFeaturizer(default_embedder()).data_list(graphs, ys)
     config = GCNConfig(in_dim=data[0].x.shape[1], hidden=16, layers=2)
-    module = PredictorModule(config.to_dict(), float(ys.mean()), float(ys.std()), epochs=1)
+    module = PredictorModule(config.to_dict(), float(ys.mean()), float(ys.std()), epochs=1, text_noise=0.1)
     trainer = L.Trainer(
         fast_dev_run=True,
         accelerator="cpu",

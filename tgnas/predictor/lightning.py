@@ -43,6 +43,10 @@ class PredictorModule(L.LightningModule):
         lr, weight_decay: AdamW settings; the learning rate follows a cosine schedule over ``epochs``.
         rank_weight: :math:`\lambda` of the ranking term.
         epochs: length of the cosine schedule.
+        text_noise: standard deviation of Gaussian noise added to the first ``text_dim`` node features
+            (the text embedding) during training, so the GCN relies on coarse semantic directions rather
+            than on the exact vectors of the training operators.
+        text_dim: size of the text-embedding part of the node features.
     """
 
     def __init__(
@@ -54,6 +58,8 @@ class PredictorModule(L.LightningModule):
         weight_decay: float = 1e-4,
         rank_weight: float = 1.0,
         epochs: int = 100,
+        text_noise: float = 0.0,
+        text_dim: int = 384,
     ) -> None:
         super().__init__()
         self.save_hyperparameters()
@@ -68,6 +74,10 @@ class PredictorModule(L.LightningModule):
         return (y - self.hparams.y_mean) / self.hparams.y_std
 
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
+        if self.hparams.text_noise > 0:
+            batch.x = batch.x.clone()
+            d = self.hparams.text_dim
+            batch.x[:, :d] += self.hparams.text_noise * torch.randn_like(batch.x[:, :d])
         pred, z = self(batch), self._z(batch.y)
         mse = torch.nn.functional.mse_loss(pred, z)
         rank = pairwise_rank_loss(pred, z)

@@ -35,6 +35,7 @@ class TrainConfig:
     lr: float = 1e-3  # AdamW learning rate
     weight_decay: float = 1e-4  # AdamW weight decay
     rank_weight: float = 3.0  # weight of the pairwise ranking loss next to the MSE
+    text_noise: float = 0.0  # Gaussian noise on the text embedding during training (unseen-op robustness)
     val_fraction: float = 0.1  # share of the labelled graphs held out to pick the best epoch (val_tau)
     ensemble: int = 1  # independently seeded models averaged at prediction time
     seed: int = 0  # seeds the split, the initialisation and the shuffling
@@ -104,7 +105,15 @@ def train_predictor(
     for member in range(config.ensemble):
         L.seed_everything(config.seed * 1000 + member, workers=True, verbose=False)
         module = PredictorModule(
-            gcn.to_dict(), y_mean, y_std, config.lr, config.weight_decay, config.rank_weight, config.epochs
+            gcn.to_dict(),
+            y_mean,
+            y_std,
+            config.lr,
+            config.weight_decay,
+            config.rank_weight,
+            config.epochs,
+            config.text_noise,
+            embedder.dim,
         )
         dm = GraphDataModule(
             data,
