@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from tgnas.aggregate import aggregate
+from tgnas.aggregate import finite_scores as finite
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau, spearman_rho
 from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
@@ -39,12 +40,6 @@ CROSS = {
     "fisher": "fisher",
     "zen": "zen",
 }
-
-
-def finite(v: np.ndarray) -> np.ndarray:
-    """Failed values (-inf) just below the smallest finite value, so rank metrics see them as worst."""
-    ok = np.isfinite(v)
-    return np.where(ok, v, (v[ok].min() - 1) if ok.any() else 0.0)
 
 
 def main() -> None:

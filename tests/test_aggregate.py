@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from tgnas.aggregate import AGGREGATIONS, aggregate, log_rank, rank_sum, ranks
+from tgnas.aggregate import AGGREGATIONS, aggregate, finite_scores, log_rank, rank_sum, ranks
 from tgnas.errors import TgnasError, UnknownNameError
 
 
@@ -42,3 +42,10 @@ def test_weights_subsets_and_members():
 def test_bad_inputs(kwargs, error, message):
     with pytest.raises(error, match=message):
         aggregate(**kwargs)
+
+
+def test_finite_scores_keep_the_ranking():
+    v = [2.0, -np.inf, np.nan, 5.0]
+    f = finite_scores(v)
+    assert np.isfinite(f).all() and f[1] == f[2] < 2.0 and np.array_equal(ranks(f), ranks(v))
+    assert finite_scores([np.nan, np.nan]).tolist() == [0.0, 0.0]

@@ -35,6 +35,14 @@ def ranks(scores: Sequence[float]) -> np.ndarray:
     return rankdata(s, method="average")
 
 
+def finite_scores(scores: Sequence[float]) -> np.ndarray:
+    """Non-finite scores (failures) replaced by a value below every finite one, for metrics that need
+    finite inputs; ranks are unchanged. All-failed input becomes all zeros (one tie)."""
+    s = np.asarray(scores, dtype=float).ravel()
+    ok = np.isfinite(s)
+    return np.where(ok, s, (s[ok].min() - 1.0) if ok.any() else 0.0)
+
+
 def _members(scores: Mapping[str, Sequence[float]], weights: Mapping[str, float] | None) -> tuple:
     if not scores:
         raise TgnasError("rank aggregation needs at least one member")

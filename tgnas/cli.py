@@ -262,7 +262,7 @@ def evaluate(
 def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_file, progress) -> dict:
     import numpy as np
 
-    from tgnas.aggregate import aggregate
+    from tgnas.aggregate import aggregate, finite_scores
     from tgnas.benchmarks.nb201 import canonical_dataset
     from tgnas.evaluation import evaluate_ranking
     from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
@@ -277,9 +277,7 @@ def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_f
     seconds = time.perf_counter() - start
     values = values_matrix(rows, config.proxies)
     scores = aggregate(values) if len(values) > 1 else next(iter(values.values()))
-    scores = np.where(
-        np.isfinite(scores), scores, np.nanmin(np.where(np.isfinite(scores), scores, np.nan)) - 1
-    )
+    scores = finite_scores(scores)
     failures = sum(bool(r["failures"]) for r in rows.values())
     out = {}
     for ds in datasets:

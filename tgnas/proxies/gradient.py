@@ -25,7 +25,7 @@ def gradient(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     layers = weighted_layers(model, "snip")
     model.zero_grad(set_to_none=True)
     F.cross_entropy(model(batch.inputs), batch.targets).backward()
-    grads = [(m.weight, m.weight.grad) for m in layers if m.weight.grad is not None]
+    grads = [(m.weight.detach(), m.weight.grad) for m in layers if m.weight.grad is not None]
     return {
         "snip": float(sum((w * g).abs().sum() for w, g in grads)),
         "grad_norm": float(sum(g.norm() for _, g in grads)),

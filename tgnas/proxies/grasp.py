@@ -28,4 +28,6 @@ def grasp(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
         return {"grasp": 0.0}
     z = sum((g * g.detach()).sum() for _, g in pairs)
     hg = torch.autograd.grad(z, [w for w, _ in pairs], allow_unused=True)
-    return {"grasp": float(-sum((w * h).sum() for (w, _), h in zip(pairs, hg, strict=True) if h is not None))}
+    with torch.no_grad():
+        total = -sum((w * h).sum() for (w, _), h in zip(pairs, hg, strict=True) if h is not None)
+    return {"grasp": float(total)}
