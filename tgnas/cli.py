@@ -111,17 +111,15 @@ def demo(
 
     from tgnas.benchmarks import get_benchmark
     from tgnas.describe import describe
-    from tgnas.predictor.evaluate import evaluate_predictor
+    from tgnas.predictor.evaluate import evaluate_judged, score_unseen
     from tgnas.predictor.predictor import load_predictor
-    from tgnas.spaces import get_space
 
-    bench, space = get_benchmark("nb201"), get_space("nb201")
+    bench = get_benchmark("nb201")
     predictor = load_predictor(checkpoint)
-    evaluations = {ds: evaluate_predictor(predictor, bench, ds).to_dict() for ds in bench.datasets}
-    unseen = np.array(sorted(set(range(len(bench))) - predictor.training_indices()))
-    strings = bench.arch_strings()
-    scores = predictor.score_graphs([space.to_graph(space.parse(strings[i])) for i in unseen])
-    top = describe(str(int(unseen[int(np.argmax(scores))])))
+    judged = score_unseen(predictor, bench)  # every architecture outside the training split, scored once
+    evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in bench.datasets}
+    unseen = judged.indices
+    top = describe(str(int(unseen[int(np.argmax(judged.scores))])))
     if as_json:
         _print_json({"evaluation": evaluations, "top_ranked": top.to_dict()})
         return
@@ -232,11 +230,11 @@ def evaluate(
 
     bench = get_benchmark(space)
     if scorer == "predictor":
-        from tgnas.predictor.evaluate import evaluate_predictor
+        from tgnas.predictor.evaluate import evaluate_judged, score_unseen
         from tgnas.predictor.predictor import load_predictor
 
-        predictor = load_predictor(checkpoint)
-        evaluations = {ds: evaluate_predictor(predictor, bench, ds).to_dict() for ds in dataset}
+        judged = score_unseen(load_predictor(checkpoint), bench)
+        evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in dataset}
         title = f"predictor {checkpoint or 'default'}: judged outside its training split"
     elif scorer.startswith("proxies:"):
         evaluations = _evaluate_proxies(

@@ -41,20 +41,30 @@ class PredictorEvaluation:
         }
 
 
-def evaluate_predictor(
-    predictor: Predictor,
-    bench: NB201Benchmark,
-    dataset: str = "cifar10",
-    metric: str = "test",
-    indices: np.ndarray | None = None,
-) -> PredictorEvaluation:
-    """Ranks ``indices`` (default: the whole space) minus the predictor's training split (from its card).
+@dataclass(frozen=True)
+class Judged:
+    """A predictor's scores of the architectures outside its training split.
+
+    Attributes:
+        indices: benchmark indices scored (none of them trained the predictor).
+        scores: predicted accuracy of each, same order.
+        excluded: architectures of the pool left out because the predictor was trained on them.
+        seconds: wall time to build their graphs and score them.
+    """
+
+    indices: np.ndarray
+    scores: np.ndarray
+    excluded: int
+    seconds: float
+
+
+def score_unseen(predictor: Predictor, bench: NB201Benchmark, indices: np.ndarray | None = None) -> Judged:
+    """Scores ``indices`` (default: the whole space) minus the predictor's training split (from its card).
 
     Raises:
         TgnasError: if the card does not say which architectures trained the predictor on this benchmark,
-            or nothing is left to judge.
+            or fewer than 2 architectures are left.
     """
-    ds = canonical_dataset(dataset)
     if predictor.card.get("space") != bench.space or "split" not in predictor.card:
         raise TgnasError(
             f"this predictor's card does not record its {bench.space} training split, so its figures on "
@@ -68,10 +78,27 @@ def evaluate_predictor(
     space = get_space(bench.space)
     archs = bench.arch_strings()
     start = time.perf_counter()
-    graphs = [space.to_graph(space.parse(archs[i])) for i in judged]
-    scores = predictor.score_graphs(graphs)
-    seconds = time.perf_counter() - start
-    truth = bench.column(ds, metric)[judged]
+    scores = predictor.score_graphs([space.to_graph(space.parse(archs[i])) for i in judged])
+    return Judged(judged, scores, int(pool.size - judged.size), time.perf_counter() - start)
+
+
+def evaluate_judged(
+    judged: Judged, bench: NB201Benchmark, dataset: str, metric: str = "test"
+) -> PredictorEvaluation:
+    """Ranking metrics of already computed scores against ``metric`` on ``dataset``."""
+    ds = canonical_dataset(dataset)
+    truth = bench.column(ds, metric)[judged.indices]
     return PredictorEvaluation(
-        evaluate_ranking(scores, truth), ds, metric, int(pool.size - judged.size), seconds
+        evaluate_ranking(judged.scores, truth), ds, metric, judged.excluded, judged.seconds
     )
+
+
+def evaluate_predictor(
+    predictor: Predictor,
+    bench: NB201Benchmark,
+    dataset: str = "cifar10",
+    metric: str = "test",
+    indices: np.ndarray | None = None,
+) -> PredictorEvaluation:
+    """:func:`score_unseen` then :func:`evaluate_judged` on one dataset."""
+    return evaluate_judged(score_unseen(predictor, bench, indices), bench, dataset, metric)

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import asdict
 
 from tgnas.benchmarks.nb201 import NB201Benchmark
-from tgnas.predictor.evaluate import evaluate_predictor
+from tgnas.predictor.evaluate import evaluate_judged, score_unseen
 from tgnas.predictor.protocols import Split
 from tgnas.predictor.train import TrainConfig, TrainResult, train_predictor
 from tgnas.spaces import get_space
@@ -45,9 +45,7 @@ def train_on_split(
         }
     )
     if evaluate:
-        card["evaluation"] = {
-            ds: evaluate_predictor(result.predictor, bench, ds, "test", split.evaluate).to_dict()
-            for ds in split.eval_datasets
-        }
+        judged = score_unseen(result.predictor, bench, split.evaluate)
+        card["evaluation"] = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in split.eval_datasets}
     card["hyperparameters"] = asdict(config)
     return result
