@@ -11,7 +11,6 @@ Node features, shape ``(num_nodes, 384 + 8)``:
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -52,16 +51,7 @@ def _topology(num_nodes: int, edges: tuple[tuple[int, int], ...]) -> tuple[np.nd
 
 def structural_features(graph: OpGraph) -> np.ndarray:
     """The non-text part of the node features, shape ``(num_nodes, 8)``."""
-    topo, _ = _topology(graph.num_nodes, graph.edges)
-    feats = np.zeros((graph.num_nodes, len(STRUCTURAL)), dtype=np.float32)
-    feats[:, :5] = topo
-    if graph.costs is not None:
-        for i, cost in enumerate(graph.costs):
-            if cost:
-                feats[i, 5] = math.log1p(max(float(cost.get("params", 0.0)), 0.0)) / 10
-                feats[i, 6] = math.log1p(max(float(cost.get("flops", 0.0)), 0.0)) / 20
-                feats[i, 7] = 1.0
-    return feats
+    return _structural_many([graph])
 
 
 def _structural_many(graphs: Sequence[OpGraph]) -> np.ndarray:
@@ -95,19 +85,21 @@ class GraphFeaturizer:
     def num_features(self) -> int:
         return self.embedder.dim + len(STRUCTURAL)
 
-    def _texts(self, graph: OpGraph) -> list[str]:
-        texts = graph.texts or (None,) * graph.num_nodes
-        return [self.embedder.text_of(op, t) for op, t in zip(graph.ops, texts, strict=True)]
-
-    def _node_features(self, graphs: Sequence[OpGraph]) -> list[np.ndarray]:
-        texts = [self._texts(g) for g in graphs]
-        unique = sorted({t for ts in texts for t in ts})
+    def _node_matrix(self, graphs: Sequence[OpGraph]) -> np.ndarray:
+        """Node features of all graphs stacked, ``(sum of num_nodes, 384 + 8)``; each text embedded once."""
+        described: dict[str, str] = {}  # operator -> description, looked up once per call
+        texts = [
+            t if t else described.get(op) or described.setdefault(op, self.embedder.text_of(op))
+            for g in graphs
+            for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)
+        ]
+        unique = sorted(set(texts))
         table = self.embedder.embed_texts(unique)  # (U, 384)
         row = {t: i for i, t in enumerate(unique)}
-        return [
-            np.concatenate([table[[row[t] for t in ts]], structural_features(g)], axis=1)
-            for g, ts in zip(graphs, texts, strict=True)
-        ]
+        x = np.empty((len(texts), self.num_features), dtype=np.float32)  # (N, 384 + 8)
+        x[:, : self.embedder.dim] = table[[row[t] for t in texts]]
+        x[:, self.embedder.dim :] = _structural_many(graphs)
+        return x
 
     def data(self, graph: OpGraph, y: float | None = None) -> Data:
         """One graph as ``Data(x, edge_index[, y])``."""
@@ -115,9 +107,11 @@ class GraphFeaturizer:
 
     def data_list(self, graphs: Sequence[OpGraph], ys: Sequence[float] | None = None) -> list[Data]:
         """Many graphs as ``Data`` objects (embedding every distinct text once)."""
+        x = self._node_matrix(graphs)
+        ptr = np.concatenate([[0], np.cumsum([g.num_nodes for g in graphs])])
         out = []
-        for k, (g, x) in enumerate(zip(graphs, self._node_features(graphs), strict=True)):
-            d = Data(x=torch.from_numpy(x), edge_index=_edge_index(g))
+        for k, g in enumerate(graphs):
+            d = Data(x=torch.from_numpy(x[ptr[k] : ptr[k + 1]].copy()), edge_index=_edge_index(g))
             if ys is not None:
                 d.y = torch.tensor([float(ys[k])], dtype=torch.float32)
             out.append(d)
@@ -130,22 +124,9 @@ class GraphFeaturizer:
         """
         if not graphs:
             raise ValueError("cannot batch an empty list of graphs")
-        described: dict[str, str] = {}  # operator -> description, looked up once per batch
-        texts = [
-            [
-                t if t else described.get(op) or described.setdefault(op, self.embedder.text_of(op))
-                for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)
-            ]
-            for g in graphs
-        ]
-        unique = sorted({t for ts in texts for t in ts})
-        table = self.embedder.embed_texts(unique)  # (U, 384)
-        row = {t: i for i, t in enumerate(unique)}
         sizes = np.array([g.num_nodes for g in graphs])
         ptr = np.concatenate([[0], np.cumsum(sizes)])
-        x = np.empty((int(ptr[-1]), self.num_features), dtype=np.float32)  # (N, 384 + 8)
-        x[:, : self.embedder.dim] = table[[row[t] for ts in texts for t in ts]]
-        x[:, self.embedder.dim :] = _structural_many(graphs)
+        x = self._node_matrix(graphs)
         edges = [_topology(g.num_nodes, g.edges)[1] + ptr[k] for k, g in enumerate(graphs)]
         return Batch(
             x=torch.from_numpy(x),
