@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -27,8 +28,9 @@ def run(capsys, *args):
 def test_spaces_json(capsys):
     code, out, _ = run(capsys, "spaces", "--json")
     assert code == 0
-    rows = json.loads(out)
-    assert rows[0]["name"] == "nb201" and rows[0]["size"] == 15625 and rows[0]["benchmark"]
+    rows = {r["name"]: r for r in json.loads(out)}
+    assert rows["nb201"]["size"] == 15625 and rows["nb201"]["benchmark"]
+    assert rows["darts"]["size"] is None and not rows["darts"]["benchmark"]
 
 
 def test_arch_json(capsys):
@@ -127,3 +129,70 @@ def test_proxies_command_and_evaluate(capsys, tmp_path, monkeypatch):
 def test_proxy_commands_bad_input(capsys, args, message):
     code, _, err = run(capsys, *args)
     assert code == 2 and message in err
+
+
+def test_search_json_withholds_the_training_dataset(capsys):
+    code, out, _ = run(capsys, "search", "--searcher", "prune", "--budget", "100", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert d["scored"] == 85 and set(d["truth"]) == {"cifar100", "imagenet16-120"}
+    assert "cifar10" in d["notes"]["withheld"]
+
+
+def test_search_few_shot_checkpoint_reports_cifar10(capsys):
+    code, out, _ = run(
+        capsys,
+        "search",
+        "--checkpoint",
+        "nb201_cifar10_156",
+        "--searcher",
+        "evolution",
+        "--budget",
+        "60",
+        "--json",
+    )
+    assert code == 0
+    d = json.loads(out)
+    assert d["notes"]["labels_used"] == 156 and 10 < d["truth"]["cifar10"]["test"] < 95
+
+
+def test_search_darts_returns_a_genotype(capsys):
+    code, out, _ = run(
+        capsys, "search", "--space", "darts", "--searcher", "random", "--budget", "20", "--json"
+    )
+    assert code == 0
+    d = json.loads(out)
+    assert d["arch"].startswith("Genotype(normal=") and d["truth"] == {}
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (("search", "--budget", "0"), "budget"),
+        (("search", "--searcher", "annealing"), "unknown searcher"),
+        (("search", "--scorer", "oracle"), "unknown scorer"),
+        (("search", "--dataset", "cifar10"), "refusing to report cifar10"),
+        (("search", "--space", "darts", "--dataset", "cifar10"), "no benchmark"),
+        (("search", "--space", "darts", "--searcher", "prune"), "supernet"),
+        (("score", "Genotype(normal=[('sep_conv_3x3', 0)], reduce=[])"), "needs 8"),
+        (("score",), "nothing to score"),
+    ],
+)
+def test_search_and_score_bad_input(capsys, args, match):
+    code, _, err = run(capsys, *args)
+    assert code == 2 and err.startswith("error:") and re.search(match, err)
+
+
+def test_score_graphs_file(capsys, tmp_path):
+    path = tmp_path / "g.jsonl"
+    chain = {"nodes": [{"op": "input"}, {"op": "sep_conv_3x3"}, {"op": "output"}], "edges": [[0, 1], [1, 2]]}
+    path.write_text(json.dumps(chain) + "\n" + json.dumps(chain) + "\n")
+    code, out, _ = run(capsys, "score", BEST, "--graphs", str(path))
+    assert code == 0
+    values = [float(v) for v in out.split()]
+    assert len(values) == 3 and values[1] == values[2]
+    path.write_text(
+        json.dumps(chain) + "\n" + '{"nodes": [{"op": "input"}, {"op": "output"}], "edges": [[1, 0]]}\n'
+    )
+    code, _, err = run(capsys, "score", "--graphs", str(path))
+    assert code == 2 and "line 2" in err

@@ -15,3 +15,12 @@ def load_predictor(path=None, device="cpu"):
     from tgnas.predictor.predictor import load_predictor as _load
 
     return _load(path, device)
+
+
+def __getattr__(name: str):
+    """``tgnas.Proxy`` is imported on first use, keeping ``import tgnas`` light."""
+    if name == "Proxy":
+        from tgnas.api import Proxy
+
+        return Proxy
+    raise AttributeError(f"module 'tgnas' has no attribute {name!r}")

@@ -52,7 +52,12 @@ def spaces(as_json: bool = JSON_OPT) -> None:
         return
     table = Table("space", "architectures", "operations", "ground truth")
     for r in rows:
-        table.add_row(r["name"], f"{r['size']:,}", ", ".join(r["ops"]), "yes" if r["benchmark"] else "no")
+        table.add_row(
+            r["name"],
+            "too many to list" if r["size"] is None else f"{r['size']:,}",
+            ", ".join(r["ops"]),
+            "yes" if r["benchmark"] else "no",
+        )
     console.print(table)
 
 
@@ -335,6 +340,86 @@ def proxies(
         f"{len(rows)} architectures -> {out}; failures (mapped to the worst rank): {failures}; "
         f"{summary['mean_seconds'] * 1000:.0f} ms/arch"
     )
+
+
+@app.command()
+def search(
+    space: str = typer.Option("nb201", help="Search space (tgnas spaces lists them)."),
+    scorer: str = typer.Option("predictor", help="predictor | proxies[:NAMES] | ensemble[:NAMES]."),
+    searcher: str = typer.Option("hybrid", help="random | evolution | prune | hybrid."),
+    budget: int = typer.Option(1000, help="Distinct architectures scored."),
+    seed: int = typer.Option(0, help="Seed of the search."),
+    checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    weight: float = typer.Option(None, help="ensemble: the predictor's weight (default: number of proxies)."),
+    dataset: list[str] = typer.Option(
+        None, help="Benchmark dataset(s) to report (default: all honest ones)."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Search a space with a scorer; print the found architecture and, on a benchmark, its accuracies.
+
+    Accuracies judged on labels the predictor was trained on are withheld (or refused if asked for):
+    see the README's "No leakage" section.
+    """
+    from tgnas.search import search as run_search
+    from tgnas.search.driver import SearchConfig
+
+    config = SearchConfig(space, scorer, searcher, budget, seed, checkpoint, weight)
+    with (
+        console.status(f"{searcher} search of {space} with {scorer}", spinner="dots")
+        if not as_json
+        else _null()
+    ):
+        result = run_search(config, dataset or None)
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    console.print(f"[bold]{result.arch}[/bold]  ({result.space})")
+    console.print(
+        f"{result.searcher} search, scorer {result.scorer}: score {result.score:.4f}, "
+        f"{result.scored} architectures scored in {result.seconds:.2f} s (seed {result.seed})"
+    )
+    if result.truth:
+        table = Table("dataset", "test acc", "valid acc")
+        for ds, t in result.truth.items():
+            table.add_row(ds, f"{t['test']:.2f}", f"{t['valid']:.2f}")
+        console.print(table)
+    for key, value in result.notes.items():
+        if key == "withheld":
+            for ds, why in value.items():
+                console.print(f"withheld {ds}: {why}")
+        else:
+            console.print(f"{key}: {value}")
+
+
+@app.command()
+def score(
+    archs: list[str] = typer.Argument(None, help="Architecture strings (any registered space)."),
+    graphs: str = typer.Option(None, help="JSON Lines file of operator graphs (see the README's format)."),
+    checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Score architectures with the predictor: one score per line, in input order (higher = better)."""
+    from tgnas.api import Proxy, to_graph
+    from tgnas.graphs import load_graphs
+
+    items = [to_graph(a) for a in archs or []]
+    if graphs:
+        items += load_graphs(graphs)
+    if not items:
+        raise TgnasError("nothing to score: pass architecture strings or --graphs FILE.jsonl")
+    values = Proxy.load(checkpoint).score_many(items)
+    if as_json:
+        _print_json([float(v) for v in values])
+        return
+    for v in values:
+        print(f"{v:.4f}")
+
+
+def _null():
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def main() -> None:

@@ -173,3 +173,48 @@ def test_equivalent_cells_share_a_pruned_graph(nb201_bench):
         graphs.setdefault(canonical(a), set()).add((space.to_graph(a).ops, space.to_graph(a).edges))
     # the pruned graph is a function of the cell's computation up to the order of parallel edges
     assert sum(len(v) for v in graphs.values()) < 1.3 * len(graphs)
+
+
+def test_partial_cells_with_one_candidate_equal_the_cell_graph(rng):
+    from tgnas.spaces import PartialArch, get_space
+
+    space = get_space("nb201")
+    for _ in range(200):
+        arch = space.sample(rng)
+        partial = PartialArch(tuple((op,) for op in arch.ops))
+        g, p = space.to_graph(arch), space.partial_graph(partial)
+        assert (g.ops, g.edges, g.costs) == (p.ops, p.edges, p.costs)
+        assert space.from_partial(partial) == arch
+
+
+def test_supernet_graph_and_network():
+    import torch
+
+    from tgnas.cost import count_params
+    from tgnas.spaces import get_space
+
+    space = get_space("nb201")
+    supernet = space.supernet()
+    g = space.partial_graph(supernet)
+    assert g.num_nodes == 2 + 6 * 4  # every non-none candidate of every edge
+    net = space.build(supernet, channels=4, cells_per_stage=1)
+    assert net(torch.randn(2, 3, 16, 16)).shape == (2, 10)
+    conv_only = space.build(supernet.without(0, "nor_conv_3x3"), channels=4, cells_per_stage=1)
+    # one 3x3 conv + BN unit per cell, one cell in each stage of 4, 8 and 16 channels
+    assert count_params(net) - count_params(conv_only) == sum(9 * c * c + 2 * c for c in (4, 8, 16))
+
+
+def test_partial_arch_errors():
+    import pytest
+
+    from tgnas.errors import ArchitectureError
+    from tgnas.spaces import PartialArch, get_space
+
+    with pytest.raises(ArchitectureError, match="no candidate"):
+        PartialArch((("none",), ()))
+    with pytest.raises(ArchitectureError, match="twice"):
+        PartialArch((("none", "none"),))
+    with pytest.raises(ArchitectureError, match="several candidates"):
+        get_space("nb201").from_partial(get_space("nb201").supernet())
+    with pytest.raises(ArchitectureError, match="6 edges"):
+        get_space("nb201").partial_graph(PartialArch((("none",),)))

@@ -10,20 +10,46 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from tgnas.errors import ArchitectureError
 from tgnas.networks.nb201_ops import NB201_OPS, ReLUConvBN
+from tgnas.spaces.base import PartialArch
 from tgnas.spaces.nb201 import EDGES, NUM_NODES, NB201Arch
+
+
+class MixedOp(nn.Module):
+    r"""The sum of several candidate operations on one edge (a pruning-search supernet edge).
+
+    .. math::
+        y = \sum_{o \in O} o(x)
+    """
+
+    def __init__(self, ops: tuple[str, ...], channels: int) -> None:
+        super().__init__()
+        self.ops = nn.ModuleList(NB201_OPS.get(op)(channels) for op in ops)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return sum(op(x) for op in self.ops)
+
+
+def _edge(ops: tuple[str, ...], channels: int) -> nn.Module:
+    return NB201_OPS.get(ops[0])(channels) if len(ops) == 1 else MixedOp(ops, channels)
 
 
 class Cell(nn.Module):
     """One NAS-Bench-201 cell: node ``j`` is the sum over ``i < j`` of ``op_{j<-i}(node_i)``; output node 3.
 
+    A :class:`~tgnas.spaces.base.PartialArch` puts a :class:`MixedOp` on edges with several candidates.
+
     Shapes:
         ``(B, C, H, W) -> (B, C, H, W)``.
     """
 
-    def __init__(self, arch: NB201Arch, channels: int) -> None:
+    def __init__(self, arch: NB201Arch | PartialArch, channels: int) -> None:
         super().__init__()
-        self.edges = nn.ModuleList(NB201_OPS.get(op)(channels) for op in arch.ops)
+        choices = arch.choices if isinstance(arch, PartialArch) else tuple((op,) for op in arch.ops)
+        if len(choices) != len(EDGES):
+            raise ArchitectureError(f"a NAS-Bench-201 cell has {len(EDGES)} edges, got {len(choices)}")
+        self.edges = nn.ModuleList(_edge(ops, channels) for ops in choices)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         nodes = [x]
@@ -61,7 +87,7 @@ class NB201Network(nn.Module):
     """The benchmark's network for one cell.
 
     Args:
-        arch: the cell.
+        arch: the cell (a :class:`~tgnas.spaces.base.PartialArch` builds the pruning supernet).
         channels: ``C``, channels of the first stage (the others have ``2C`` and ``4C``).
         cells_per_stage: ``N``, cells in each of the three stages.
         num_classes: outputs of the classifier (10 for CIFAR-10, 100 for CIFAR-100, 120 for ImageNet16-120).
@@ -71,7 +97,11 @@ class NB201Network(nn.Module):
     """
 
     def __init__(
-        self, arch: NB201Arch, channels: int = 16, cells_per_stage: int = 5, num_classes: int = 10
+        self,
+        arch: NB201Arch | PartialArch,
+        channels: int = 16,
+        cells_per_stage: int = 5,
+        num_classes: int = 10,
     ) -> None:
         super().__init__()
         if channels < 1 or cells_per_stage < 1 or num_classes < 1:

@@ -44,6 +44,13 @@ class SweepConfig:
         object.__setattr__(self, "proxies", tuple(resolve(self.proxies)))
 
 
+def proxy_batch(config: SweepConfig):
+    """The batch every proxy of a run sees: seeded Gaussian noise or the shipped CIFAR-10 images."""
+    if config.input == "cifar10":
+        return cifar10_batch(config.batch_size)
+    return gaussian_batch(config.batch_size, 32, config.num_classes, config.seed)
+
+
 def _read(out: Path, config: SweepConfig) -> dict[str, dict]:
     """Rows already in ``out``; a last line cut off by an interrupted run is dropped (and rewritten away)."""
     lines = [line for line in out.read_text().splitlines() if line.strip()]
@@ -80,10 +87,7 @@ def sweep(
     if path is not None and not done and (not path.is_file() or not path.stat().st_size):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"tgnas_proxies": 1, "config": asdict(config)}) + "\n")
-    if config.input == "cifar10":
-        batch = cifar10_batch(config.batch_size)
-    else:
-        batch = gaussian_batch(config.batch_size, 32, config.num_classes, config.seed)
+    batch = proxy_batch(config)
     todo = [a for a in dict.fromkeys(parsed) if a not in done]
     bar = None
     if progress and todo:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from tgnas.registry import Registry
-from tgnas.spaces.base import SearchSpace
+from tgnas.spaces.base import PartialArch, PrunableSpace, SearchSpace
+from tgnas.spaces.darts import DartsArch, DartsSpace
 from tgnas.spaces.nb201 import NB201Arch, NB201Space
 
 SPACES: Registry[type] = Registry("search space")
 SPACES.add("nb201", NB201Space)
+SPACES.add("darts", DartsSpace)
 
 
 def get_space(name: str) -> SearchSpace:
@@ -15,4 +17,14 @@ def get_space(name: str) -> SearchSpace:
     return SPACES.get(name)()
 
 
-__all__ = ["SPACES", "NB201Arch", "NB201Space", "SearchSpace", "get_space"]
+__all__ = [
+    "SPACES",
+    "DartsArch",
+    "DartsSpace",
+    "NB201Arch",
+    "NB201Space",
+    "PartialArch",
+    "PrunableSpace",
+    "SearchSpace",
+    "get_space",
+]

@@ -20,6 +20,7 @@ import numpy as np
 
 from tgnas.arch import INPUT, OUTPUT, OpGraph
 from tgnas.errors import ArchitectureError, UnknownOperatorError
+from tgnas.spaces.base import PartialArch
 
 OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
 NUM_NODES = 4
@@ -139,33 +140,55 @@ def to_graph(arch: NB201Arch, prune: bool = True) -> OpGraph:
     reaches the output. A cell with no path from input to output becomes ``input -> none -> output``.
     Without ``prune`` all 6 operations are nodes (8 nodes, 10 edges) whatever they are.
     """
+    return _graph(tuple((op,) for op in arch.ops), prune)
+
+
+def partial_graph(partial: PartialArch) -> OpGraph:
+    """Operator graph of a cell with several candidate operations per edge (their outputs are summed).
+
+    Every non-``none`` candidate of edge ``j <- i`` becomes its own op node reading node ``i``'s sum; a
+    candidate set of only ``none`` carries nothing. Pruned like :func:`to_graph`; with one operation per
+    edge it equals ``to_graph`` of that cell.
+    """
+    if len(partial.choices) != len(EDGES):
+        raise ArchitectureError(f"a NAS-Bench-201 cell has {len(EDGES)} edges, got {len(partial.choices)}")
+    for ops in partial.choices:
+        for op in ops:
+            if op not in OPS:
+                raise UnknownOperatorError(f"unknown NAS-Bench-201 operation {op!r}; valid: {', '.join(OPS)}")
+    return _graph(partial.choices, prune=True)
+
+
+def _graph(edge_ops: tuple[tuple[str, ...], ...], prune: bool) -> OpGraph:
+    """The operator graph of a cell whose edge ``k`` sums the operations ``edge_ops[k]``."""
     from tgnas.networks.nb201_ops import op_costs
 
     cost = op_costs()
     last = NUM_NODES - 1
-    live = [(t, s) for (t, s), op in zip(EDGES, arch.ops, strict=True) if op != "none" or not prune]
+    # (edge position, operation) of every op node that may carry data
+    live = [(k, op) for k, ops in enumerate(edge_ops) for op in ops if op != "none" or not prune]
+    live_edges = {EDGES[k] for k, _ in live}
     reach_in, reach_out = {0}, {last}
-    for t, s in sorted(live, key=lambda e: e[1]):  # sources in increasing order: a forward sweep suffices
+    for t, s in sorted(live_edges, key=lambda e: e[1]):  # sources in increasing order: one forward sweep
         if s in reach_in:
             reach_in.add(t)
-    for t, s in sorted(live, key=lambda e: -e[0]):
+    for t, s in sorted(live_edges, key=lambda e: -e[0]):
         if t in reach_out:
             reach_out.add(s)
-    kept = [k for k, (t, s) in enumerate(EDGES) if (t, s) in live and s in reach_in and t in reach_out]
+    kept = [(k, op) for k, op in live if EDGES[k][1] in reach_in and EDGES[k][0] in reach_out]
     if not kept:
         return OpGraph((INPUT, "none", OUTPUT), ((0, 1), (1, 2)), costs=(None, cost["none"], None))
-    node_of = {k: pos for pos, k in enumerate(kept, start=1)}
     out = len(kept) + 1
     edges = []
-    for k in kept:
+    for pos, (k, _) in enumerate(kept, start=1):
         target, source = EDGES[k]
         if source == 0:
-            edges.append((0, node_of[k]))
+            edges.append((0, pos))
         else:
-            edges.extend((node_of[p], node_of[k]) for p in kept if EDGES[p][0] == source)
+            edges.extend((p, pos) for p, (kp, _) in enumerate(kept, start=1) if EDGES[kp][0] == source)
         if target == last:
-            edges.append((node_of[k], out))
-    ops = tuple(arch.ops[k] for k in kept)
+            edges.append((pos, out))
+    ops = tuple(op for _, op in kept)
     return OpGraph((INPUT, *ops, OUTPUT), tuple(edges), costs=(None, *(cost[op] for op in ops), None))
 
 
@@ -179,6 +202,7 @@ class NB201Space:
 
     name = "nb201"
     ops = OPS
+    arch_type = NB201Arch
 
     def parse(self, text: str) -> NB201Arch:
         return parse(text)
@@ -211,8 +235,20 @@ class NB201Space:
     def to_graph(self, arch: NB201Arch) -> OpGraph:
         return _cached_graph(arch)
 
-    def build(self, arch: NB201Arch, **kwargs):
-        """The benchmark's network; keyword arguments go to :class:`tgnas.networks.nb201.NB201Network`."""
+    def supernet(self) -> PartialArch:
+        """Every operation on every edge: where the pruning search starts."""
+        return PartialArch(tuple(OPS for _ in EDGES))
+
+    def partial_graph(self, partial: PartialArch) -> OpGraph:
+        return partial_graph(partial)
+
+    def from_partial(self, partial: PartialArch) -> NB201Arch:
+        """The cell of a partial architecture with exactly one operation per edge."""
+        return NB201Arch(partial.single())
+
+    def build(self, arch: NB201Arch | PartialArch, **kwargs):
+        """The benchmark's network (a :class:`PartialArch` sums the candidate operations of each edge);
+        keyword arguments go to :class:`tgnas.networks.nb201.NB201Network`."""
         from tgnas.networks.nb201 import NB201Network
 
         return NB201Network(arch, **kwargs)

@@ -1,0 +1,49 @@
+"""One call that loads a scorer, runs a searcher and judges the result honestly (the CLI's ``search``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tgnas.search.base import SEARCHERS, SearchResult, check_budget
+from tgnas.search.judge import judge
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """What ``tgnas search`` runs."""
+
+    space: str = "nb201"
+    scorer: str = "predictor"  # predictor | proxies[:NAMES] | ensemble[:NAMES]
+    searcher: str = "hybrid"  # random | evolution | prune | hybrid
+    budget: int = 1000  # distinct architectures scored
+    seed: int = 0  # seeds the search's generator
+    checkpoint: str | None = None  # predictor checkpoint (default: the shipped one)
+    weight: float | None = None  # the predictor's weight in the ensemble (default: number of proxies)
+
+
+def search(config: SearchConfig, datasets: Sequence[str] | None = None, scorer=None) -> SearchResult:
+    """Runs ``config``; on a benchmark space fills the found architecture's accuracies (see
+    :func:`tgnas.search.judge.judge`). A ready ``scorer`` may be passed to reuse its caches."""
+    from tgnas.benchmarks import BENCHMARKS, get_benchmark
+    from tgnas.errors import TgnasError
+    from tgnas.score import make_scorer
+    from tgnas.spaces import get_space
+
+    check_budget(config.budget)
+    searcher = SEARCHERS.get(config.searcher)()
+    space = get_space(config.space)
+    if datasets and config.space not in BENCHMARKS:
+        raise TgnasError(f"space {config.space} has no benchmark ground truth to report accuracies from")
+    if scorer is None:
+        scorer = make_scorer(config.scorer, space, checkpoint=config.checkpoint, weight=config.weight)
+    result = searcher.run(space, scorer, config.budget, np.random.default_rng(config.seed))
+    result.seed = config.seed
+    if config.space in BENCHMARKS:
+        card = getattr(getattr(scorer, "predictor", None), "card", None)
+        if card is None and hasattr(scorer, "predictor"):  # the ensemble holds a PredictorScorer
+            card = getattr(scorer.predictor.predictor, "card", None)
+        judge(result, get_benchmark(config.space), card, datasets)
+    return result

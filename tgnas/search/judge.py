@@ -1,0 +1,74 @@
+"""Judging a found architecture on a benchmark without leakage.
+
+A predictor's card says which labels trained it (dataset, metric, the exact split, the protocol). A found
+architecture's accuracy on dataset ``D`` is reported only if
+
+- the scorer used no predictor, or
+- the predictor was not trained on ``D``'s labels (cross-dataset), or
+- its training labels were a random few-shot sample (protocol ``random-N``): those ``N`` labels are then
+  part of the search's cost, reported as ``notes["labels_used"]``.
+
+Otherwise ``D`` is withheld (named in ``notes["withheld"]`` with the reason) or, if asked for explicitly,
+refused with a :class:`~tgnas.errors.TgnasError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tgnas.errors import TgnasError
+from tgnas.search.base import SearchResult
+
+
+def reportable(card: dict | None, dataset: str) -> tuple[bool, str]:
+    """Whether ``dataset`` may be reported for a search driven by a predictor with this ``card``, and why."""
+    if card is None:
+        return True, "no predictor"
+    trained_on = card.get("train_dataset")
+    if trained_on is None or "split" not in card:
+        return False, "the predictor's card does not say which labels trained it"
+    if trained_on != dataset:
+        return True, f"predictor trained on {trained_on} labels only"
+    if str(card.get("protocol", "")).startswith("random-"):
+        return True, "few-shot: the predictor's training labels are counted as search cost"
+    return False, (
+        f"the predictor was trained on {trained_on} {card.get('train_metric', '')} labels of "
+        f"{len(card['split'].get('train', [])) + len(card['split'].get('val', []))} architectures "
+        f"({card.get('protocol')}); its {dataset} accuracy would be judged on labels it has seen"
+    )
+
+
+def judge(
+    result: SearchResult, bench, card: dict | None, datasets: Sequence[str] | None = None
+) -> SearchResult:
+    """Fills ``result.truth`` with the found architecture's test and validation accuracy.
+
+    Args:
+        result: a search on ``bench``'s space.
+        bench: the benchmark (``query(arch, dataset, metric)``).
+        card: the driving predictor's card, ``None`` for proxy-only scorers.
+        datasets: datasets asked for; ``None`` = every reportable one (the others noted as withheld).
+
+    Raises:
+        TgnasError: a dataset asked for explicitly is not reportable (see the module docstring).
+    """
+    from tgnas.benchmarks.nb201 import canonical_dataset
+
+    asked = datasets is not None
+    names = [canonical_dataset(d) for d in datasets] if asked else list(bench.datasets)
+    withheld = {}
+    for ds in names:
+        ok, why = reportable(card, ds)
+        if not ok:
+            if asked:
+                raise TgnasError(f"refusing to report {ds} accuracy: {why}")
+            withheld[ds] = why
+            continue
+        result.truth[ds] = {m: bench.query(result.arch, ds, m) for m in ("test", "valid")}
+    if card is not None:
+        labels = len(card.get("split", {}).get("train", [])) + len(card.get("split", {}).get("val", []))
+        result.notes["labels_used"] = labels
+        result.notes["predictor_protocol"] = card.get("protocol")
+    if withheld:
+        result.notes["withheld"] = withheld
+    return result
