@@ -17,7 +17,8 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: install
-	$(BIN)/tgnas demo
+	$(BIN)/tgnas search --space nb201 --scorer predictor --searcher hybrid --budget 1000 --seed 0
+	$(BIN)/tgnas search --space nb201 --scorer predictor --searcher hybrid --budget 1000 --seed 0 --checkpoint nb201_cifar10_156
 
 lint: install
 	$(BIN)/ruff check .
