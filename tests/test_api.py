@@ -61,3 +61,33 @@ def test_bad_architectures(proxy, bad, error, match):
 def test_score_many_wants_a_list(proxy):
     with pytest.raises(TgnasError, match="list"):
         proxy.score_many(BEST)
+
+
+def test_modules_are_traced_and_scored_by_the_traced_predictor(proxy):
+    import torch
+    import zoo
+
+    from tgnas.api import module_graph
+
+    models = [zoo.ResNetLike(8, 1), zoo.MobileNetLike(8, 1), zoo.vgg_like(8, 1), zoo.vgg_like(16, 2)]
+    scores = proxy.score_many(models, input_shape=(1, 3, 32, 32))
+    graphs = [module_graph(m, (1, 3, 32, 32)) for m in models]
+    np.testing.assert_allclose(scores, proxy.traced.score_graphs(graphs), rtol=1e-6)
+    assert proxy.traced.card["graphs"] == "traced" and np.isfinite(scores).all()
+    assert len(set(np.round(scores, 4))) == 4  # different models, different scores
+    mixed = proxy.score_many([BEST, models[0]], input_shape=(1, 3, 32, 32))
+    assert mixed[0] == pytest.approx(proxy.score(BEST)) and mixed[1] == pytest.approx(scores[0])
+    assert tgnas.graph_from_module(models[0], torch.zeros(1, 3, 32, 32)).method == "fx"
+
+
+def test_module_scoring_errors(proxy):
+    import zoo
+
+    from tgnas.trace import TraceError
+
+    with pytest.raises(TgnasError, match="needs input_shape"):
+        proxy.score(zoo.vgg_like(8, 1))
+    with pytest.raises(TraceError, match="failed on an input of shape"):
+        proxy.score(zoo.vgg_like(8, 1), input_shape=(1, 1, 32, 32))
+    with pytest.raises(TgnasError, match="positive"):
+        proxy.score(zoo.vgg_like(8, 1), input_shape=(1, 0, 32, 32))

@@ -196,3 +196,19 @@ def test_score_graphs_file(capsys, tmp_path):
     )
     code, _, err = run(capsys, "score", "--graphs", str(path))
     assert code == 2 and "line 2" in err
+
+
+def test_score_module_from_the_command_line(capsys):
+    code, out, _ = run(
+        capsys, "score", "--module", "zoo:resnet_small", "--input-shape", "1,3,32,32", "--json"
+    )
+    assert code == 0 and len(json.loads(out)) == 1
+    for args, match in [
+        (("--module", "zoo:resnet_small"), "needs --input-shape"),
+        (("--module", "zoo:not_a_model", "--input-shape", "1,3,32,32"), "not a torch.nn.Module"),
+        (("--module", "no_such_pkg:f", "--input-shape", "1,3,32,32"), "cannot load"),
+        (("--module", "zoo", "--input-shape", "1,3,32,32"), "package.module:factory"),
+        (("--module", "zoo:resnet_small", "--input-shape", "1,3,x"), "integers"),
+    ]:
+        code, _, err = run(capsys, "score", *args)
+        assert code == 2 and match in err, err

@@ -18,9 +18,13 @@ def load_predictor(path=None, device="cpu"):
 
 
 def __getattr__(name: str):
-    """``tgnas.Proxy`` is imported on first use, keeping ``import tgnas`` light."""
+    """``tgnas.Proxy`` and ``tgnas.graph_from_module`` are imported on first use (tgnas stays light)."""
     if name == "Proxy":
         from tgnas.api import Proxy
 
         return Proxy
+    if name == "graph_from_module":
+        from tgnas.trace import graph_from_module
+
+        return graph_from_module
     raise AttributeError(f"module 'tgnas' has no attribute {name!r}")

@@ -7,10 +7,12 @@
     proxy.score_many([genotype, graph_dict, ...])   # one float each, in order
 
 An architecture is a benchmark string of any registered space (``|op~0|+...`` for NAS-Bench-201,
-``Genotype(...)`` for DARTS), a space's architecture object, an :class:`~tgnas.arch.OpGraph`, or a generic
-graph dict (``{"nodes": [...], "edges": [...]}``, see :mod:`tgnas.graphs`). The score is the predictor's
-predicted accuracy: an absolute score, comparable across calls and across spaces only as far as the
-predictor transfers.
+``Genotype(...)`` for DARTS), a space's architecture object, an :class:`~tgnas.arch.OpGraph`, a generic
+graph dict (``{"nodes": [...], "edges": [...]}``, see :mod:`tgnas.graphs`), or a ``torch.nn.Module`` with
+``input_shape`` (e.g. ``(1, 3, 32, 32)``): modules are traced into whole-network graphs
+(:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
+(``checkpoints/nb201_traced_1000``), the others by the cell predictor. The score is a predicted accuracy:
+absolute, comparable across calls, and across spaces only as far as the predictor transfers.
 """
 
 from __future__ import annotations
@@ -55,29 +57,89 @@ def to_graph(arch: object) -> OpGraph:
     )
 
 
+TRACED_NAME = "nb201_traced_1000"
+
+
+def _is_module(arch: object) -> bool:
+    import sys
+
+    torch = sys.modules.get("torch")  # a module can only exist if torch is imported
+    return torch is not None and isinstance(arch, torch.nn.Module)
+
+
 class Proxy:
-    """A loaded predictor behind ``score(arch) -> float``.
+    """Predictors behind ``score(arch) -> float``.
 
     Args:
-        predictor: a loaded :class:`~tgnas.predictor.predictor.Predictor`.
+        predictor: the cell predictor (:class:`~tgnas.predictor.predictor.Predictor`).
+        traced: the traced-graph predictor for ``nn.Module``s; loaded on first use when ``None``.
     """
 
-    def __init__(self, predictor) -> None:
+    def __init__(self, predictor, traced=None) -> None:
         self.predictor = predictor
+        self._traced = traced
 
     @classmethod
-    def load(cls, checkpoint: str | None = None, device: str = "cpu") -> Proxy:
-        """Loads a predictor checkpoint (default: the shipped one)."""
+    def load(
+        cls, checkpoint: str | None = None, device: str = "cpu", traced_checkpoint: str | None = None
+    ) -> Proxy:
+        """Loads the cell predictor (default: the shipped one) and names the traced one (loaded lazily)."""
         from tgnas.predictor.predictor import load_predictor
 
-        return cls(load_predictor(checkpoint, device))
+        proxy = cls(load_predictor(checkpoint, device))
+        proxy._traced_path, proxy._device = traced_checkpoint or TRACED_NAME, device
+        return proxy
 
-    def score(self, arch: object) -> float:
-        """The predicted accuracy of one architecture (higher = better)."""
-        return float(self.score_many([arch])[0])
+    @property
+    def traced(self):
+        """The traced-graph predictor (scores ``nn.Module``s)."""
+        if self._traced is None:
+            from tgnas.predictor.predictor import load_predictor
 
-    def score_many(self, archs: Sequence[object]) -> np.ndarray:
-        """Predicted accuracies, shape ``(len(archs),)``, in order; graphs are batched and deduplicated."""
-        if isinstance(archs, str | Mapping | OpGraph):
+            self._traced = load_predictor(
+                getattr(self, "_traced_path", TRACED_NAME), getattr(self, "_device", "cpu")
+            )
+        return self._traced
+
+    def score(self, arch: object, input_shape: Sequence[int] | None = None) -> float:
+        """The predicted accuracy of one architecture or module (higher = better)."""
+        return float(self.score_many([arch], input_shape)[0])
+
+    def score_many(self, archs: Sequence[object], input_shape: Sequence[int] | None = None) -> np.ndarray:
+        """Predicted accuracies, shape ``(len(archs),)``, in order; graphs are batched and deduplicated.
+
+        ``input_shape`` (with the batch dimension, e.g. ``(1, 3, 32, 32)``) is needed for modules.
+        """
+        if isinstance(archs, str | Mapping | OpGraph) or _is_module(archs):
             raise TgnasError("score_many takes a list of architectures; use score() for one")
-        return self.predictor.score_graphs([to_graph(a) for a in archs])
+        archs = list(archs)
+        modules = [k for k, a in enumerate(archs) if _is_module(a)]
+        out = np.empty(len(archs))
+        rest = [k for k in range(len(archs)) if k not in set(modules)]
+        if rest:
+            out[rest] = self.predictor.score_graphs([to_graph(archs[k]) for k in rest])
+        if modules:
+            graphs = [module_graph(archs[k], input_shape) for k in modules]
+            out[modules] = self.traced.score_graphs(graphs)
+        return out
+
+
+def module_graph(model, input_shape: Sequence[int] | None) -> OpGraph:
+    """The traced operator graph of ``model`` on a seeded Gaussian input of ``input_shape``
+    (see :mod:`tgnas.trace`)."""
+    import torch
+
+    from tgnas.trace import graph_from_module
+
+    if input_shape is None:
+        raise TgnasError(f"scoring a {type(model).__name__} needs input_shape, e.g. (1, 3, 32, 32)")
+    shape = tuple(int(s) for s in input_shape)
+    if not shape or any(s <= 0 for s in shape):
+        raise TgnasError(f"input_shape must be positive sizes, got {tuple(input_shape)}")
+    try:
+        device = next(model.parameters()).device
+    except StopIteration:
+        device = torch.device("cpu")
+    # a seeded Gaussian example: data-dependent branches (hooks fallback) see a typical input, not zeros
+    example = torch.randn(shape, generator=torch.Generator().manual_seed(0)).to(device)
+    return graph_from_module(model, example).graph

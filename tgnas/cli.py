@@ -155,9 +155,13 @@ def train(
     seed: int = typer.Option(0, help="Seed of the split and the training."),
     out: str = typer.Option("checkpoints/predictor.pt", help="Checkpoint path (its card goes beside it)."),
     accelerator: str = typer.Option("auto", help="Lightning accelerator: auto, cpu, gpu."),
+    graphs: str = typer.Option("cell", help="Graphs: cell, or traced (whole network, torch.fx)."),
+    eval_sample: int = typer.Option(None, min=2, help="Judge a seeded sample of the held-out architectures."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Train a GCN predictor on NAS-Bench-201 under a protocol; write the checkpoint and its card."""
+    from dataclasses import replace
+
     from tgnas.benchmarks import get_benchmark
     from tgnas.predictor.nb201 import train_on_split
     from tgnas.predictor.protocols import PROTOCOLS
@@ -171,6 +175,11 @@ def train(
         "cross-dataset": dict(seed=seed, fraction=fraction),
     }[protocol]
     split = make(bench, **args)
+    if eval_sample is not None and eval_sample < len(split.evaluate):
+        import numpy as np
+
+        keep = np.random.default_rng(seed).choice(len(split.evaluate), size=eval_sample, replace=False)
+        split = replace(split, evaluate=np.sort(split.evaluate[keep]))
     config = TrainConfig(
         epochs=epochs,
         ensemble=ensemble,
@@ -179,7 +188,7 @@ def train(
         accelerator=accelerator,
         progress=not as_json,
     )
-    result = train_on_split(bench, split, config, train_metric=train_metric)
+    result = train_on_split(bench, split, config, train_metric=train_metric, graphs=graphs)
     ckpt, card = result.predictor.save(out)
     evaluation = result.predictor.card["evaluation"]
     if as_json:
@@ -396,24 +405,60 @@ def search(
 def score(
     archs: list[str] = typer.Argument(None, help="Architecture strings (any registered space)."),
     graphs: str = typer.Option(None, help="JSON Lines file of operator graphs (see the README's format)."),
+    module: str = typer.Option(None, help="package.module:factory returning a torch.nn.Module to score."),
+    input_shape: str = typer.Option(None, help="--module: input shape with batch, e.g. 1,3,32,32."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Score architectures with the predictor: one score per line, in input order (higher = better)."""
+    """Score architectures with the predictor: one score per line, in input order (higher = better).
+
+    Strings and graphs are scored by the cell predictor; a --module by the traced-graph predictor.
+    """
     from tgnas.api import Proxy, to_graph
     from tgnas.graphs import load_graphs
 
-    items = [to_graph(a) for a in archs or []]
+    items: list = [to_graph(a) for a in archs or []]
     if graphs:
         items += load_graphs(graphs)
+    shape = None
+    if module:
+        items.append(_load_module(module))
+        if not input_shape:
+            raise TgnasError("--module needs --input-shape, e.g. --input-shape 1,3,32,32")
+        try:
+            shape = tuple(int(s) for s in input_shape.split(","))
+        except ValueError:
+            raise TgnasError(f"--input-shape must be comma-separated integers, got {input_shape!r}") from None
     if not items:
-        raise TgnasError("nothing to score: pass architecture strings or --graphs FILE.jsonl")
-    values = Proxy.load(checkpoint).score_many(items)
+        raise TgnasError("nothing to score: pass architecture strings, --graphs FILE.jsonl or --module")
+    values = Proxy.load(checkpoint).score_many(items, shape)
     if as_json:
         _print_json([float(v) for v in values])
         return
     for v in values:
         print(f"{v:.4f}")
+
+
+def _load_module(spec: str):
+    """Imports ``package.module:factory`` and calls the factory (or takes the module object itself)."""
+    import importlib
+    import os
+
+    from torch import nn
+
+    path, sep, attr = spec.partition(":")
+    if not sep or not path or not attr:
+        raise TgnasError(f"--module must look like package.module:factory, got {spec!r}")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # a module in the current folder, as `python -m` would find it
+    try:
+        obj = getattr(importlib.import_module(path), attr)
+    except (ImportError, AttributeError) as exc:
+        raise TgnasError(f"cannot load {spec}: {type(exc).__name__}: {exc}") from None
+    model = obj() if callable(obj) and not isinstance(obj, nn.Module) else obj
+    if not isinstance(model, nn.Module):
+        raise TgnasError(f"{spec} gave a {type(model).__name__}, not a torch.nn.Module")
+    return model
 
 
 def _null():

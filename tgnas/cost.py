@@ -48,6 +48,13 @@ _FLOP_RULES = {
 }
 
 
+def module_flops(mod: nn.Module, x: torch.Tensor, y: torch.Tensor) -> int | None:
+    """FLOPs of one call of a leaf module on one sample (``x``, ``y``: its input and output, batch 1), in
+    the convention above; ``None`` for a layer type the convention does not count."""
+    rule = _FLOP_RULES.get(type(mod))
+    return None if rule is None else int(rule(mod, x, y))
+
+
 def count_params(model: nn.Module) -> int:
     """Number of parameters (trainable or not) of ``model``."""
     return sum(p.numel() for p in model.parameters())

@@ -10,8 +10,8 @@ import numpy as np
 from tgnas.benchmarks.nb201 import NB201Benchmark, canonical_dataset
 from tgnas.errors import TgnasError
 from tgnas.evaluation import RankingReport, evaluate_ranking
+from tgnas.predictor.graphs import graphs_for
 from tgnas.predictor.predictor import Predictor
-from tgnas.spaces import get_space
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,10 @@ def score_unseen(predictor: Predictor, bench: NB201Benchmark, indices: np.ndarra
     judged = np.array([i for i in pool.tolist() if i not in seen], dtype=int)
     if judged.size < 2:
         raise TgnasError("fewer than 2 architectures remain outside the predictor's training split")
-    space = get_space(bench.space)
     archs = bench.arch_strings()
+    kind = predictor.card.get("graphs", "cell")
     start = time.perf_counter()
-    scores = predictor.score_graphs([space.to_graph(space.parse(archs[i])) for i in judged])
+    scores = predictor.score_graphs(graphs_for(kind, bench.space, [archs[i] for i in judged]))
     return Judged(judged, scores, int(pool.size - judged.size), time.perf_counter() - start)
 
 

@@ -7,9 +7,9 @@ from dataclasses import asdict
 
 from tgnas.benchmarks.nb201 import NB201Benchmark
 from tgnas.predictor.evaluate import evaluate_judged, score_unseen
+from tgnas.predictor.graphs import graphs_for
 from tgnas.predictor.protocols import Split
 from tgnas.predictor.train import TrainConfig, TrainResult, train_predictor
-from tgnas.spaces import get_space
 
 
 def train_on_split(
@@ -18,17 +18,19 @@ def train_on_split(
     config: TrainConfig,
     train_metric: str = "valid",
     evaluate: bool = True,
+    graphs: str = "cell",
 ) -> TrainResult:
     """Trains on ``split.train`` (labels: ``train_metric`` on ``split.train_dataset``) and fills the card.
 
     With ``evaluate``, the card also gets Kendall tau etc. on ``split.evaluate`` for each of
-    ``split.eval_datasets`` (test accuracy), measured here.
+    ``split.eval_datasets`` (test accuracy), measured here. ``graphs`` names the graph kind
+    (:data:`tgnas.predictor.graphs.GRAPH_KINDS`: ``cell`` or ``traced``), recorded in the card.
     """
-    space = get_space(bench.space)
     archs = bench.arch_strings()
-    graphs = [space.to_graph(space.parse(archs[i])) for i in split.train]
+    kind = graphs
+    graphs_ = graphs_for(kind, bench.space, [archs[i] for i in split.train])
     targets = bench.column(split.train_dataset, train_metric)[split.train]
-    result = train_predictor(graphs, targets, config)
+    result = train_predictor(graphs_, targets, config)
     card = result.predictor.card
     card.update(
         {
@@ -37,6 +39,7 @@ def train_on_split(
             "protocol_notes": split.notes,
             "train_dataset": split.train_dataset,
             "train_metric": train_metric,
+            "graphs": kind,
             "split": {
                 "train": sorted(int(split.train[p]) for p in result.train_positions),
                 "val": sorted(int(split.train[p]) for p in result.val_positions),

@@ -1,0 +1,90 @@
+"""Tracing nn.Modules into operator graphs with generated descriptions."""
+
+import pytest
+import torch
+import zoo
+from torch import nn
+
+from tgnas.cost import count_flops, count_params
+from tgnas.trace import TraceError, graph_from_module
+from tgnas.trace_ops import describe_module
+
+X = torch.zeros(1, 3, 32, 32)
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        zoo.ResNetLike(8, 1),
+        zoo.ResNetLike(16, 2),
+        zoo.MobileNetLike(8, 1),
+        zoo.vgg_like(8, 1),
+        zoo.vgg_like(16, 2),
+    ],
+    ids=["resnet8x1", "resnet16x2", "mobilenet8x1", "vgg8x1", "vgg16x2"],
+)
+def test_traced_graphs_account_for_every_layer(model):
+    traced = graph_from_module(model, X)
+    g = traced.graph
+    assert traced.method == "fx" and traced.generic == ()
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    assert sum(op.startswith("conv") for op in g.ops) == len(convs)
+    # node costs add up to the model's parameters and FLOPs (the cost module's convention)
+    costs = [c for c in g.costs if c]
+    assert sum(c["params"] for c in costs) == count_params(model)
+    assert sum(c.get("flops", 0) for c in costs) == count_flops(model, (3, 32, 32))
+    assert all(t for op, t in zip(g.ops, g.texts, strict=True) if op not in ("input", "output"))
+
+
+def test_residual_blocks_become_additions_with_two_inputs():
+    g = graph_from_module(zoo.ResNetLike(8, 1), X).graph
+    indeg, _ = g.degrees()
+    adds = [i for i, op in enumerate(g.ops) if op == "add"]
+    assert len(adds) == 3 and all(indeg[i] == 2 for i in adds)
+
+
+def test_descriptions_are_generated_from_hyper_parameters():
+    assert describe_module(nn.Conv2d(16, 32, 3, stride=2, padding=1))[1] == (
+        "3x3 convolution, stride 2, 16 to 32 channels, groups 1"
+    )
+    assert describe_module(nn.Conv2d(8, 8, 3, groups=8))[1].startswith("3x3 depthwise convolution")
+    assert describe_module(nn.Conv2d(8, 8, 5, dilation=2, groups=8))[1].endswith("dilation 2")
+    assert describe_module(nn.AdaptiveAvgPool2d(1))[0] == "global_avg_pool"
+    op, text, generic = describe_module(nn.PixelShuffle(2))
+    assert generic and text == "PixelShuffle layer (upscale_factor=2)"
+
+
+def test_tracing_is_deterministic():
+    a = graph_from_module(zoo.MobileNetLike(8, 1), X).graph
+    b = graph_from_module(zoo.MobileNetLike(8, 1), X).graph
+    assert (a.ops, a.edges, a.texts) == (b.ops, b.edges, b.texts)
+
+
+def test_data_dependent_control_flow_falls_back_to_hooks_with_a_warning():
+    model = zoo.DataDependent()
+    x = torch.randn(1, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    with pytest.warns(UserWarning, match="falling back to forward hooks"):
+        traced = graph_from_module(model, x)
+    assert traced.method == "hooks"
+    convs = sum(op.startswith("conv") for op in traced.graph.ops)
+    assert convs == (2 if model.a(x).sum() > 0 else 1)  # the path the example input takes
+    with pytest.raises(TraceError, match="torch.fx cannot trace DataDependent"):
+        graph_from_module(model, x, fallback=False)
+
+
+def test_bad_inputs():
+    with pytest.raises(TraceError, match="failed on an input of shape \\(1, 5, 32, 32\\)"):
+        graph_from_module(zoo.vgg_like(8, 1), torch.zeros(1, 5, 32, 32))
+    with torch.device("meta"):
+        meta = zoo.vgg_like(8, 1)
+    with pytest.raises(TraceError, match="meta device"):
+        graph_from_module(meta, X)
+    with pytest.raises(TraceError, match="needs a torch.nn.Module"):
+        graph_from_module("resnet", X)  # type: ignore[arg-type]
+
+    class Constant(nn.Module):
+        def forward(self, x):
+            return torch.ones(3)
+
+    with pytest.raises(TraceError, match="does not depend on the input"):
+        graph_from_module(Constant(), X)
