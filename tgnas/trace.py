@@ -113,6 +113,16 @@ def graph_from_module(model: nn.Module, example_input: torch.Tensor, fallback: b
     return _from_fx(model, traced, example_input)
 
 
+def _module_cost(mod: nn.Module, x: object, y: object) -> dict[str, float]:
+    """The module's own parameters and, when its input and output are tensors, its FLOPs per sample."""
+    cost = {"params": float(sum(p.numel() for p in mod.parameters(recurse=False)))}
+    if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor):
+        flops = module_flops(mod, x[:1], y[:1])
+        if flops is not None:
+            cost["flops"] = float(flops)
+    return cost
+
+
 def _from_fx(model: nn.Module, traced: fx.GraphModule, example: torch.Tensor) -> TracedGraph:
     values: dict[str, torch.Tensor] = {}
 
@@ -154,15 +164,7 @@ def _from_fx(model: nn.Module, traced: fx.GraphModule, example: torch.Tensor) ->
                 (values[a.name] for a in n.all_input_nodes if isinstance(values.get(a.name), torch.Tensor)),
                 None,
             )
-            y = values.get(n.name)
-            flops = (
-                module_flops(mod, x[:1], y[:1])
-                if isinstance(x, torch.Tensor) and isinstance(y, torch.Tensor)
-                else None
-            )
-            cost = {"params": float(sum(p.numel() for p in mod.parameters(recurse=False)))}
-            if flops is not None:
-                cost["flops"] = float(flops)
+            cost = _module_cost(mod, x, values.get(n.name))
         else:
             name = _name_of(n.target)
             if name in SHAPE_ONLY or not isinstance(values.get(n.name), torch.Tensor):
@@ -214,14 +216,7 @@ def _from_hooks(model: nn.Module, example: torch.Tensor) -> TracedGraph:
             edges.append((s, node))
             if s in unconsumed:
                 unconsumed.remove(s)
-        flops = (
-            module_flops(mod, x[:1], output[:1])
-            if isinstance(x, torch.Tensor) and isinstance(output, torch.Tensor)
-            else None
-        )
-        cost = {"params": float(sum(p.numel() for p in mod.parameters(recurse=False)))}
-        if flops is not None:
-            cost["flops"] = float(flops)
+        cost = _module_cost(mod, x, output)
         ops.append(op)
         texts.append(text)
         costs.append(cost)

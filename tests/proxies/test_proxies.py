@@ -112,6 +112,30 @@ def test_trainability_is_zero_for_isometric_blocks():
     assert values["progressivity"] == pytest.approx(0.0, abs=1e-9)
 
 
+def test_trainability_reads_each_blocks_gain_from_one_backward_pass():
+    class Scale(nn.Module):
+        def __init__(self, c):
+            super().__init__()
+            self.c = c
+
+        def forward(self, x):
+            return self.c * x
+
+    class Chain(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = Scale(2.0), Scale(0.5)
+
+        def blocks(self):
+            return [self.a, self.b]
+
+        def forward(self, x):
+            return self.b(self.a(x))
+
+    # sigma_b = 0.5 and sigma_a = 2: each scores -sigma - 1/sigma + 2 = -0.5
+    assert aznas(Chain(), batch())["trainability"] == pytest.approx(-0.5)
+
+
 @pytest.mark.parametrize(
     "call, error, message",
     [
