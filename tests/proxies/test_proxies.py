@@ -166,3 +166,11 @@ def test_bad_input_names_the_proxy_and_problem(call, error, message):
 
 def test_families_cover_every_proxy():
     assert sorted(n for f in FAMILIES.names() for n in FAMILIES.get(f).outputs) == PROXIES.names()
+
+
+def test_channels_last_layout_gives_the_same_values():
+    a = compute_proxies(tiny(), batch(), ["az", "synflow", "nwot"], channels_last=True).values
+    b = compute_proxies(tiny(), batch(), ["az", "synflow", "nwot"], channels_last=False).values
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k] == pytest.approx(b[k], rel=1e-4, abs=1e-6), k

@@ -76,10 +76,18 @@ def compute_proxies(
     names: Sequence[str],
     seed: int = 0,
     device: str | torch.device = "cpu",
+    channels_last: bool = True,
 ) -> ProxyResult:
-    """Runs the named proxies (or families) on copies of ``model``; the caller's model is left untouched."""
+    """Runs the named proxies (or families) on copies of ``model``; the caller's model is left untouched.
+
+    With ``channels_last`` (the default) the copies and the images use the channels-last memory layout,
+    which makes convolutions on CPU about twice as fast; values agree with the default layout up to
+    floating-point rounding.
+    """
     wanted = resolve(names)
     batch = batch.to(device)
+    layout = torch.channels_last if channels_last else torch.contiguous_format
+    batch = ProxyBatch(batch.inputs.contiguous(memory_format=layout), batch.targets, batch.num_classes)
     families: dict[str, list[str]] = {}
     for name in wanted:
         families.setdefault(PROXIES.get(name).family, []).append(name)
@@ -87,7 +95,8 @@ def compute_proxies(
     for family, outputs in families.items():
         spec = FAMILIES.get(family)
         torch.manual_seed(seed)  # seeds the initialisation and anything random inside the proxy
-        net = initialise(copy.deepcopy(model).to(device))
+        # initialise in the default layout (the random draws fill memory in order), then convert
+        net = initialise(copy.deepcopy(model).to(device)).to(memory_format=layout)
         net.train(spec.mode == "train")
         start = time.perf_counter()
         try:
