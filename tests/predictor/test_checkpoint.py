@@ -75,3 +75,15 @@ def test_save_load_round_trip(tmp_path, shipped):
     again = load_predictor(path)
     g = [get_space("nb201").to_graph(parse(BEST))]
     assert np.array_equal(again.score_graphs(g), shipped.score_graphs(g)) and again.card == shipped.card
+
+
+def test_scores_do_not_depend_on_how_graphs_are_chunked():
+    import numpy as np
+
+    from tgnas.predictor.predictor import load_predictor
+    from tgnas.spaces import get_space
+
+    space, rng = get_space("nb201"), np.random.default_rng(5)
+    graphs = [space.to_graph(space.sample(rng)) for _ in range(40)]
+    p = load_predictor()
+    np.testing.assert_allclose(p.score_graphs(graphs), p.score_graphs(graphs, max_nodes=9), rtol=1e-5)
