@@ -70,9 +70,9 @@ def test_ensemble_weights_the_predictor(space, predictor, rng):
     pred = PredictorScorer(space, predictor)
     archs = [space.sample(rng) for _ in range(5)]
     ens = EnsembleScorer(pred, proxies)
-    assert ens.weight == 2.0 and ens.relative
+    assert ens.weight == 4.0 and ens.relative  # twice the number of proxies
     members = {**proxies.values(archs), "predictor": pred.score(archs)}
-    np.testing.assert_allclose(ens.score(archs), aggregate(members, weights={"predictor": 2.0}))
+    np.testing.assert_allclose(ens.score(archs), aggregate(members, weights={"predictor": 4.0}))
     # with a huge weight the ensemble orders like the predictor
     heavy = EnsembleScorer(pred, proxies, weight=1e6)
     assert list(np.argsort(heavy.score(archs))) == list(np.argsort(pred.score(archs)))

@@ -233,13 +233,17 @@ def evaluate(
     space: str = typer.Option("nb201", help="Benchmark space."),
     dataset: list[str] = typer.Option(["cifar10"], help="Dataset(s) whose test accuracy judges."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
-    sample: int = typer.Option(200, min=2, help="proxies: seeded sample of architectures to score."),
-    seed: int = typer.Option(0, help="proxies: seed of the sample, the input and the initialisation."),
+    sample: int = typer.Option(
+        None, min=2, help="Seeded sample of architectures to judge (proxies: 200 by default; predictor: all)."
+    ),
+    seed: int = typer.Option(0, help="Seed of the sample (proxies: also of input and init)."),
     proxy_input: str = typer.Option("gaussian", "--input", help="proxies: gaussian or cifar10 images."),
     proxy_file: str = typer.Option(None, help="proxies: JSONL cache of proxy values (resumable)."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Kendall tau, Spearman and top-k precision of a scorer against benchmark test accuracy."""
+    import numpy as np
+
     from tgnas.benchmarks import get_benchmark
 
     bench = get_benchmark(space)
@@ -247,10 +251,16 @@ def evaluate(
         from tgnas.predictor.evaluate import evaluate_judged, score_unseen
         from tgnas.predictor.predictor import load_predictor
 
-        judged = score_unseen(load_predictor(checkpoint), bench)
+        pool = (
+            None
+            if sample is None
+            else np.sort(np.random.default_rng(seed).choice(len(bench), sample, replace=False))
+        )
+        judged = score_unseen(load_predictor(checkpoint), bench, pool)
         evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in dataset}
         title = f"predictor {checkpoint or 'default'}: judged outside its training split"
     elif scorer.startswith("proxies:"):
+        sample = sample or 200
         evaluations = _evaluate_proxies(
             bench,
             scorer.removeprefix("proxies:"),
@@ -359,7 +369,7 @@ def search(
     budget: int = typer.Option(1000, help="Distinct architectures scored."),
     seed: int = typer.Option(0, help="Seed of the search."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
-    weight: float = typer.Option(None, help="ensemble: the predictor's weight (default: number of proxies)."),
+    weight: float = typer.Option(None, help="ensemble: predictor weight (default: 2 x number of proxies)."),
     dataset: list[str] = typer.Option(
         None, help="Benchmark dataset(s) to report (default: all honest ones)."
     ),

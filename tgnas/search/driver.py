@@ -21,7 +21,7 @@ class SearchConfig:
     budget: int = 1000  # distinct architectures scored
     seed: int = 0  # seeds the search's generator
     checkpoint: str | None = None  # predictor checkpoint (default: the shipped one)
-    weight: float | None = None  # the predictor's weight in the ensemble (default: number of proxies)
+    weight: float | None = None  # the predictor's weight in the ensemble (default: 2 x number of proxies)
 
 
 def search(config: SearchConfig, datasets: Sequence[str] | None = None, scorer=None) -> SearchResult:
