@@ -73,11 +73,17 @@ class Proxy:
     Args:
         predictor: the cell predictor (:class:`~tgnas.predictor.predictor.Predictor`).
         traced: the traced-graph predictor for ``nn.Module``s; loaded on first use when ``None``.
+        traced_checkpoint: what to load then (a shipped name or a path).
+        device: where the lazily loaded traced predictor runs.
     """
 
-    def __init__(self, predictor, traced=None) -> None:
+    def __init__(
+        self, predictor, traced=None, traced_checkpoint: str = TRACED_NAME, device: str = "cpu"
+    ) -> None:
         self.predictor = predictor
         self._traced = traced
+        self._traced_checkpoint = traced_checkpoint
+        self._device = device
 
     @classmethod
     def load(
@@ -86,9 +92,11 @@ class Proxy:
         """Loads the cell predictor (default: the shipped one) and names the traced one (loaded lazily)."""
         from tgnas.predictor.predictor import load_predictor
 
-        proxy = cls(load_predictor(checkpoint, device))
-        proxy._traced_path, proxy._device = traced_checkpoint or TRACED_NAME, device
-        return proxy
+        return cls(
+            load_predictor(checkpoint, device),
+            traced_checkpoint=traced_checkpoint or TRACED_NAME,
+            device=device,
+        )
 
     @property
     def traced(self):
@@ -96,9 +104,7 @@ class Proxy:
         if self._traced is None:
             from tgnas.predictor.predictor import load_predictor
 
-            self._traced = load_predictor(
-                getattr(self, "_traced_path", TRACED_NAME), getattr(self, "_device", "cpu")
-            )
+            self._traced = load_predictor(self._traced_checkpoint, self._device)
         return self._traced
 
     def score(self, arch: object, input_shape: Sequence[int] | None = None) -> float:

@@ -188,7 +188,7 @@ def train(
         accelerator=accelerator,
         progress=not as_json,
     )
-    result = train_on_split(bench, split, config, train_metric=train_metric, graphs=graphs)
+    result = train_on_split(bench, split, config, train_metric=train_metric, graph_kind=graphs)
     ckpt, card = result.predictor.save(out)
     evaluation = result.predictor.card["evaluation"]
     if as_json:

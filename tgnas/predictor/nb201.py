@@ -18,19 +18,18 @@ def train_on_split(
     config: TrainConfig,
     train_metric: str = "valid",
     evaluate: bool = True,
-    graphs: str = "cell",
+    graph_kind: str = "cell",
 ) -> TrainResult:
     """Trains on ``split.train`` (labels: ``train_metric`` on ``split.train_dataset``) and fills the card.
 
     With ``evaluate``, the card also gets Kendall tau etc. on ``split.evaluate`` for each of
-    ``split.eval_datasets`` (test accuracy), measured here. ``graphs`` names the graph kind
+    ``split.eval_datasets`` (test accuracy), measured here. ``graph_kind`` names the graph kind
     (:data:`tgnas.predictor.graphs.GRAPH_KINDS`: ``cell`` or ``traced``), recorded in the card.
     """
     archs = bench.arch_strings()
-    kind = graphs
-    graphs_ = graphs_for(kind, bench.space, [archs[i] for i in split.train])
+    graphs = graphs_for(graph_kind, bench.space, [archs[i] for i in split.train])
     targets = bench.column(split.train_dataset, train_metric)[split.train]
-    result = train_predictor(graphs_, targets, config)
+    result = train_predictor(graphs, targets, config)
     card = result.predictor.card
     card.update(
         {
@@ -39,7 +38,7 @@ def train_on_split(
             "protocol_notes": split.notes,
             "train_dataset": split.train_dataset,
             "train_metric": train_metric,
-            "graphs": kind,
+            "graphs": graph_kind,
             "split": {
                 "train": sorted(int(split.train[p]) for p in result.train_positions),
                 "val": sorted(int(split.train[p]) for p in result.val_positions),
