@@ -54,3 +54,18 @@ def test_from_dict_rejects_malformed():
         OpGraph.from_dict({"nodes": [{"type": "x"}], "edges": []})
     with pytest.raises(GraphError, match="pairs"):
         OpGraph.from_dict({"nodes": [{"op": "input"}, {"op": "output"}], "edges": [[0]]})
+
+
+def test_cached_structure_checks_still_name_each_graphs_operator():
+    edges = ((0, 1), (1, 3))  # node 2 dangles; the check of this edge set is cached after the first call
+    for op in ("conv", "pool"):
+        with pytest.raises(GraphError, match=f"node 2 \\('{op}'\\) has no input"):
+            OpGraph(("input", "a", op, "output"), edges)
+
+
+def test_large_graphs_are_checked_without_the_cache():
+    n = 400  # a chain longer than CACHED_EDGES
+    chain = OpGraph(("input",) + ("relu",) * (n - 2) + ("output",), tuple((i, i + 1) for i in range(n - 1)))
+    assert chain.depths()[-1] == n - 1
+    with pytest.raises(GraphError, match="cycle"):
+        OpGraph(chain.ops, chain.edges + ((300, 100),))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import networkx as nx
 
@@ -16,6 +17,7 @@ from tgnas.errors import GraphError
 
 INPUT = "input"
 OUTPUT = "output"
+CACHED_EDGES = 256  # edge sets up to this size have their structural checks cached
 
 
 @dataclass(frozen=True)
@@ -48,30 +50,14 @@ class OpGraph:
         for i, op in enumerate(ops[1:-1], start=1):
             if op in (INPUT, OUTPUT):
                 raise GraphError(f"node {i} is a second {op!r} node; only the first/last node may be one")
-        for u, v in edges:
-            if not (0 <= u < n and 0 <= v < n):
-                raise GraphError(f"edge ({u}, {v}) names a node outside 0..{n - 1}")
-            if u == v:
-                raise GraphError(f"edge ({u}, {v}) is a self-loop")
         for name, extra in (("texts", self.texts), ("costs", self.costs)):
             if extra is not None and len(extra) != n:
                 raise GraphError(f"{name} has {len(extra)} entries for {n} nodes")
-        order = _topological_order(n, edges)
-        if order is None:
-            g = self.to_networkx()
-            cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(g))
-            raise GraphError(f"the operator graph has a cycle through nodes {cycle}")
-        indeg, outdeg = [0] * n, [0] * n
-        for u, v in edges:
-            outdeg[u] += 1
-            indeg[v] += 1
-        for i in range(1, n):
-            if indeg[i] == 0:
-                raise GraphError(f"node {i} ({ops[i]!r}) has no input edge (dangling)")
-        for i in range(n - 1):
-            if outdeg[i] == 0:
-                raise GraphError(f"node {i} ({ops[i]!r}) has no output edge (dangling)")
-        object.__setattr__(self, "_order", tuple(order))
+        small = len(edges) <= CACHED_EDGES
+        checked = (_check_structure_cached if small else _check_structure)(n, edges)
+        if isinstance(checked, _Problem):
+            raise GraphError(checked.message.format(op=repr(ops[checked.node])))
+        object.__setattr__(self, "_order", checked)
 
     @property
     def num_nodes(self) -> int:
@@ -136,6 +122,47 @@ class OpGraph:
             texts if any(t is not None for t in texts) else None,
             costs if any(c is not None for c in costs) else None,
         )
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """Why an edge set is not a valid operator graph; ``{op}`` in ``message`` is ``node``'s operator."""
+
+    message: str
+    node: int = 0
+
+
+def _check_structure(n: int, edges: tuple[tuple[int, int], ...]) -> tuple[int, ...] | _Problem:
+    """A topological order of a valid ``n``-node edge set, or the first problem found.
+
+    Valid: edges join nodes in ``0..n-1``, no self-loops, no cycle, every node but the input has an input
+    edge and every node but the output an output edge.
+    """
+    for u, v in edges:
+        if not (0 <= u < n and 0 <= v < n):
+            return _Problem(f"edge ({u}, {v}) names a node outside 0..{n - 1}")
+        if u == v:
+            return _Problem(f"edge ({u}, {v}) is a self-loop")
+    order = _topological_order(n, edges)
+    if order is None:
+        g = nx.DiGraph(edges)
+        cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(g))
+        return _Problem(f"the operator graph has a cycle through nodes {cycle}")
+    indeg, outdeg = [0] * n, [0] * n
+    for u, v in edges:
+        outdeg[u] += 1
+        indeg[v] += 1
+    for i in range(1, n):
+        if indeg[i] == 0:
+            return _Problem(f"node {i} ({{op}}) has no input edge (dangling)", i)
+    for i in range(n - 1):
+        if outdeg[i] == 0:
+            return _Problem(f"node {i} ({{op}}) has no output edge (dangling)", i)
+    return tuple(order)
+
+
+# cell spaces reuse a few small topologies many times: their checks are cached (large traced graphs are not)
+_check_structure_cached = lru_cache(maxsize=8192)(_check_structure)
 
 
 def _topological_order(n: int, edges: Sequence[tuple[int, int]]) -> list[int] | None:

@@ -35,3 +35,15 @@ def test_bad_config():
         GCNConfig(conv="gat")
     with pytest.raises(ValueError):
         GCNConfig(layers=0)
+
+
+@pytest.mark.parametrize("direction", ["forward", "both"])
+def test_cpu_inference_path_matches_the_training_path(direction):
+    # without gradients on a CPU the GCN propagates through a sparse CSR product instead of scatter
+    model = GCNPredictor(GCNConfig(in_dim=10, hidden=16, layers=3, direction=direction)).eval()
+    x, ei, b = four_node_batch()
+    with torch.enable_grad():
+        trained_path = model(x, ei, b)
+    with torch.inference_mode():
+        inference_path = model(x, ei, b)
+    assert torch.allclose(trained_path, inference_path, atol=1e-5)

@@ -16,6 +16,7 @@ score (standardised accuracy).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import asdict, dataclass
 
 import torch
@@ -63,6 +64,14 @@ class GCNConfig:
         return asdict(self)
 
 
+def _csr_transposed(edge_index: torch.Tensor, weight: torch.Tensor, n: int) -> torch.Tensor:
+    """The weighted adjacency as a sparse CSR matrix ``A[target, source]`` (PyG's ``adj_t`` layout)."""
+    with warnings.catch_warnings():  # "sparse CSR support is in beta": the product used here is stable
+        warnings.simplefilter("ignore", UserWarning)
+        coo = torch.sparse_coo_tensor(edge_index.flip(0), weight, (n, n), check_invariants=False)
+        return coo.coalesce().to_sparse_csr()
+
+
 class GCNPredictor(nn.Module):
     """Scores operator graphs: ``(x (N, in_dim), edge_index (2, E), batch (N,)) -> (G,)``."""
 
@@ -106,9 +115,12 @@ class GCNPredictor(nn.Module):
         reverse = edge_index.flip(0)
         if self.config.conv != "gcn":
             return (edge_index, None), (reverse, None)
-        return gcn_norm(edge_index, None, n, add_self_loops=True, dtype=dtype), gcn_norm(
-            reverse, None, n, add_self_loops=True, dtype=dtype
-        )
+        fwd = gcn_norm(edge_index, None, n, add_self_loops=True, dtype=dtype)
+        bwd = gcn_norm(reverse, None, n, add_self_loops=True, dtype=dtype)
+        if torch.is_grad_enabled() or edge_index.device.type != "cpu":
+            return fwd, bwd
+        # inference on a CPU: a sparse CSR matrix product beats gather/scatter message passing (~25 %)
+        return (_csr_transposed(*fwd, n), None), (_csr_transposed(*bwd, n), None)
 
     def _readout(
         self, h: torch.Tensor, batch: torch.Tensor, num_graphs: int, g: torch.Tensor

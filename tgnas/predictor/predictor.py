@@ -24,6 +24,8 @@ from tgnas.predictor.model import GCNConfig, GCNPredictor
 
 FORMAT = "tgnas-predictor/1"
 DEFAULT_NAME = "nb201_cifar10_half"
+CPU_CHUNK_NODES = 10_000  # nodes per forward pass on a CPU (cache-sized)
+GPU_CHUNK_NODES = 200_000  # nodes per forward pass on an accelerator (memory-sized)
 
 
 @dataclass
@@ -52,13 +54,17 @@ class Predictor:
     def device(self) -> torch.device:
         return next(self.models[0].parameters()).device
 
-    def score_graphs(self, graphs: Sequence[OpGraph], max_nodes: int = 200_000) -> np.ndarray:
+    def score_graphs(self, graphs: Sequence[OpGraph], max_nodes: int | None = None) -> np.ndarray:
         """Predicted accuracy of each graph, shape ``(len(graphs),)``; identical graphs are scored once.
 
-        Graphs are batched up to ``max_nodes`` nodes per forward pass (about 300 MB of node features and
-        activations at hidden width 128), so memory stays bounded for large traced networks; a single
-        graph larger than that is scored alone.
+        Graphs are batched up to ``max_nodes`` nodes per forward pass, so memory stays bounded for large
+        traced networks; a single graph larger than that is scored alone. The default is
+        :data:`CPU_CHUNK_NODES` on a CPU — activations of ~10k nodes x 128 floats stay in cache, which
+        halves the time of scoring all of NAS-Bench-201 against one 95k-node batch — and
+        :data:`GPU_CHUNK_NODES` (about 300 MB of features and activations at width 128) elsewhere.
         """
+        if max_nodes is None:
+            max_nodes = CPU_CHUNK_NODES if self.device.type == "cpu" else GPU_CHUNK_NODES
         slot: dict[tuple, int] = {}
         unique: list[OpGraph] = []
         where = np.empty(len(graphs), dtype=np.int64)

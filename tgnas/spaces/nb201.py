@@ -164,10 +164,24 @@ def _graph(edge_ops: tuple[tuple[str, ...], ...], prune: bool) -> OpGraph:
     from tgnas.networks.nb201_ops import op_costs
 
     cost = op_costs()
+    live = tuple(tuple(op for op in ops if op != "none" or not prune) for ops in edge_ops)
+    kept_edges, edges = _wiring(tuple(len(ops) for ops in live))
+    if not kept_edges:
+        return OpGraph((INPUT, "none", OUTPUT), ((0, 1), (1, 2)), costs=(None, cost["none"], None))
+    ops = tuple(op for k in kept_edges for op in live[k])
+    return OpGraph((INPUT, *ops, OUTPUT), edges, costs=(None, *(cost[op] for op in ops), None))
+
+
+@lru_cache(maxsize=4096)
+def _wiring(counts: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+    """Which edges keep their op nodes, and the graph's edges, given the number of live ops per edge.
+
+    An edge's ops are kept iff its source is reachable from the input and its target reaches the output
+    through live edges. Op nodes are numbered from 1 in edge order (all ops of an edge together); the
+    output node comes last. Depends only on ``counts``, so it is computed once per wiring pattern.
+    """
     last = NUM_NODES - 1
-    # (edge position, operation) of every op node that may carry data
-    live = [(k, op) for k, ops in enumerate(edge_ops) for op in ops if op != "none" or not prune]
-    live_edges = {EDGES[k] for k, _ in live}
+    live_edges = {EDGES[k] for k, c in enumerate(counts) if c}
     reach_in, reach_out = {0}, {last}
     for t, s in sorted(live_edges, key=lambda e: e[1]):  # sources in increasing order: one forward sweep
         if s in reach_in:
@@ -175,21 +189,19 @@ def _graph(edge_ops: tuple[tuple[str, ...], ...], prune: bool) -> OpGraph:
     for t, s in sorted(live_edges, key=lambda e: -e[0]):
         if t in reach_out:
             reach_out.add(s)
-    kept = [(k, op) for k, op in live if EDGES[k][1] in reach_in and EDGES[k][0] in reach_out]
-    if not kept:
-        return OpGraph((INPUT, "none", OUTPUT), ((0, 1), (1, 2)), costs=(None, cost["none"], None))
-    out = len(kept) + 1
+    kept = [k for k, c in enumerate(counts) if c and EDGES[k][1] in reach_in and EDGES[k][0] in reach_out]
+    nodes = [k for k in kept for _ in range(counts[k])]  # edge position of each op node
+    out = len(nodes) + 1
     edges = []
-    for pos, (k, _) in enumerate(kept, start=1):
+    for pos, k in enumerate(nodes, start=1):
         target, source = EDGES[k]
         if source == 0:
             edges.append((0, pos))
         else:
-            edges.extend((p, pos) for p, (kp, _) in enumerate(kept, start=1) if EDGES[kp][0] == source)
+            edges.extend((p, pos) for p, kp in enumerate(nodes, start=1) if EDGES[kp][0] == source)
         if target == last:
             edges.append((pos, out))
-    ops = tuple(op for _, op in kept)
-    return OpGraph((INPUT, *ops, OUTPUT), tuple(edges), costs=(None, *(cost[op] for op in ops), None))
+    return tuple(kept), tuple(edges)
 
 
 @lru_cache(maxsize=32768)
