@@ -174,3 +174,15 @@ def test_channels_last_layout_gives_the_same_values():
     assert a.keys() == b.keys()
     for k in a:
         assert a[k] == pytest.approx(b[k], rel=1e-4, abs=1e-6), k
+
+
+def test_reusing_the_model_gives_the_same_values_as_copying_it():
+    copied = compute_proxies(tiny(), batch(), ["az", "synflow"], seed=3).values
+    net = tiny()
+    reused = compute_proxies(net, batch(), ["az", "synflow"], seed=3, reuse_model=True).values
+    assert copied == reused
+    # the last family ran on the caller's network itself: its weights were re-drawn
+    net = tiny()
+    before = [p.detach().clone() for p in net.parameters()]
+    compute_proxies(net, batch(), ["synflow"], seed=3, reuse_model=True)
+    assert not all(torch.equal(x, y) for x, y in zip(before, net.parameters(), strict=True))

@@ -117,6 +117,7 @@ def sweep(
                 batch,
                 config.proxies,
                 seed=config.seed,
+                reuse_model=True,  # built for this call only
             )
             row = {
                 "arch": arch,
