@@ -72,6 +72,10 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         "30",
         "--epochs",
         "3",
+        "--batch-size",
+        "8",
+        "--rank-weight",
+        "1.5",
         "--out",
         str(out),
         "--json",
@@ -82,6 +86,8 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
     trained = json.loads(stdout)
     card = json.loads(out.with_suffix(".json").read_text())
     assert len(card["split"]["train"]) + len(card["split"]["val"]) == 30
+    hp = card["hyperparameters"]  # every training option reaches the trainer and its card
+    assert (hp["epochs"], hp["batch_size"], hp["rank_weight"]) == (3, 8, 1.5)
     assert trained["evaluation"]["cifar10"]["n"] == 15625 - 30
     code, stdout, _ = run(capsys, "evaluate", "--checkpoint", str(out), "--json", "--dataset", "cifar100")
     assert code == 0

@@ -182,6 +182,8 @@ def train(
         split = replace(split, evaluate=np.sort(split.evaluate[keep]))
     config = TrainConfig(
         epochs=epochs,
+        batch_size=batch_size,
+        rank_weight=rank_weight,
         ensemble=ensemble,
         val_fraction=val_fraction,
         seed=seed,
