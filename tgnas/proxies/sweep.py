@@ -1,8 +1,9 @@
 """Proxies over many architectures of a space: progress, append-as-you-go results, resume.
 
 The output is JSON Lines: a header ``{"tgnas_proxies": 1, "config": {...}}`` then one line per architecture
-``{"arch": ..., "values": {...}, "failures": {...}, "seconds": ...}``, appended and flushed as each finishes,
-so an interrupted run loses nothing; a re-run with the same file and settings skips what is done.
+``{"arch": ..., "values": {...}, "failures": {...}, "seconds": ..., "family_seconds": {...}}``, appended and
+flushed as each finishes, so an interrupted run loses nothing; a re-run with the same file and settings
+skips what is done.
 """
 
 from __future__ import annotations
@@ -123,7 +124,8 @@ def sweep(
                 "arch": arch,
                 "values": {n: (None if v == WORST else v) for n, v in result.values.items()},
                 "failures": result.failures,
-                "seconds": time.perf_counter() - t0,
+                "seconds": time.perf_counter() - t0,  # build, copy, initialise and every family
+                "family_seconds": result.seconds,  # each family's pass alone
             }
             done[arch] = row
             if path is not None:
