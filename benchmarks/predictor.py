@@ -37,8 +37,10 @@ from tgnas.spaces.nb201 import _cached_graph
 
 def config_for(n: int, seed: int) -> TrainConfig:
     """Fixed schedules by label budget (chosen on random splits of seeds 0-2, never on held-out data)."""
-    if n < 500:  # scarce labels: train on all of them for a fixed 300 epochs, no validation hold-out
-        return TrainConfig(epochs=300, val_fraction=0.0, seed=seed, accelerator="cpu")
+    if n < 500:  # scarce labels: train on all of them for a fixed 300 epochs, no validation hold-out,
+        # in steps of 16 graphs (seeds 0-2, N = 156: tau against the other cells' *validation* accuracy
+        # 0.781 against 0.776 with steps of 64; smaller steps helped the traced predictor much more)
+        return TrainConfig(epochs=300, batch_size=16, val_fraction=0.0, seed=seed, accelerator="cpu")
     if n <= 2000:
         return TrainConfig(epochs=200, val_fraction=0.1, seed=seed, accelerator="cpu")
     return TrainConfig(epochs=60, batch_size=128, val_fraction=0.1, seed=seed, accelerator="cpu")
