@@ -8,7 +8,8 @@ For a fixed seeded sample of architectures (seed 0) it prints, per proxy and for
 aggregate, Kendall tau and Spearman rho against test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120,
 the share of failed (worst-ranked) values, and milliseconds per architecture on this CPU: median and mean of
 the whole per-architecture time, and the median of each proxy family's pass.
-Proxy values are appended to ``--out`` as they come (resumable). With ``--crosscheck``, our values are
+Proxy values are appended to ``--out`` (default: a file in ``benchmarks/.cache/``) as they come
+(resumable). With ``--crosscheck``, our values are
 compared (Spearman) with another implementation's on the architectures both have.
 """
 
@@ -59,7 +60,9 @@ def main() -> None:
     idx = np.sort(np.random.default_rng(0).choice(len(bench), size=args.sample, replace=False))
     strings = bench.arch_strings()
     config = SweepConfig(proxies=tuple(args.proxies.split(",")), input=args.input, batch_size=args.batch_size)
-    out = args.out or f"proxies_{args.input}_b{args.batch_size}_n{args.sample}.jsonl"
+    name = f"proxies_{args.input}_b{args.batch_size}_n{args.sample}.jsonl"
+    default = Path(__file__).parent / ".cache" / name
+    out = args.out or str(default)  # resumable; benchmarks/.cache is git-ignored
     start = time.perf_counter()
     rows = sweep([strings[i] for i in idx], config, out, progress=True)
     print(
