@@ -125,7 +125,8 @@ def main() -> None:
     searchers = args.searchers.split(",")
     scorers = args.scorers.split(",")
     proxies = ProxyScorer(space, ("az",), SweepConfig(proxies=("az",), batch_size=16))
-    cross = {name: load_predictor(name) for name in args.cross_checkpoints.split(",") if name}
+    names = args.cross_checkpoints.split(",") if "cross-dataset" in args.settings else []
+    cross = {name: load_predictor(name) for name in names if name}
     rows: list[dict] = []
     train_s = []
     for seed in range(args.seeds):
