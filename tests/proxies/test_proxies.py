@@ -95,45 +95,77 @@ def test_expressivity_entropy_of_isotropic_features_is_log_c():
     assert feature_entropy(collapsed) == pytest.approx(0.0, abs=1e-6)
 
 
+class Fn(nn.Module):
+    """A block computing ``fn(x)``."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+class Blocks(nn.Module):
+    """A model that is a chain of blocks, exposing them as ``blocks()``."""
+
+    def __init__(self, *fns):
+        super().__init__()
+        self.chain = nn.ModuleList(Fn(f) for f in fns)
+
+    def blocks(self):
+        return list(self.chain)
+
+    def forward(self, x):
+        for block in self.chain:
+            x = block(x)
+        return x
+
+
+def one_channel(b=8, size=16):
+    """Single-channel features: there M = mean of g v over positions is exactly the block's gain."""
+    return ProxyBatch(torch.randn(b, 1, size, size, generator=torch.Generator().manual_seed(0)),
+                      torch.zeros(b, dtype=torch.long), 1)  # fmt: skip
+
+
 def test_trainability_is_zero_for_isometric_blocks():
-    class Identities(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.a, self.b = nn.Identity(), nn.Identity()
-
-        def blocks(self):
-            return [self.a, self.b]
-
-        def forward(self, x):
-            return x
-
-    values = aznas(Identities(), batch())
-    assert values["trainability"] == pytest.approx(0.0, abs=1e-9)
+    values = aznas(Blocks(lambda x: -x, lambda x: -x), one_channel())
+    assert values["trainability"] == pytest.approx(0.0, abs=1e-12)
     assert values["progressivity"] == pytest.approx(0.0, abs=1e-9)
 
 
-def test_trainability_reads_each_blocks_gain_from_one_backward_pass():
-    class Scale(nn.Module):
-        def __init__(self, c):
-            super().__init__()
-            self.c = c
+def test_trainability_reads_each_blocks_gain():
+    # sigma = 2 and then 0.5: each block scores -sigma - 1/sigma + 2 = -0.5
+    assert aznas(Blocks(lambda x: 2 * x, lambda x: 0.5 * x), one_channel())["trainability"] == pytest.approx(
+        -0.5
+    )
 
-        def forward(self, x):
-            return self.c * x
 
-    class Chain(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.a, self.b = Scale(2.0), Scale(0.5)
+def test_trainability_aligns_positions_across_a_stride():
+    # subsampling by 2 then doubling: space-to-depth puts every output position's own input pixel in one
+    # channel, so sigma = 2 exactly (score -0.5); without the alignment the shapes would not even match
+    net = Blocks(lambda x: 2 * x[:, :, ::2, ::2])
+    assert aznas(net, one_channel())["trainability"] == pytest.approx(-0.5)
+    # a 7x7 map subsampled to 4x4 (stride 2 with padding) is zero-padded to 8x8 first
+    assert aznas(net, one_channel(size=7))["trainability"] == pytest.approx(-0.5)
 
-        def blocks(self):
-            return [self.a, self.b]
 
-        def forward(self, x):
-            return self.b(self.a(x))
+def test_trainability_gives_identity_and_input_ignoring_blocks_the_worst_value():
+    assert aznas(Blocks(lambda x: -x, lambda x: x), one_channel())["trainability"] == float("-inf")
+    assert aznas(Blocks(lambda x: torch.zeros_like(x)), one_channel())["trainability"] == float("-inf")
+    assert aznas(Blocks(lambda x: 0 * x), one_channel())["trainability"] == float("-inf")
+    result = compute_proxies(Blocks(lambda x: x, lambda x: -x), one_channel(), ["trainability"])
+    assert result.values["trainability"] == WORST and "trainability" in result.failures
 
-    # sigma_b = 0.5 and sigma_a = 2: each scores -sigma - 1/sigma + 2 = -0.5
-    assert aznas(Chain(), batch())["trainability"] == pytest.approx(-0.5)
+
+def test_trainability_of_a_random_linear_block_is_its_spectral_norm():
+    # a 1x1 convolution applies the same matrix W at every position; M estimates W^T up to the sampling
+    # noise of (1/N) sum v v^T, about sqrt(C/N) relative for N = 8*16*16 positions and C = 4 channels
+    w = torch.randn(4, 4, generator=torch.Generator().manual_seed(1))
+    net = Blocks(lambda x: torch.einsum("oc,bchw->bohw", w, x))
+    b = ProxyBatch(torch.randn(8, 4, 16, 16), torch.zeros(8, dtype=torch.long), 1)
+    sigma = float(torch.linalg.matrix_norm(w, ord=2))
+    assert aznas(net, b)["trainability"] == pytest.approx(-sigma - 1 / sigma + 2, rel=0.1)
 
 
 @pytest.mark.parametrize(

@@ -11,14 +11,19 @@ The network is run block by block (``model.blocks()``); block :math:`l` maps :ma
 - **Progressivity**: the smallest increase of that entropy from one block to the next,
   :math:`s_P = \min_{l \ge 2} (H_l - H_{l-1})`.
 - **Trainability**: the spectral norm :math:`\sigma_l` of each block's Jacobian
-  :math:`J_l = \partial x_l / \partial x_{l-1}`, estimated in one backward pass: a random :math:`\pm 1`
-  vector :math:`v` is back-propagated from the last block, :math:`g_L = v`,
-  :math:`g_{l-1} = J_l^\top g_l`, and :math:`\sigma_l = \lVert g_{l-1} \rVert_2 / \lVert g_l \rVert_2`
-  (the vector reaching block :math:`l` has passed the later Jacobians, which turns it towards their top
-  singular directions, as a power-iteration step does). The score :math:`-\sigma_l - 1/\sigma_l + 2` is 0
-  for :math:`\sigma_l = 1` and negative otherwise; :math:`s_T` is its mean over blocks. (Estimating each
-  block with its own fresh random vector instead measures the RMS singular value; on a seeded sample of 150
-  NAS-Bench-201 cells it ranked CIFAR-10 accuracy with Kendall tau 0.12 against 0.30 for this estimate.)
+  :math:`J_l = \partial x_l / \partial x_{l-1}`, estimated from one backward step through the block: a fresh
+  random :math:`\pm 1` tensor :math:`v_l` shaped like :math:`x_l` is back-propagated to
+  :math:`g_l = J_l^\top v_l`, and :math:`M_l = \frac{1}{N} \sum_p g_l(p)\, v_l(p)^\top` averages the outer
+  products over the :math:`N = BHW` positions :math:`p` (as :math:`\mathbb{E}[v v^\top] = I`, :math:`M_l`
+  estimates the position-wise channel Jacobian :math:`J_l^\top`); :math:`\sigma_l = \lVert M_l \rVert_2`, its
+  largest singular value. A block that shrinks the resolution by :math:`s` has :math:`g_l` rearranged
+  space-to-depth (:math:`C \to C s^2` channels, zero-padded to a multiple of :math:`s`) so that positions
+  match. The score :math:`-\sigma_l - 1/\sigma_l + 2` is 0 for :math:`\sigma_l = 1` and negative otherwise;
+  :math:`s_T` is its mean over blocks. A block whose output ignores its input (:math:`\sigma_l = 0`) or
+  equals it (:math:`J_l = I`: the block adds no depth, and would otherwise score the best possible 0) scores
+  :math:`-\infty`. (Measured on the first 95 of the benchmark's seeded 1,000 NAS-Bench-201 cells at batch 64,
+  this estimate lifted the four-proxy aggregate's Kendall tau on CIFAR-10 from 0.719 to 0.740 over the
+  earlier one-vector norm-ratio estimate.)
 - **Complexity**: FLOPs of one sample (:func:`tgnas.cost.count_flops`).
 """
 
@@ -45,6 +50,37 @@ def feature_entropy(x: torch.Tensor) -> float:
     return float(-(p * p.log()).sum())
 
 
+def _position_rows(g: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """``g`` as one row per position of ``like``: (B*H*W, C*s*s) for feature maps, (B, -1) otherwise."""
+    if g.dim() == 4 and like.dim() == 4:
+        h, w = like.shape[2:]
+        s = max(-(-g.shape[2] // h), -(-g.shape[3] // w), 1)  # ceil: the block's stride
+        if (g.shape[2], g.shape[3]) != (s * h, s * w):
+            if g.shape[2] > s * h or g.shape[3] > s * w:  # a block that enlarges the map: pool, not unshuffle
+                g = nn.functional.adaptive_avg_pool2d(g, (h, w))
+                s = 1
+            else:
+                g = nn.functional.pad(g, (0, s * w - g.shape[3], 0, s * h - g.shape[2]))
+        if s > 1:
+            g = nn.functional.pixel_unshuffle(g, s)
+        return g.permute(0, 2, 3, 1).reshape(-1, g.shape[1])
+    return g.reshape(g.shape[0], -1)
+
+
+def block_sigma(x_in: torch.Tensor, x_out: torch.Tensor, gen: torch.Generator) -> float:
+    """sigma of one block (module docstring): inf for a block that returns its input unchanged."""
+    v = (torch.randint(0, 2, x_out.shape, generator=gen) * 2 - 1).to(x_out.device, x_out.dtype)
+    if x_out.grad_fn is None:  # a fresh leaf: the block ignored its input
+        return 0.0
+    (g,) = torch.autograd.grad(x_out, x_in, v, retain_graph=True, allow_unused=True)
+    if g is None:
+        return 0.0
+    if g.shape == v.shape and torch.equal(g, v):
+        return float("inf")
+    a, b = _position_rows(g.detach().double(), v), _position_rows(v.double(), v)
+    return float(torch.linalg.matrix_norm(a.T @ b / a.shape[0], ord=2))
+
+
 @register(
     "az",
     outputs=("expressivity", "progressivity", "trainability", "complexity"),
@@ -53,26 +89,22 @@ def feature_entropy(x: torch.Tensor) -> float:
 def aznas(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     """The four AZ-NAS proxies in one block-wise forward pass (see the module docstring)."""
     blocks = feature_blocks(model, "az")
-    gen = torch.Generator(device="cpu").manual_seed(0)
     x = batch.inputs.detach().clone().requires_grad_(True)
-    feats = [x]  # x_0 (the input), x_1, ..., x_L with their gradients kept
+    pairs = []  # (x_{l-1}, x_l) of every block
     entropies = []
     for block in blocks:
-        x = block(x)
-        if not x.requires_grad:  # a block that ignores its input (e.g. all-zero cells)
+        x_in, x = x, block(x)
+        if not x.requires_grad:  # a block that ignores its input (e.g. all-zero cells): sigma = 0
             x = x.detach().requires_grad_(True)
-        x.retain_grad()
-        feats.append(x)
+        pairs.append((x_in, x))
         if x.dim() == 4:
             entropies.append(feature_entropy(x))
-    v = (torch.randint(0, 2, x.shape, generator=gen) * 2 - 1).to(x.device, x.dtype)
-    x.backward(v)
+    gen = torch.Generator(device="cpu").manual_seed(0)
     train_scores = []
-    for x_in, x_out in zip(feats, feats[1:], strict=False):
-        g_in, g_out = x_in.grad, x_out.grad
-        norm_out = float(g_out.norm()) if g_out is not None else 0.0
-        sigma = float(g_in.norm()) / norm_out if g_in is not None and norm_out > 0 else 0.0
-        train_scores.append(-sigma - 1.0 / sigma + 2.0 if sigma > 0 else float("-inf"))
+    for x_in, x_out in reversed(pairs):
+        sigma = block_sigma(x_in, x_out, gen)
+        finite = 0 < sigma < float("inf")
+        train_scores.append(-sigma - 1.0 / sigma + 2.0 if finite else float("-inf"))
     increments = [b - a for a, b in zip(entropies, entropies[1:], strict=False)]
     return {
         "expressivity": float(sum(entropies)),
