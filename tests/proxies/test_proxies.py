@@ -1,3 +1,4 @@
+import copy
 import math
 
 import numpy as np
@@ -10,7 +11,9 @@ from tgnas.networks.nb201 import NB201Network
 from tgnas.proxies import FAMILIES, PROXIES, WORST, ProxyBatch, ProxyError, compute_proxies
 from tgnas.proxies.activation import nwot
 from tgnas.proxies.aznas import aznas, feature_entropy
+from tgnas.proxies.init import INITS, gaussian_initialise, initialise
 from tgnas.proxies.synflow import synflow
+from tgnas.proxies.zen import zen
 from tgnas.spaces.nb201 import parse
 
 CONV = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|"
@@ -218,3 +221,23 @@ def test_reusing_the_model_gives_the_same_values_as_copying_it():
     before = [p.detach().clone() for p in net.parameters()]
     compute_proxies(net, batch(), ["synflow"], seed=3, reuse_model=True)
     assert not all(torch.equal(x, y) for x, y in zip(before, net.parameters(), strict=True))
+
+
+def test_initialisations_have_their_documented_scales():
+    conv = nn.Sequential(nn.Conv2d(64, 64, 3), nn.BatchNorm2d(64))
+    torch.manual_seed(0)
+    assert float(INITS.get("gaussian")(conv)[0].weight.detach().std()) == pytest.approx(1.0, rel=0.02)
+    assert float(INITS.get("kaiming")(conv)[0].weight.detach().std()) == pytest.approx(
+        math.sqrt(2 / (64 * 9)), rel=0.02
+    )
+    assert torch.equal(conv[1].weight, torch.ones(64)) and torch.equal(conv[1].bias, torch.zeros(64))
+
+
+def test_runner_initialises_zen_from_a_standard_normal_as_the_paper_does():
+    net = tiny()
+    got = compute_proxies(net, batch(), ["zen"], seed=3).values["zen"]
+    torch.manual_seed(3)
+    want = zen(gaussian_initialise(copy.deepcopy(net)).train(), batch())["zen"]
+    torch.manual_seed(3)
+    kaiming = zen(initialise(copy.deepcopy(net)).train(), batch())["zen"]
+    assert got == pytest.approx(want, rel=1e-4) and abs(got - kaiming) > 1.0

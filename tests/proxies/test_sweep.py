@@ -37,6 +37,8 @@ def test_sweep_refuses_other_settings_and_bad_files(tmp_path):
     sweep(ARCHS[:1], SweepConfig(proxies=("nwot",), **TINY), out)
     with pytest.raises(DataError, match="other settings"):
         sweep(ARCHS[:1], SweepConfig(proxies=("snip",), **TINY), out)
+    with pytest.raises(DataError, match="other settings"):  # values of an older implementation
+        sweep(ARCHS[:1], SweepConfig(proxies=("nwot",), revision=1, **TINY), out)
     bad = tmp_path / "bad.jsonl"
     bad.write_text("hello\n")
     with pytest.raises(DataError, match="not a tgnas proxy file"):

@@ -7,10 +7,12 @@ Run them through :func:`compute_proxies`, which copies, initialises and seeds th
 
 from tgnas.proxies import activation, aznas, cost, fisher, gradient, grasp, synflow, zen  # noqa: F401 (registers)
 from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch, ProxyError
-from tgnas.proxies.runner import WORST, ProxyResult, compute_proxies, initialise
+from tgnas.proxies.init import INITS, initialise
+from tgnas.proxies.runner import WORST, ProxyResult, compute_proxies
 
 __all__ = [
     "FAMILIES",
+    "INITS",
     "PROXIES",
     "WORST",
     "ProxyBatch",

@@ -62,6 +62,7 @@ class ProxySpec:
         outputs: the names it produces.
         mode: ``"train"`` or ``"eval"``: the mode the runner puts the copied model in.
         reference: the paper.
+        init: the initialisation the runner applies first (a name in :data:`tgnas.proxies.init.INITS`).
     """
 
     family: str
@@ -69,17 +70,24 @@ class ProxySpec:
     outputs: tuple[str, ...]
     mode: str = "train"
     reference: str = ""
+    init: str = "kaiming"
 
 
 PROXIES: Registry[ProxySpec] = Registry("proxy")
 FAMILIES: Registry[ProxySpec] = Registry("proxy family")
 
 
-def register(family: str, outputs: tuple[str, ...] | None = None, mode: str = "train", reference: str = ""):
+def register(
+    family: str,
+    outputs: tuple[str, ...] | None = None,
+    mode: str = "train",
+    reference: str = "",
+    init: str = "kaiming",
+):
     """Decorator registering ``fn`` as a family producing ``outputs`` (default: just ``family``)."""
 
     def add(fn: ProxyFn) -> ProxyFn:
-        spec = ProxySpec(family, fn, outputs or (family,), mode, reference)
+        spec = ProxySpec(family, fn, outputs or (family,), mode, reference, init)
         FAMILIES.add(family, spec)
         for name in spec.outputs:
             PROXIES.add(name, spec)

@@ -1,12 +1,13 @@
 """The one caller that runs proxies: it copies, initialises, seeds and guards.
 
 For every requested family the runner takes a fresh deep copy of the model on ``device``, initialises it
-(convolution and linear weights Kaiming-normal with fan-in, ReLU gain, biases 0; batch-norm weight 1, bias 0,
-running statistics reset), puts it in the family's mode (train mode, i.e. batch statistics, unless the
-family asks for eval), seeds torch with ``seed``, and calls the proxy. A value that is NaN or infinite, or
-a proxy that raises a numerical error, becomes :data:`WORST` (``-inf``: ranked below every finite value)
-and is recorded in :attr:`ProxyResult.failures`. Input errors (unknown names, models without the layers a
-proxy needs, bad batches) raise :class:`~tgnas.proxies.base.ProxyError`.
+the family's way (:mod:`tgnas.proxies.init`; every family but Zen: convolution and linear weights
+Kaiming-normal with fan-in, ReLU gain, biases 0; batch-norm weight 1, bias 0, running statistics reset),
+puts it in the family's mode (train mode, i.e. batch statistics, unless the family asks for eval), seeds
+torch with ``seed``, and calls the proxy. A value that is NaN or infinite, or a proxy that raises a
+numerical error, becomes :data:`WORST` (``-inf``: ranked below every finite value) and is recorded in
+:attr:`ProxyResult.failures`. Input errors (unknown names, models without the layers a proxy needs, bad
+batches) raise :class:`~tgnas.proxies.base.ProxyError`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import torch
 from torch import nn
 
 from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch, ProxyError
+from tgnas.proxies.init import INITS
 
 WORST = float("-inf")
 
@@ -38,21 +40,6 @@ class ProxyResult:
     values: dict[str, float] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def initialise(model: nn.Module) -> nn.Module:
-    """In place: Kaiming-normal (fan-in, ReLU) conv/linear weights, zero biases, BN weight 1 and bias 0."""
-    for m in model.modules():
-        if isinstance(m, nn.Conv2d | nn.Linear):
-            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d | nn.BatchNorm1d):
-            if m.affine:
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            m.reset_running_stats()
-    return model
 
 
 def resolve(names: Sequence[str]) -> list[str]:
@@ -101,7 +88,7 @@ def compute_proxies(
         torch.manual_seed(seed)  # seeds the initialisation and anything random inside the proxy
         # initialise in the default layout (the random draws fill memory in order), then convert
         own = model if reuse_model and k == len(families) else copy.deepcopy(model)
-        net = initialise(own.to(device)).to(memory_format=layout)
+        net = INITS.get(spec.init)(own.to(device)).to(memory_format=layout)
         net.train(spec.mode == "train")
         start = time.perf_counter()
         try:

@@ -22,6 +22,9 @@ from tgnas.proxies.runner import WORST, compute_proxies, resolve
 from tgnas.spaces import get_space
 
 INPUTS = ("gaussian", "cifar10")
+# Bumped whenever a proxy's values change (2: AZ-NAS trainability from per-block singular values, Zen on a
+# standard-normal initialisation), so a resumed file never mixes values of two implementations.
+REVISION = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class SweepConfig:
     num_classes: int = 10  # classifier outputs of the built networks
     channels: int = 16  # C of the built networks (the benchmark's: 16)
     cells: int = 5  # cells per stage of the built networks (the benchmark's: 5)
+    revision: int = REVISION  # the proxy implementations' revision: files of an older one are not resumed
 
     def __post_init__(self) -> None:
         if self.input not in INPUTS:
