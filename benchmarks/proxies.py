@@ -97,7 +97,7 @@ def main() -> None:
         per = ", ".join(f"{f} {np.median(v):.0f}" for f, v in families.items())
         print(f"ms/arch per family pass (median): {per}")
     for path in args.crosscheck.split(",") if args.crosscheck else []:
-        crosscheck(path, rows, values)
+        crosscheck(path, rows, values, bench.column("cifar10", "test")[idx])
 
 
 def naslib_string(ops: tuple[int, ...]) -> str:
@@ -127,8 +127,9 @@ def _number(text: str) -> bool:
     return True
 
 
-def crosscheck(path: str, rows: dict[str, dict], values: dict[str, np.ndarray]) -> None:
-    """Prints the Spearman rho between our values and ``path``'s on the architectures both have."""
+def crosscheck(path: str, rows: dict[str, dict], values: dict[str, np.ndarray], truth: np.ndarray) -> None:
+    """On the architectures both have: Spearman rho between our values and ``path``'s, and each side's
+    Kendall tau against CIFAR-10 test accuracy (``truth``, aligned with ``rows``)."""
     if not Path(path).is_file():
         print(f"cross-check file {path} not found; skipped")
         return
@@ -140,7 +141,11 @@ def crosscheck(path: str, rows: dict[str, dict], values: dict[str, np.ndarray]) 
         if ours in values and common and col in theirs[archs[common[0]]]:
             a = finite(values[ours][common])
             b = np.array([theirs[archs[k]][col] for k in common])
-            print(f"  {ours:<10} vs {col:<10} Spearman {spearman_rho(a, b):.3f}")
+            t = truth[common]
+            print(
+                f"  {ours:<10} vs {col:<10} Spearman {spearman_rho(a, b):.3f}   CIFAR-10 tau: ours "
+                f"{kendall_tau(a, t):.3f}, theirs {kendall_tau(finite(b), t):.3f}"
+            )
 
 
 if __name__ == "__main__":

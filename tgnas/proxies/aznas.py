@@ -69,7 +69,10 @@ def _position_rows(g: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 def block_sigma(x_in: torch.Tensor, x_out: torch.Tensor, gen: torch.Generator) -> float:
     """sigma of one block (module docstring): inf for a block that returns its input unchanged."""
-    v = (torch.randint(0, 2, x_out.shape, generator=gen) * 2 - 1).to(x_out.device, x_out.dtype)
+    # drawn on the CPU generator, then laid out like x_out: a grad in another memory layout than the
+    # forward's (channels-last) sends the convolutions' backward down a slow path
+    signs = torch.randint(0, 2, x_out.shape, generator=gen, dtype=x_out.dtype).mul_(2).sub_(1)
+    v = torch.empty_like(x_out).copy_(signs)
     if x_out.grad_fn is None:  # a fresh leaf: the block ignored its input
         return 0.0
     (g,) = torch.autograd.grad(x_out, x_in, v, retain_graph=True, allow_unused=True)
