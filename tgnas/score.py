@@ -115,7 +115,7 @@ class ProxyScorer:
         from tgnas.proxies.sweep import proxy_batch
 
         if self._batch is None:
-            self._batch = proxy_batch(self.config)
+            self._batch = proxy_batch(self.config)  # (batch, data_batch)
         c = self.config
         for arch in dict.fromkeys(archs):
             if arch in self._cache:
@@ -123,7 +123,10 @@ class ProxyScorer:
             net = self.space.build(
                 arch, num_classes=c.num_classes, channels=c.channels, cells_per_stage=c.cells
             )
-            self._cache[arch] = compute_proxies(net, self._batch, self.names, seed=c.seed).values
+            batch, data_batch = self._batch
+            self._cache[arch] = compute_proxies(
+                net, batch, self.names, seed=c.seed, data_batch=data_batch
+            ).values
         return {n: np.array([self._cache[a][n] for a in archs], dtype=float) for n in self.names}
 
     def score(self, archs: Sequence[Hashable]) -> np.ndarray:

@@ -11,6 +11,7 @@ from tgnas.networks.nb201 import NB201Network
 from tgnas.proxies import FAMILIES, PROXIES, WORST, ProxyBatch, ProxyError, compute_proxies
 from tgnas.proxies.activation import nwot
 from tgnas.proxies.aznas import aznas, feature_entropy
+from tgnas.proxies.fisher import fisher
 from tgnas.proxies.init import INITS, gaussian_initialise, initialise
 from tgnas.proxies.synflow import synflow
 from tgnas.proxies.zen import zen
@@ -73,6 +74,31 @@ def test_synflow_on_a_linear_chain_conserves_flow():
     b = ProxyBatch(torch.randn(2, 3, 2, 2), torch.zeros(2, dtype=torch.long), 1)
     # each layer of a linear chain carries the whole synaptic flow R
     assert synflow(net, b)["synflow"] == pytest.approx(2 * r, rel=1e-9)
+
+
+def test_fisher_closed_form_on_a_linear_classifier():
+    # one linear layer: a = logits z, dL/dz = softmax(z) - onehot(y), each output unit has D = 12 weights,
+    # so s = D / (2B) * sum_{b,k} (z_bk (p_bk - y_bk))^2
+    net = nn.Sequential(nn.Flatten(), nn.Linear(12, 4))
+    b = ProxyBatch(torch.randn(5, 3, 2, 2), torch.tensor([0, 1, 2, 3, 1]), 4)
+    z = net(b.inputs).detach().double()
+    d = torch.softmax(z, dim=1) - nn.functional.one_hot(b.targets, 4).double()
+    expected = 12 / (2 * 5) * float(((z * d / 5) ** 2).sum())  # the loss averages over the batch: 1/B
+    assert fisher(net, b)["fisher"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_fisher_weighs_each_channel_by_its_weight_count():
+    # a 3x3 and a 1x1 convolution computing the same map (the identity) have the same channel saliencies;
+    # the 3x3 one has 9 times as many weights per channel, so it scores 9 times as much
+    def score(k):
+        conv = nn.Conv2d(2, 2, k, padding=k // 2, bias=False)
+        with torch.no_grad():
+            conv.weight.zero_()
+            conv.weight[:, :, k // 2, k // 2] = torch.eye(2)
+        return fisher(nn.Sequential(conv, nn.AdaptiveAvgPool2d(1), nn.Flatten()), b)["fisher"]
+
+    b = ProxyBatch(torch.randn(4, 2, 4, 4), torch.tensor([0, 1, 1, 0]), 2)
+    assert score(1) > 0 and score(3) == pytest.approx(9 * score(1), rel=1e-6)
 
 
 def test_nwot_known_value():

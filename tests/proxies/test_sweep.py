@@ -2,10 +2,11 @@ import json
 
 import numpy as np
 import pytest
+import torch
 
 from tgnas.errors import DataError, TgnasError
 from tgnas.proxies.data import cifar10_batch, gaussian_batch
-from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
+from tgnas.proxies.sweep import SweepConfig, proxy_batch, sweep, values_matrix
 
 ARCHS = [
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|",
@@ -38,7 +39,7 @@ def test_sweep_refuses_other_settings_and_bad_files(tmp_path):
     with pytest.raises(DataError, match="other settings"):
         sweep(ARCHS[:1], SweepConfig(proxies=("snip",), **TINY), out)
     with pytest.raises(DataError, match="other settings"):  # values of an older implementation
-        sweep(ARCHS[:1], SweepConfig(proxies=("nwot",), revision=1, **TINY), out)
+        sweep(ARCHS[:1], SweepConfig(proxies=("nwot",), revisions=(("nwot", 0),), **TINY), out)
     bad = tmp_path / "bad.jsonl"
     bad.write_text("hello\n")
     with pytest.raises(DataError, match="not a tgnas proxy file"):
@@ -46,12 +47,37 @@ def test_sweep_refuses_other_settings_and_bad_files(tmp_path):
 
 
 def test_bad_settings():
-    with pytest.raises(TgnasError, match="gaussian, cifar10"):
+    with pytest.raises(TgnasError, match="auto, gaussian, cifar10"):
         SweepConfig(input="imagenet")
     with pytest.raises(TgnasError, match="unknown proxy"):
         SweepConfig(proxies=("nope",))
     with pytest.raises(TgnasError, match="malformed"):
         sweep(["|bad|"], SweepConfig(**TINY))
+
+
+def test_auto_input_gives_real_images_to_data_dependent_families_only():
+    config = SweepConfig(proxies=("az", "fisher", "nwot", "synflow"), **TINY)
+    assert dict(config.revisions) == {"az": 2, "fisher": 2, "nwot": 1, "synflow": 1}
+    assert [config.input_of(f) for f in ("az", "fisher", "nwot", "synflow")] == [
+        "gaussian",
+        "cifar10",
+        "cifar10",
+        "gaussian",
+    ]
+    noise, real = proxy_batch(config)
+    assert torch.equal(real.inputs, cifar10_batch(8).inputs) and torch.equal(
+        noise.inputs, gaussian_batch(8).inputs
+    )
+    assert proxy_batch(SweepConfig(proxies=("az",), **TINY))[1] is None  # no family reads real data
+    assert proxy_batch(SweepConfig(proxies=("nwot",), input="gaussian", **TINY))[1] is None
+    # the runner hands each family its batch: NWOT on real images differs from NWOT on noise
+    rows = sweep(ARCHS[:1], config)
+    plain = sweep(
+        ARCHS[:1], SweepConfig(proxies=("az", "fisher", "nwot", "synflow"), input="gaussian", **TINY)
+    )
+    ours, theirs = rows[ARCHS[0]]["values"], plain[ARCHS[0]]["values"]
+    assert ours["expressivity"] == theirs["expressivity"] and ours["synflow"] == theirs["synflow"]
+    assert ours["nwot"] != theirs["nwot"] and ours["fisher"] != theirs["fisher"]
 
 
 def test_batches():

@@ -19,7 +19,7 @@ from torch import nn
 from tgnas.proxies.base import ProxyBatch, ProxyError, register
 
 
-@register("nwot", reference="Mellor et al., ICML 2021")
+@register("nwot", reference="Mellor et al., ICML 2021", data=True)
 def nwot(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     relus = [m for m in model.modules() if isinstance(m, nn.ReLU)]
     if not relus:
@@ -42,7 +42,7 @@ def nwot(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     return {"nwot": float(logdet) if sign != 0 else float("-inf")}
 
 
-@register("jacob_cov", reference="Mellor et al., arXiv:2006.04647 (2020)")
+@register("jacob_cov", reference="Mellor et al., arXiv:2006.04647 (2020)", data=True)
 def jacob_cov(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     x = batch.inputs.detach().clone().requires_grad_(True)
     model(x).sum().backward()

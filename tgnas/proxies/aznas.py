@@ -86,6 +86,7 @@ def block_sigma(x_in: torch.Tensor, x_out: torch.Tensor, gen: torch.Generator) -
     "az",
     outputs=("expressivity", "progressivity", "trainability", "complexity"),
     reference="Lee & Ham, AZ-NAS, CVPR 2024",
+    revision=2,  # 2: trainability from per-block singular values
 )
 def aznas(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     """The four AZ-NAS proxies in one block-wise forward pass (see the module docstring)."""

@@ -63,6 +63,10 @@ class ProxySpec:
         mode: ``"train"`` or ``"eval"``: the mode the runner puts the copied model in.
         reference: the paper.
         init: the initialisation the runner applies first (a name in :data:`tgnas.proxies.init.INITS`).
+        data: whether the family reads the images themselves (its paper defines it on real data): under the
+            sweep's ``"auto"`` input it gets the shipped real batch, the others Gaussian noise.
+        revision: bumped whenever the family's values change, so a resumed proxy file never mixes values
+            of two implementations.
     """
 
     family: str
@@ -71,6 +75,8 @@ class ProxySpec:
     mode: str = "train"
     reference: str = ""
     init: str = "kaiming"
+    data: bool = False
+    revision: int = 1
 
 
 PROXIES: Registry[ProxySpec] = Registry("proxy")
@@ -83,11 +89,13 @@ def register(
     mode: str = "train",
     reference: str = "",
     init: str = "kaiming",
+    data: bool = False,
+    revision: int = 1,
 ):
     """Decorator registering ``fn`` as a family producing ``outputs`` (default: just ``family``)."""
 
     def add(fn: ProxyFn) -> ProxyFn:
-        spec = ProxySpec(family, fn, outputs or (family,), mode, reference, init)
+        spec = ProxySpec(family, fn, outputs or (family,), mode, reference, init, data, revision)
         FAMILIES.add(family, spec)
         for name in spec.outputs:
             PROXIES.add(name, spec)

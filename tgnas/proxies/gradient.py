@@ -20,6 +20,7 @@ from tgnas.proxies.base import ProxyBatch, register, weighted_layers
     "gradient",
     outputs=("snip", "grad_norm"),
     reference="Lee et al., ICLR 2019; Abdelfattah et al., ICLR 2021",
+    data=True,
 )
 def gradient(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     layers = weighted_layers(model, "snip")

@@ -18,7 +18,7 @@ from torch import nn
 from tgnas.proxies.base import ProxyBatch, register, weighted_layers
 
 
-@register("grasp", reference="Wang et al., ICLR 2020")
+@register("grasp", reference="Wang et al., ICLR 2020", data=True)
 def grasp(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     weights = [m.weight for m in weighted_layers(model, "grasp")]
     loss = F.cross_entropy(model(batch.inputs), batch.targets)

@@ -65,8 +65,12 @@ def compute_proxies(
     device: str | torch.device = "cpu",
     channels_last: bool = True,
     reuse_model: bool = False,
+    data_batch: ProxyBatch | None = None,
 ) -> ProxyResult:
     """Runs the named proxies (or families) on copies of ``model``; the caller's model is left untouched.
+
+    Every family sees ``batch``, except that families that read the images themselves (``data=True``:
+    snip, grad_norm, grasp, fisher, NWOT, jacob_cov) see ``data_batch`` when one is given (real images).
 
     With ``reuse_model`` the last family runs on ``model`` itself (re-initialised in place), saving one
     deep copy: for callers that built the network only for this call, like the sweep.
@@ -76,9 +80,14 @@ def compute_proxies(
     floating-point rounding.
     """
     wanted = resolve(names)
-    batch = batch.to(device)
     layout = torch.channels_last if channels_last else torch.contiguous_format
-    batch = ProxyBatch(batch.inputs.contiguous(memory_format=layout), batch.targets, batch.num_classes)
+
+    def placed(b: ProxyBatch) -> ProxyBatch:
+        b = b.to(device)
+        return ProxyBatch(b.inputs.contiguous(memory_format=layout), b.targets, b.num_classes)
+
+    batch = placed(batch)
+    data = placed(data_batch) if data_batch is not None else batch
     families: dict[str, list[str]] = {}
     for name in wanted:
         families.setdefault(PROXIES.get(name).family, []).append(name)
@@ -92,7 +101,7 @@ def compute_proxies(
         net.train(spec.mode == "train")
         start = time.perf_counter()
         try:
-            values = spec.fn(net, batch)
+            values = spec.fn(net, data if spec.data else batch)
         except ProxyError:
             raise
         except (RuntimeError, FloatingPointError, ZeroDivisionError, ValueError, IndexError) as exc:

@@ -17,29 +17,34 @@ from pathlib import Path
 import numpy as np
 
 from tgnas.errors import DataError, TgnasError
+from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch
 from tgnas.proxies.data import cifar10_batch, gaussian_batch
 from tgnas.proxies.runner import WORST, compute_proxies, resolve
 from tgnas.spaces import get_space
 
-INPUTS = ("gaussian", "cifar10")
-# Bumped whenever a proxy's values change (2: AZ-NAS trainability from per-block singular values, Zen on a
-# standard-normal initialisation), so a resumed file never mixes values of two implementations.
-REVISION = 2
+INPUTS = ("auto", "gaussian", "cifar10")
 
 
 @dataclass(frozen=True)
 class SweepConfig:
-    """Settings that fix every proxy value (part of the output file's header)."""
+    """Settings that fix every proxy value (part of the output file's header).
+
+    ``input``: ``"auto"`` (the default) gives the families defined on real data (snip, grad_norm, grasp,
+    fisher, NWOT, jacob_cov) the shipped CIFAR-10 images and the others (AZ-NAS, Zen, synflow, params,
+    FLOPs) seeded Gaussian noise; ``"gaussian"`` or ``"cifar10"`` give every family that input.
+    ``revisions`` records each requested family's implementation revision (filled in), so a file written
+    by an older implementation of one of them is not resumed.
+    """
 
     space: str = "nb201"
     proxies: tuple[str, ...] = ("az",)  # proxy or family names
-    input: str = "gaussian"  # "gaussian" noise or the shipped "cifar10" images
+    input: str = "auto"  # "auto", "gaussian" noise or the shipped "cifar10" images
     batch_size: int = 64  # images per proxy pass
     seed: int = 0  # seeds the input batch, the initialisation and every proxy
     num_classes: int = 10  # classifier outputs of the built networks
     channels: int = 16  # C of the built networks (the benchmark's: 16)
     cells: int = 5  # cells per stage of the built networks (the benchmark's: 5)
-    revision: int = REVISION  # the proxy implementations' revision: files of an older one are not resumed
+    revisions: tuple[tuple[str, int], ...] = ()  # (family, revision); filled in from the registry
 
     def __post_init__(self) -> None:
         if self.input not in INPUTS:
@@ -47,13 +52,32 @@ class SweepConfig:
         if self.batch_size < 2:
             raise TgnasError(f"a proxy batch needs at least 2 images, got {self.batch_size}")
         object.__setattr__(self, "proxies", tuple(resolve(self.proxies)))
+        if not self.revisions:
+            families = dict.fromkeys(PROXIES.get(n).family for n in self.proxies)
+            revisions = tuple((f, FAMILIES.get(f).revision) for f in families)
+            object.__setattr__(self, "revisions", revisions)
+
+    def input_of(self, family: str) -> str:
+        """The input ``family`` sees under this config: ``"gaussian"`` or ``"cifar10"``."""
+        if self.input != "auto":
+            return self.input
+        return "cifar10" if FAMILIES.get(family).data else "gaussian"
 
 
-def proxy_batch(config: SweepConfig):
-    """The batch every proxy of a run sees: seeded Gaussian noise or the shipped CIFAR-10 images."""
+def proxy_batch(config: SweepConfig) -> tuple[ProxyBatch, ProxyBatch | None]:
+    """The batches of a run: ``(batch, data_batch)`` for :func:`~tgnas.proxies.runner.compute_proxies`.
+
+    ``batch`` is seeded Gaussian noise (the shipped CIFAR-10 images under ``input="cifar10"``);
+    ``data_batch`` is the shipped images when ``input="auto"`` and a requested family reads real data,
+    else ``None``.
+    """
     if config.input == "cifar10":
-        return cifar10_batch(config.batch_size)
-    return gaussian_batch(config.batch_size, 32, config.num_classes, config.seed)
+        return cifar10_batch(config.batch_size), None
+    noise = gaussian_batch(config.batch_size, 32, config.num_classes, config.seed)
+    families = {PROXIES.get(n).family for n in config.proxies}
+    if config.input == "auto" and any(config.input_of(f) == "cifar10" for f in families):
+        return noise, cifar10_batch(config.batch_size)
+    return noise, None
 
 
 def _read(out: Path, config: SweepConfig) -> dict[str, dict]:
@@ -92,7 +116,7 @@ def sweep(
     if path is not None and not done and (not path.is_file() or not path.stat().st_size):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"tgnas_proxies": 1, "config": asdict(config)}) + "\n")
-    batch = proxy_batch(config)
+    batch, data_batch = proxy_batch(config)
     todo = [a for a in dict.fromkeys(parsed) if a not in done]
     bar = None
     if progress and todo:
@@ -123,6 +147,7 @@ def sweep(
                 config.proxies,
                 seed=config.seed,
                 reuse_model=True,  # built for this call only
+                data_batch=data_batch,
             )
             row = {
                 "arch": arch,

@@ -25,7 +25,7 @@ from torch import nn
 from tgnas.proxies.base import ProxyBatch, ProxyError, register
 
 
-@register("zen", reference="Lin et al., ICCV 2021", init="gaussian")
+@register("zen", reference="Lin et al., ICCV 2021", init="gaussian", revision=2)
 def zen(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     pools = [m for m in model.modules() if isinstance(m, nn.AdaptiveAvgPool2d)]
     if not pools:
