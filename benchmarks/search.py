@@ -9,10 +9,12 @@ Settings (no leakage; see ``tgnas.search.judge``):
 - **few-shot**: for seed ``s`` a predictor is trained on the CIFAR-10 *validation* accuracy of 156
   randomly labelled architectures (1 %, seed ``s``); those labels are the search's cost. Scorers:
   ``predictor``, ``proxies:az`` (no labels), ``ensemble`` (that predictor + AZ-NAS). Judged on the test
-  accuracy of all three datasets.
+  accuracy of all three datasets. The ``cascade`` searcher (ensemble only) runs evolution on the predictor
+  for ``--budget`` architectures and lets the whole ensemble pick among the predictor's 50 best.
 - **cross-dataset**: a predictor trained on CIFAR-10 labels only drives the search; judged on CIFAR-100 and
   ImageNet16-120 only (CIFAR-10 is withheld). One row group per ``--cross-checkpoints`` entry: the shipped
-  default (a seeded half of the space labelled) and ``nb201_cifar10_90`` (a seeded 90 %).
+  default (a seeded half of the space labelled) and ``nb201_cifar10_90`` (a seeded 90 %). There the
+  ``cascade`` searcher pairs the CIFAR-10 predictor with AZ-NAS.
 
 Proxies use a Gaussian batch of 16 images at 32x32 (seed 0), the benchmark's network (C=16, N=5); their
 values are cached across seeds and searchers (a proxy value does not depend on the search). Wall seconds
@@ -68,6 +70,7 @@ def run(setting, scorer, searcher, budget, seed, bench, space, card) -> dict:
         "scored": result.scored,
         "seconds": result.seconds,
         **{ds: result.truth.get(ds, {}).get("test", float("nan")) for ds in DATASETS},
+        **({"full_scored": result.notes["full_scored"]} if "full_scored" in result.notes else {}),
     }
 
 
@@ -142,12 +145,18 @@ def main() -> None:
             for name in scorers:
                 scorer, budget, card = kinds[name]
                 for searcher in searchers:
+                    if searcher == "cascade":  # evolution on the ensemble's predictor, then re-ranking
+                        if name != "ensemble":
+                            continue
+                        budget = args.budget  # predictor evaluations; the proxies score the shortlist only
                     rows.append(run("few-shot", scorer, searcher, max(budget, 85), seed, bench, space, card))
                     print(json.dumps(rows[-1]), flush=True)
         if "cross-dataset" in args.settings:
             for name, predictor in cross.items():
-                scorer = PredictorScorer(space, predictor)
+                pred = PredictorScorer(space, predictor)
                 for searcher in searchers:
+                    # cascade needs the ensemble: this CIFAR-10-trained predictor + AZ-NAS (data-free)
+                    scorer = EnsembleScorer(pred, proxies) if searcher == "cascade" else pred
                     card = predictor.card
                     rows.append(run(f"cross/{name}", scorer, searcher, args.budget, seed, bench, space, card))
                     print(json.dumps(rows[-1]), flush=True)

@@ -176,6 +176,7 @@ def test_search_darts_returns_a_genotype(capsys):
     [
         (("search", "--budget", "0"), "budget"),
         (("search", "--searcher", "annealing"), "unknown searcher"),
+        (("search", "--searcher", "cascade", "--budget", "50"), "cascade searcher needs the ensemble"),
         (("search", "--scorer", "oracle"), "unknown scorer"),
         (("search", "--dataset", "cifar10"), "refusing to report cifar10"),
         (("search", "--space", "darts", "--dataset", "cifar10"), "no benchmark"),

@@ -44,12 +44,32 @@ class RankWithin(OpSum):
         return rankdata(super().score(archs)) / len(archs)
 
 
+GENERAL = [n for n in SEARCHERS.names() if n != "cascade"]  # cascade needs an ensemble (tested below)
+
+
+class FakeEnsemble:
+    """An ensemble stand-in: ``predictor`` (cheap, OpSum) and a full score that prefers 1x1 convolutions;
+    records every list the full score is asked for."""
+
+    name = "ensemble"
+    relative = True
+
+    def __init__(self):
+        self.predictor = OpSum()
+        self.proxies = object()
+        self.full_calls = []
+
+    def score(self, archs):
+        self.full_calls.append(list(archs))
+        return np.array([a.ops.count("nor_conv_1x1") + 0.01 * sum(VALUE[o] for o in a.ops) for a in archs])
+
+
 @pytest.fixture
 def space():
     return get_space("nb201")
 
 
-@pytest.mark.parametrize("name", SEARCHERS.names())
+@pytest.mark.parametrize("name", GENERAL)
 @pytest.mark.parametrize("scorer_cls", [OpSum, RankWithin])
 def test_every_searcher_finds_a_good_cell_within_budget(name, scorer_cls, space):
     result = SEARCHERS.get(name)().run(space, scorer_cls(), 400, np.random.default_rng(0))
@@ -70,7 +90,7 @@ def test_pruning_cost_and_budget_check(space):
         SEARCHERS.get("prune")().run(space, OpSum(), 50, np.random.default_rng(0))
 
 
-@pytest.mark.parametrize("name", SEARCHERS.names())
+@pytest.mark.parametrize("name", GENERAL)
 def test_same_seed_same_result(name, space):
     a = SEARCHERS.get(name)().run(space, OpSum(), 120, np.random.default_rng(7))
     b = SEARCHERS.get(name)().run(space, OpSum(), 120, np.random.default_rng(7))
@@ -95,3 +115,24 @@ def test_tracker_counts_distinct(space, rng):
     t.score([a, a])
     t.score([a])
     assert len(t.seen) == 1 and t.left == 9
+
+
+def test_cascade_searches_on_the_predictor_and_lets_the_ensemble_pick(space):
+    ens = FakeEnsemble()
+    result = SEARCHERS.get("cascade")(shortlist=30).run(space, ens, 400, np.random.default_rng(0))
+    assert result.searcher == "cascade" and result.scored == 400 and result.notes["full_scored"] == 30
+    assert len(ens.full_calls) == 1 and len(ens.full_calls[0]) == 30  # the costly members score 30 only
+    shortlist = ens.full_calls[0]
+    cheap = [sum(VALUE[o] for o in a.ops) for a in shortlist]
+    assert cheap == sorted(cheap, reverse=True) and min(cheap) >= 13.0  # the predictor's best, best first
+    best = max(shortlist, key=lambda a: ens.score([a])[0])
+    assert result.arch == space.format(best) and result.notes["predictor_pick"] == space.format(shortlist[0])
+    again = SEARCHERS.get("cascade")(shortlist=30).run(space, FakeEnsemble(), 400, np.random.default_rng(0))
+    assert again.arch == result.arch
+
+
+def test_cascade_refuses_a_scorer_without_a_predictor_member(space):
+    with pytest.raises(TgnasError, match="needs the ensemble scorer"):
+        SEARCHERS.get("cascade")().run(space, OpSum(), 100, np.random.default_rng(0))
+    with pytest.raises(TgnasError, match="shortlist"):
+        SEARCHERS.get("cascade")(shortlist=0).run(space, FakeEnsemble(), 100, np.random.default_rng(0))

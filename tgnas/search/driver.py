@@ -17,7 +17,7 @@ class SearchConfig:
 
     space: str = "nb201"
     scorer: str = "predictor"  # predictor | proxies[:NAMES] | ensemble[:NAMES]
-    searcher: str = "hybrid"  # random | evolution | prune | hybrid
+    searcher: str = "hybrid"  # random | evolution | prune | hybrid | cascade (ensemble only)
     budget: int = 1000  # distinct architectures scored
     seed: int = 0  # seeds the search's generator
     checkpoint: str | None = None  # predictor checkpoint (default: the shipped one)
