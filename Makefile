@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(BIN)/tgnas search --space nb201 --scorer predictor --searcher hybrid --budget 1000 --seed 0
 	$(BIN)/tgnas search --space nb201 --scorer predictor --searcher hybrid --budget 1000 --seed 0 --checkpoint nb201_cifar10_156
+	$(BIN)/tgnas search --space nb201 --scorer ensemble --searcher cascade --budget 1000 --seed 0 --checkpoint nb201_cifar10_156
 
 lint: install
 	$(BIN)/ruff check .
