@@ -145,11 +145,11 @@ def main() -> None:
             for name in scorers:
                 scorer, budget, card = kinds[name]
                 for searcher in searchers:
-                    if searcher == "cascade":  # evolution on the ensemble's predictor, then re-ranking
-                        if name != "ensemble":
-                            continue
-                        budget = args.budget  # predictor evaluations; the proxies score the shortlist only
-                    rows.append(run("few-shot", scorer, searcher, max(budget, 85), seed, bench, space, card))
+                    if searcher == "cascade" and name != "ensemble":  # cascade: ensemble only
+                        continue
+                    # cascade: predictor evaluations (the proxies score its shortlist only)
+                    n = args.budget if searcher == "cascade" else budget
+                    rows.append(run("few-shot", scorer, searcher, max(n, 85), seed, bench, space, card))
                     print(json.dumps(rows[-1]), flush=True)
         if "cross-dataset" in args.settings:
             for name, predictor in cross.items():

@@ -19,7 +19,7 @@ import numpy as np
 
 from tgnas.errors import TgnasError
 from tgnas.score import Scorer
-from tgnas.search.base import SEARCHERS, SearchResult, Tracker, check_budget
+from tgnas.search.base import SEARCHERS, SearchResult, Tracker
 from tgnas.search.evolution import RegularizedEvolution, _is_partial
 from tgnas.spaces.base import SearchSpace
 
@@ -39,7 +39,6 @@ class Cascade:
     tournament: int = 5
 
     def run(self, space: SearchSpace, scorer: Scorer, budget: int, rng: np.random.Generator) -> SearchResult:
-        check_budget(budget)
         cheap = getattr(scorer, "predictor", None)
         if cheap is None or not hasattr(scorer, "proxies"):
             raise TgnasError(
@@ -49,7 +48,7 @@ class Cascade:
         if self.shortlist < 1:
             raise TgnasError(f"the cascade's shortlist must be at least 1, got {self.shortlist}")
         start = time.perf_counter()
-        tracker = Tracker(cheap, budget)
+        tracker = Tracker(cheap, budget)  # checks the budget
         RegularizedEvolution(self.population, self.tournament).run(space, cheap, budget, rng, tracker=tracker)
         seen = [a for a in tracker.seen if not _is_partial(a)]
         predicted = cheap.score(seen)
