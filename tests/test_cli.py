@@ -76,6 +76,9 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         "8",
         "--rank-weight",
         "1.5",
+        "--text-noise",
+        "0.05",
+        "--global-cost",
         "--out",
         str(out),
         "--json",
@@ -88,6 +91,7 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
     assert len(card["split"]["train"]) + len(card["split"]["val"]) == 30
     hp = card["hyperparameters"]  # every training option reaches the trainer and its card
     assert (hp["epochs"], hp["batch_size"], hp["rank_weight"]) == (3, 8, 1.5)
+    assert (hp["text_noise"], hp["global_cost"], card["gcn"]["global_cost"]) == (0.05, True, True)
     assert trained["evaluation"]["cifar10"]["n"] == 15625 - 30
     code, stdout, _ = run(capsys, "evaluate", "--checkpoint", str(out), "--json", "--dataset", "cifar100")
     assert code == 0

@@ -150,6 +150,10 @@ def train(
     epochs: int = typer.Option(300, min=1, help="Training epochs."),
     batch_size: int = typer.Option(64, min=1, help="Graphs per training step."),
     rank_weight: float = typer.Option(3.0, min=0.0, help="Weight of the pairwise ranking loss."),
+    text_noise: float = typer.Option(
+        0.1, min=0.0, help="Gaussian noise on the text embeddings in training (robustness to unseen ops)."
+    ),
+    global_cost: bool = typer.Option(False, help="The GCN's head also reads the graph's total params/FLOPs."),
     ensemble: int = typer.Option(1, min=1, help="Independently seeded models averaged."),
     val_fraction: float = typer.Option(0.1, min=0.0, max=0.5, help="Held-out share of labels for val_tau."),
     seed: int = typer.Option(0, help="Seed of the split and the training."),
@@ -184,6 +188,8 @@ def train(
         epochs=epochs,
         batch_size=batch_size,
         rank_weight=rank_weight,
+        text_noise=text_noise,
+        global_cost=global_cost,
         ensemble=ensemble,
         val_fraction=val_fraction,
         seed=seed,

@@ -77,3 +77,25 @@ def test_bad_training_input():
         train_predictor(graphs, ys[:3])
     with pytest.raises(TgnasError, match="finite"):
         train_predictor(graphs, np.full(5, np.nan))
+
+
+@pytest.mark.filterwarnings("ignore:You are trying to")
+def test_text_dropout_one_hides_every_text():
+    # with text_dropout = 1 the loss cannot depend on the operators' texts, only on structure and cost
+    graphs, ys = synthetic(16)
+    data = GraphFeaturizer(default_embedder()).data_list(graphs, ys)
+    config = GCNConfig(in_dim=data[0].x.shape[1], hidden=16, layers=2, dropout=0.0)
+    module = PredictorModule(config.to_dict(), float(ys.mean()), float(ys.std()), text_dropout=1.0)
+    from torch_geometric.data import Batch
+
+    batch = Batch.from_data_list(data)
+    other = batch.clone()
+    other.x[:, :384] = torch.randn_like(other.x[:, :384])  # other texts, same structure
+    x_before, other_before = batch.x, other.x.clone()
+    torch.manual_seed(0)
+    loss = module.training_step(batch, 0)
+    torch.manual_seed(0)
+    assert torch.allclose(loss, module.training_step(other, 0))
+    assert torch.equal(batch.x[:, 384:], x_before[:, 384:]) and batch.x[:, :384].abs().sum() == 0
+    assert x_before[:, :384].abs().sum() > 0  # the step zeroes a copy: the collated features are intact
+    assert not torch.equal(other_before, other.x)

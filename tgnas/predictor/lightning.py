@@ -47,6 +47,8 @@ class PredictorModule(L.LightningModule):
             (the text embedding) during training, so the GCN relies on coarse semantic directions rather
             than on the exact vectors of the training operators.
         text_dim: size of the text-embedding part of the node features.
+        text_dropout: probability that a node's whole text embedding is zeroed during training, so the GCN
+            also learns to read structure and cost alone (what it can trust for an operator it never saw).
     """
 
     def __init__(
@@ -60,6 +62,7 @@ class PredictorModule(L.LightningModule):
         epochs: int = 100,
         text_noise: float = 0.0,
         text_dim: int = 384,
+        text_dropout: float = 0.0,
     ) -> None:
         super().__init__()
         self.save_hyperparameters()
@@ -74,10 +77,14 @@ class PredictorModule(L.LightningModule):
         return (y - self.hparams.y_mean) / self.hparams.y_std
 
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
-        if self.hparams.text_noise > 0:
+        d = self.hparams.text_dim
+        if self.hparams.text_noise > 0 or self.hparams.text_dropout > 0:
             batch.x = batch.x.clone()
-            d = self.hparams.text_dim
+        if self.hparams.text_noise > 0:
             batch.x[:, :d] += self.hparams.text_noise * torch.randn_like(batch.x[:, :d])
+        if self.hparams.text_dropout > 0:
+            keep = torch.rand(batch.x.size(0), 1, device=batch.x.device) >= self.hparams.text_dropout
+            batch.x[:, :d] *= keep
         pred, z = self(batch), self._z(batch.y)
         mse = torch.nn.functional.mse_loss(pred, z)
         rank = pairwise_rank_loss(pred, z)

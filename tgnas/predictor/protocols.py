@@ -72,3 +72,30 @@ def cross_dataset(bench: NB201Benchmark, seed: int = 0, fraction: float = 0.5) -
     n = int(round(fraction * total))
     perm = np.random.default_rng(seed).permutation(total)
     return Split("cross-dataset", np.sort(perm[:n]), np.sort(perm[n:]), "cifar10", DATASETS, {"seed": seed})
+
+
+@PROTOCOLS.register("nested-unseen-op")
+def nested_unseen_op(
+    bench: NB201Benchmark, op: str = "avg_pool_3x3", inner: str = "skip_connect", dataset: str = "cifar10"
+) -> Split:
+    """Model selection for (b) that never looks at the architectures (b) judges.
+
+    Among the architectures that never use ``op`` (the training pool of ``unseen_op(op)``), train on those
+    that also never use ``inner`` and judge those that do: ``inner`` plays the unseen operator. Judge these
+    against *validation* accuracy (the benchmark's ``select-b`` rows do) so no test label picks a setting.
+    """
+    if inner == op:
+        raise TgnasError(f"the inner held-out operation must differ from {op!r}")
+    outer = unseen_op(bench, op, dataset)
+    if inner not in OPS or inner == "none":
+        raise UnknownNameError(f"nested-unseen-op needs an inner operation other than none, got {inner!r}")
+    archs = bench.arch_strings()
+    uses = np.array([inner in parse(archs[i]).ops for i in outer.train])
+    return Split(
+        f"nested-unseen-{op}-{inner}",
+        outer.train[~uses],
+        outer.train[uses],
+        outer.train_dataset,
+        outer.eval_datasets,
+        {"op": op, "inner": inner},
+    )

@@ -30,12 +30,18 @@ class TrainConfig:
     direction: str = "both"  # message passing along forward edges only, or both directions
     readout: str = "virtual"  # mean | sum | max | output | virtual
     dropout: float = 0.1  # dropout between layers
+    global_cost: bool = False  # the head also reads the graph's total parameters and FLOPs
     epochs: int = 150  # training epochs (cosine learning-rate schedule)
     batch_size: int = 64  # graphs per step
     lr: float = 1e-3  # AdamW learning rate
     weight_decay: float = 1e-4  # AdamW weight decay
     rank_weight: float = 3.0  # weight of the pairwise ranking loss next to the MSE
-    text_noise: float = 0.0  # Gaussian noise on the text embedding during training (unseen-op robustness)
+    # Gaussian noise on the text embedding in training (unseen-op robustness): 0.1 chosen by the nested
+    # unseen-op protocol (benchmarks/predictor.py --rows select-b), neutral on random splits
+    text_noise: float = 0.1
+    text_dropout: float = (
+        0.0  # chance a node's text embedding is zeroed during training (unseen-op robustness)
+    )
     val_fraction: float = 0.1  # share of the labelled graphs held out to pick the best epoch (val_tau)
     ensemble: int = 1  # independently seeded models averaged at prediction time
     seed: int = 0  # seeds the split, the initialisation and the shuffling
@@ -51,6 +57,7 @@ class TrainConfig:
             direction=self.direction,
             readout=self.readout,
             dropout=self.dropout,
+            global_cost=self.global_cost,
         )
 
 
@@ -114,6 +121,7 @@ def train_predictor(
             config.epochs,
             config.text_noise,
             embedder.dim,
+            config.text_dropout,
         )
         dm = GraphDataModule(
             data,
