@@ -19,6 +19,7 @@ from tgnas.errors import TgnasError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Zero-cost neural architecture search.")
 console = Console()
+err_console = Console(stderr=True)
 JSON_OPT = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
 
 
@@ -440,6 +441,7 @@ def score(
     Strings and graphs are scored by the cell predictor; a --module by the traced-graph predictor.
     """
     from tgnas.api import Proxy, to_graph
+    from tgnas.arch import OpGraph
     from tgnas.graphs import load_graphs
 
     items: list = [to_graph(a) for a in archs or []]
@@ -456,12 +458,21 @@ def score(
             raise TgnasError(f"--input-shape must be comma-separated integers, got {input_shape!r}") from None
     if not items:
         raise TgnasError("nothing to score: pass architecture strings, --graphs FILE.jsonl or --module")
-    values = Proxy.load(checkpoint).score_many(items, shape)
+    proxy = Proxy.load(checkpoint)
+    values = proxy.score_many(items, shape)
     if as_json:
         _print_json([float(v) for v in values])
-        return
-    for v in values:
-        print(f"{v:.4f}")
+    else:
+        for v in values:
+            print(f"{v:.4f}")
+    cell_graphs = [g for g in items if isinstance(g, OpGraph)]
+    for u in (proxy.predictor.unseen_operators(cell_graphs) if cell_graphs else None) or []:
+        err_console.print(
+            f"note: {u.op} ({u.nodes} node(s)) was never seen in training; its score extrapolates from the "
+            f"nearest known text (cosine {u.cosine:.2f}): {u.nearest!r}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _load_module(spec: str):

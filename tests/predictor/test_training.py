@@ -66,6 +66,10 @@ def test_training_learns_a_ranking_and_is_seeded():
     from tgnas.evaluation import kendall_tau
 
     assert kendall_tau(scores, test_y) > 0.6
+    card_texts = result.predictor.card["training_texts"]  # texts of the training graphs, not validation
+    assert card_texts == sorted(
+        {default_embedder().text_of(op) for p in result.train_positions for op in graphs[p].ops}
+    )
     assert len(result.val_positions) == 6 and not set(result.val_positions) & set(result.train_positions)
     again = train_predictor(graphs[:60], ys[:60], config).predictor.score_graphs(test_graphs)
     assert np.allclose(scores, again, atol=1e-4)

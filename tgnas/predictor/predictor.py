@@ -21,6 +21,7 @@ from tgnas.errors import DataError
 from tgnas.paths import checkpoint_dir
 from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
+from tgnas.predictor.novelty import UnseenOperator, unseen_operators
 
 FORMAT = "tgnas-predictor/1"
 DEFAULT_NAME = "nb201_cifar10_half"
@@ -99,6 +100,12 @@ class Predictor:
         if not out:
             return np.zeros(0)
         return (self.y_mean + self.y_std * np.concatenate(out))[where]
+
+    def unseen_operators(self, graphs: Sequence[OpGraph]) -> list[UnseenOperator] | None:
+        """Operator texts of ``graphs`` that no training graph had, each with the nearest text it did have
+        (see :mod:`tgnas.predictor.novelty`); ``None`` if the card does not list its training texts."""
+        texts = self.card.get("training_texts")
+        return unseen_operators(graphs, texts, self.embedder) if texts else None
 
     def training_indices(self) -> set[int]:
         """Benchmark indices whose labels trained this predictor (from the card)."""

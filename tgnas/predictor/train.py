@@ -17,6 +17,7 @@ from tgnas.embed import OperatorEmbedder, default_embedder
 from tgnas.errors import TgnasError
 from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
+from tgnas.predictor.novelty import node_texts
 from tgnas.predictor.predictor import Predictor
 
 
@@ -163,6 +164,8 @@ def train_predictor(
         "training_seconds": seconds,
         "training_device": device,
         "best_val_tau": taus,
+        # what the GCN learned from; Predictor.unseen_operators compares scored graphs with it
+        "training_texts": sorted(node_texts([graphs[p] for p in train_pos], embedder)),
     }
     predictor = Predictor(models, embedder, y_mean, y_std, card)
     return TrainResult(predictor, seconds, train_pos, val_pos, taus, device)

@@ -1,0 +1,68 @@
+r"""Which operators of a graph the predictor never saw in training, and what it will take them for.
+
+A predictor reads operators through their text. For a text it never trained on, its score extrapolates from
+the texts it knows, and the nearest of those (cosine similarity of the embeddings,
+:math:`\cos(u, v) = u \cdot v` for the L2-normalised vectors) is the best hint of what it assumes. On
+NAS-Bench-201, a predictor trained without average pooling reads ``avg_pool_3x3`` nearest the 3x3
+convolution (cosine 0.42) and ranks pooling-heavy cells far too high; surfacing that lets a user check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from tgnas.arch import OpGraph
+from tgnas.embed import OperatorEmbedder
+
+
+@dataclass(frozen=True)
+class UnseenOperator:
+    """An operator text absent from a predictor's training graphs.
+
+    Attributes:
+        op: the operator name of the first node carrying the text.
+        text: the text the predictor embeds for it.
+        nearest: the training text with the most similar embedding.
+        cosine: their cosine similarity (1 = same direction).
+        nodes: how many nodes of the scored graphs carry the text.
+    """
+
+    op: str
+    text: str
+    nearest: str
+    cosine: float
+    nodes: int
+
+
+def node_texts(graphs: Iterable[OpGraph], embedder: OperatorEmbedder) -> dict[str, tuple[str, int]]:
+    """Every distinct node text of ``graphs`` -> (operator of its first node, number of nodes)."""
+    seen: dict[str, tuple[str, int]] = {}
+    for g in graphs:
+        for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True):
+            text = embedder.text_of(op, t)
+            first, count = seen.get(text, (op, 0))
+            seen[text] = (first, count + 1)
+    return seen
+
+
+def unseen_operators(
+    graphs: Sequence[OpGraph], training_texts: Sequence[str], embedder: OperatorEmbedder
+) -> list[UnseenOperator]:
+    """The texts of ``graphs`` not in ``training_texts``, each with its nearest training text; most
+    frequent first."""
+    if not training_texts:
+        raise ValueError("no training texts to compare with")
+    known = set(training_texts)
+    new = {t: v for t, v in node_texts(graphs, embedder).items() if t not in known}
+    if not new:
+        return []
+    reference = list(training_texts)
+    sims = embedder.embed_texts(list(new)) @ embedder.embed_texts(reference).T  # (new, known)
+    out = [
+        UnseenOperator(op, text, reference[int(np.argmax(row))], float(np.max(row)), count)
+        for (text, (op, count)), row in zip(new.items(), sims, strict=True)
+    ]
+    return sorted(out, key=lambda u: (-u.nodes, u.op))
