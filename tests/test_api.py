@@ -91,3 +91,12 @@ def test_module_scoring_errors(proxy):
         proxy.score(zoo.vgg_like(8, 1), input_shape=(1, 1, 32, 32))
     with pytest.raises(TgnasError, match="positive"):
         proxy.score(zoo.vgg_like(8, 1), input_shape=(1, 0, 32, 32))
+
+
+def test_unseen_operators_of_a_foreign_space(proxy):
+    assert proxy.unseen_operators([BEST]) == []  # the shipped predictor trained on every NAS-Bench-201 op
+    found = {u.op: u for u in proxy.unseen_operators([GENOTYPE])}
+    # the DARTS operators it never saw (both cells); skip_connect, input and output it knows
+    assert set(found) == {"sep_conv_3x3", "dil_conv_3x3", "max_pool_3x3", "concat"}
+    assert (found["sep_conv_3x3"].nodes, found["max_pool_3x3"].nodes) == (5, 5)
+    assert found["max_pool_3x3"].nearest.startswith("3x3 average pooling")

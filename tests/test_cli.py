@@ -203,7 +203,7 @@ def test_score_graphs_file(capsys, tmp_path):
     values = [float(v) for v in out.split()]
     assert len(values) == 3 and values[1] == values[2]
     # the shipped predictor never saw a separable convolution: stderr says so and what it reads it as
-    assert "note: sep_conv_3x3 (2 node(s)) was never seen in training" in err and "cosine" in err
+    assert "note: sep_conv_3x3 (2 node(s)) was never seen in training: " in err and "cosine" in err
     code, _, err = run(capsys, "score", BEST)
     assert code == 0 and err == ""  # every NAS-Bench-201 operator is known to it
     path.write_text(
@@ -214,10 +214,13 @@ def test_score_graphs_file(capsys, tmp_path):
 
 
 def test_score_module_from_the_command_line(capsys):
-    code, out, _ = run(
+    code, out, err = run(
         capsys, "score", "--module", "zoo:resnet_small", "--input-shape", "1,3,32,32", "--json"
     )
     assert code == 0 and len(json.loads(out)) == 1
+    assert "never seen in training: 'ReLU activation'" not in err  # layers it knows are not noted
+    assert "never seen in training: 'batch normalisation'" not in err
+    assert "never seen in training" in err  # the zoo's widths differ from NAS-Bench-201's
     for args, match in [
         (("--module", "zoo:resnet_small"), "needs --input-shape"),
         (("--module", "zoo:not_a_model", "--input-shape", "1,3,32,32"), "not a torch.nn.Module"),

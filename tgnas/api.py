@@ -129,6 +129,21 @@ class Proxy:
             out[modules] = self.traced.score_graphs(graphs)
         return out
 
+    def unseen_operators(self, archs: Sequence[object], input_shape: Sequence[int] | None = None) -> list:
+        """Operators of ``archs`` that their predictor never trained on, each with the nearest text it knows
+        (:class:`~tgnas.predictor.novelty.UnseenOperator`); the cell predictor judges architectures and
+        graphs, the traced one modules (traced again here). A predictor whose card lists no training texts
+        (a checkpoint from before tgnas recorded them) is skipped."""
+        archs = list(archs)
+        cells = [to_graph(a) for a in archs if not _is_module(a)]
+        modules = [module_graph(a, input_shape) for a in archs if _is_module(a)]
+        found = []
+        if cells:
+            found += self.predictor.unseen_operators(cells) or []
+        if modules:
+            found += self.traced.unseen_operators(modules) or []
+        return found
+
 
 def module_graph(model, input_shape: Sequence[int] | None) -> OpGraph:
     """The traced operator graph of ``model`` on a seeded Gaussian input of ``input_shape``

@@ -441,7 +441,6 @@ def score(
     Strings and graphs are scored by the cell predictor; a --module by the traced-graph predictor.
     """
     from tgnas.api import Proxy, to_graph
-    from tgnas.arch import OpGraph
     from tgnas.graphs import load_graphs
 
     items: list = [to_graph(a) for a in archs or []]
@@ -465,11 +464,10 @@ def score(
     else:
         for v in values:
             print(f"{v:.4f}")
-    cell_graphs = [g for g in items if isinstance(g, OpGraph)]
-    for u in (proxy.predictor.unseen_operators(cell_graphs) if cell_graphs else None) or []:
+    for u in proxy.unseen_operators(items, shape):
         err_console.print(
-            f"note: {u.op} ({u.nodes} node(s)) was never seen in training; its score extrapolates from the "
-            f"nearest known text (cosine {u.cosine:.2f}): {u.nearest!r}",
+            f"note: {u.op} ({u.nodes} node(s)) was never seen in training: {u.text!r}; its score "
+            f"extrapolates from the nearest known text (cosine {u.cosine:.2f}): {u.nearest!r}",
             highlight=False,
             soft_wrap=True,
         )
