@@ -40,9 +40,7 @@ class TrainConfig:
     # Gaussian noise on the text embedding in training (unseen-op robustness): 0.1 chosen by the nested
     # unseen-op protocol (benchmarks/predictor.py --rows select-b), neutral on random splits
     text_noise: float = 0.1
-    text_dropout: float = (
-        0.0  # chance a node's text embedding is zeroed during training (unseen-op robustness)
-    )
+    text_dropout: float = 0.0  # chance a node's text embedding is zeroed in training (tried, not adopted)
     val_fraction: float = 0.1  # share of the labelled graphs held out to pick the best epoch (val_tau)
     ensemble: int = 1  # independently seeded models averaged at prediction time
     seed: int = 0  # seeds the split, the initialisation and the shuffling
