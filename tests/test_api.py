@@ -61,6 +61,8 @@ def test_bad_architectures(proxy, bad, error, match):
 def test_score_many_wants_a_list(proxy):
     with pytest.raises(TgnasError, match="list"):
         proxy.score_many(BEST)
+    with pytest.raises(TgnasError, match="list"):
+        proxy.unseen_operators(BEST)
 
 
 def test_modules_are_traced_and_scored_by_the_traced_predictor(proxy):

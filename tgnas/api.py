@@ -18,6 +18,7 @@ absolute, comparable across calls, and across spaces only as far as the predicto
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -116,33 +117,43 @@ class Proxy:
 
         ``input_shape`` (with the batch dimension, e.g. ``(1, 3, 32, 32)``) is needed for modules.
         """
+        return self.report(archs, input_shape, unseen=False).scores
+
+    def unseen_operators(self, archs: Sequence[object], input_shape: Sequence[int] | None = None) -> list:
+        """Operators of ``archs`` that their predictor never trained on (see :meth:`report`)."""
+        return self.report(archs, input_shape).unseen
+
+    def report(
+        self, archs: Sequence[object], input_shape: Sequence[int] | None = None, unseen: bool = True
+    ) -> ScoreReport:
+        """Scores ``archs`` (as :meth:`score_many`) and, with ``unseen``, lists the operators their predictor
+        never trained on, each with the nearest text it knows
+        (:class:`~tgnas.predictor.novelty.UnseenOperator`): the cell predictor judges architectures and
+        graphs, the traced one modules. Each module is traced once. A predictor whose card lists no
+        training texts (a checkpoint from before tgnas recorded them) reports none."""
         if isinstance(archs, str | Mapping | OpGraph) or _is_module(archs):
-            raise TgnasError("score_many takes a list of architectures; use score() for one")
+            raise TgnasError("expected a list of architectures, got a single one: use score() for one")
         archs = list(archs)
         modules = [k for k, a in enumerate(archs) if _is_module(a)]
-        out = np.empty(len(archs))
         rest = [k for k in range(len(archs)) if k not in set(modules)]
+        out, found = np.empty(len(archs)), []
         if rest:
-            out[rest] = self.predictor.score_graphs([to_graph(archs[k]) for k in rest])
+            graphs = [to_graph(archs[k]) for k in rest]
+            out[rest] = self.predictor.score_graphs(graphs)
+            found += (self.predictor.unseen_operators(graphs) or []) if unseen else []
         if modules:
             graphs = [module_graph(archs[k], input_shape) for k in modules]
             out[modules] = self.traced.score_graphs(graphs)
-        return out
+            found += (self.traced.unseen_operators(graphs) or []) if unseen else []
+        return ScoreReport(out, found)
 
-    def unseen_operators(self, archs: Sequence[object], input_shape: Sequence[int] | None = None) -> list:
-        """Operators of ``archs`` that their predictor never trained on, each with the nearest text it knows
-        (:class:`~tgnas.predictor.novelty.UnseenOperator`); the cell predictor judges architectures and
-        graphs, the traced one modules (traced again here). A predictor whose card lists no training texts
-        (a checkpoint from before tgnas recorded them) is skipped."""
-        archs = list(archs)
-        cells = [to_graph(a) for a in archs if not _is_module(a)]
-        modules = [module_graph(a, input_shape) for a in archs if _is_module(a)]
-        found = []
-        if cells:
-            found += self.predictor.unseen_operators(cells) or []
-        if modules:
-            found += self.traced.unseen_operators(modules) or []
-        return found
+
+@dataclass
+class ScoreReport:
+    """What :meth:`Proxy.report` returns: ``scores`` in input order, and the ``unseen`` operators."""
+
+    scores: np.ndarray
+    unseen: list = field(default_factory=list)
 
 
 def module_graph(model, input_shape: Sequence[int] | None) -> OpGraph:

@@ -457,14 +457,13 @@ def score(
             raise TgnasError(f"--input-shape must be comma-separated integers, got {input_shape!r}") from None
     if not items:
         raise TgnasError("nothing to score: pass architecture strings, --graphs FILE.jsonl or --module")
-    proxy = Proxy.load(checkpoint)
-    values = proxy.score_many(items, shape)
+    report = Proxy.load(checkpoint).report(items, shape)
     if as_json:
-        _print_json([float(v) for v in values])
+        _print_json([float(v) for v in report.scores])
     else:
-        for v in values:
+        for v in report.scores:
             print(f"{v:.4f}")
-    for u in proxy.unseen_operators(items, shape):
+    for u in report.unseen:
         err_console.print(
             f"note: {u.op} ({u.nodes} node(s)) was never seen in training: {u.text!r}; its score "
             f"extrapolates from the nearest known text (cosine {u.cosine:.2f}): {u.nearest!r}",
