@@ -4,11 +4,14 @@ Usage: ``.venv/bin/python benchmarks/predictor.py [--rows a,b,c] [--seeds 0,1,2]
 
 - (a) random split, N labelled architectures (N = 50, 156, 1000, 7812), judged on all the others; trained
   on CIFAR-10 *validation* accuracy (what a searcher observes) and, for comparison, on test accuracy.
-- (b) unseen operator: 1,000 labelled architectures drawn from those that never use operator X, judged on
-  every architecture that uses X.
+- (b) unseen operator: 1,000 labelled architectures drawn (per seed) from those that never use operator X,
+  judged on every architecture that uses X; printed with the unseen-operator cost prior off (``w=0``)
+  and at the default weight.
 - select-b: how (b)'s settings were chosen without looking at the architectures (b) judges: among those
   that never use X (``--select-op``), train on the ones that also never use Y and judge the ones that do,
-  against CIFAR-10 *validation* accuracy, for each other operator Y (``nested-unseen-op`` protocol).
+  against CIFAR-10 *validation* accuracy, for each other operator Y (``nested-unseen-op`` protocol); each
+  predictor is judged with every weight of ``--prior-weights`` for the unseen-operator cost prior
+  (``tgnas.predictor.prior``; 0 = the GCN alone, 1 = the prior alone), and the mean over Y is printed.
 - (c) cross-dataset: the shipped checkpoint (CIFAR-10 labels of a seeded half) judged on the other half
   against CIFAR-10, CIFAR-100 and ImageNet16-120 test accuracy.
 - traced: the shipped traced-graph predictor (whole NB201 networks traced by torch.fx, 1,000 CIFAR-10
@@ -73,21 +76,19 @@ def row(name: str, labels: str, ev: dict, train_s: float, n_train: int) -> dict:
 
 
 def run_split(
-    bench, split: Split, metric: str, seed: int, ensemble: int = 1, judge_metric: str = "test"
+    bench, split: Split, metric: str, seed: int, ensemble: int = 1, prior_weights: tuple = (None,)
 ) -> list[dict]:
+    """Trains on ``split`` and judges it once per unseen-operator prior weight (``None``: the card's)."""
     config = config_for(len(split.train), seed, ensemble)
-    result = train_on_split(bench, split, config, train_metric=metric, evaluate=judge_metric == "test")
-    if judge_metric != "test":
-        judged = score_unseen(result.predictor, bench, split.evaluate)
-        evaluation = {
-            ds: evaluate_judged(judged, bench, ds, judge_metric).to_dict() for ds in split.eval_datasets
-        }
-    else:
-        evaluation = result.predictor.card["evaluation"]
-    return [
-        row(split.name, metric, evaluation[ds], result.seconds, len(split.train))
-        for ds in split.eval_datasets
-    ]
+    result = train_on_split(bench, split, config, train_metric=metric, evaluate=False)
+    out = []
+    for w in prior_weights:
+        judged = score_unseen(result.predictor, bench, split.evaluate, prior_weight=w)
+        labels = metric if w is None else f"{metric} w={w:g}"
+        for ds in split.eval_datasets:
+            ev = evaluate_judged(judged, bench, ds).to_dict()
+            out.append(row(split.name, labels, ev, result.seconds, len(split.train)))
+    return out
 
 
 def main() -> None:
@@ -99,6 +100,7 @@ def main() -> None:
     parser.add_argument("--ensemble", type=int, default=1, help="GCNs averaged per predictor (rows a, b)")
     parser.add_argument("--metrics", default="valid,test", help="label kinds for rows a at N = 156, 1000")
     parser.add_argument("--select-op", default="avg_pool_3x3", help="select-b: the operation (b) holds out")
+    parser.add_argument("--prior-weights", default="0,0.5,0.7,0.9,1", help="select-b: cost-prior weights")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     torch.set_num_threads(2)
@@ -134,27 +136,52 @@ def main() -> None:
                 r["ensemble"] = args.ensemble
                 r["per_seed_tau"] = [p["kendall_tau"] for p in per_seed]
                 emit(r)
-    if "b" in rows:
+    if "b" in rows:  # per seed: the 1,000 labelled cells are drawn and the GCN trained with it
         for op in ("avg_pool_3x3", "nor_conv_1x1", "skip_connect"):
             full = unseen_op(bench, op)
-            rng = np.random.default_rng(0)
-            sub = Split(
-                full.name,
-                np.sort(rng.choice(full.train, 1000, replace=False)),
-                full.evaluate,
-                full.train_dataset,
-                full.eval_datasets,
-                full.notes,
-            )
-            for r in run_split(bench, sub, "valid", 0, args.ensemble):
-                emit(r)
-    if "select-b" in rows:  # judged against validation accuracy, inside (b)'s training pool
-        for inner in ("skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"):
-            if inner != args.select_op:
-                split = nested_unseen_op(bench, args.select_op, inner)
-                for r in run_split(bench, split, "valid", 0, args.ensemble, judge_metric="valid"):
-                    r["labels"] = "valid/v"  # trained on and judged against validation accuracy
+            per_weight: dict[str, list[float]] = {}
+            for seed in seeds:
+                rng = np.random.default_rng(seed)
+                sub = Split(
+                    full.name,
+                    np.sort(rng.choice(full.train, 1000, replace=False)),
+                    full.evaluate,
+                    full.train_dataset,
+                    full.eval_datasets,
+                    full.notes,
+                )
+                for r in run_split(bench, sub, "valid", seed, args.ensemble, prior_weights=(0.0, None)):
+                    r["seed"] = seed
+                    per_weight.setdefault(r["labels"], []).append(r["kendall_tau"])
                     emit(r)
+            if len(seeds) > 1:
+                for labels, taus in per_weight.items():
+                    emit(
+                        {
+                            "protocol": f"{full.name} mean",
+                            "labels": labels,
+                            "kendall_tau": float(np.mean(taus)),
+                        }
+                    )
+    if "select-b" in rows:  # judged against validation accuracy, inside (b)'s training pool
+        weights = [float(w) for w in args.prior_weights.split(",")]
+        taus: dict[float, list[float]] = {w: [] for w in weights}
+        for seed in seeds:
+            for inner in ("skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"):
+                if inner == args.select_op:
+                    continue
+                split = nested_unseen_op(bench, args.select_op, inner)
+                config = config_for(len(split.train), seed, args.ensemble)
+                result = train_on_split(bench, split, config, train_metric="valid", evaluate=False)
+                for w in weights:
+                    judged = score_unseen(result.predictor, bench, split.evaluate, prior_weight=w)
+                    ev = evaluate_judged(judged, bench, "cifar10", "valid").to_dict()
+                    r = row(split.name, f"w={w:g}", ev, result.seconds, len(split.train))
+                    r["seed"], r["prior_weight"] = seed, w
+                    taus[w].append(r["kendall_tau"])
+                    emit(r)  # labels column: the prior weight; trained on and judged against valid
+        for w in weights:
+            emit({"protocol": "select-b mean", "labels": f"w={w:g}", "kendall_tau": float(np.mean(taus[w]))})
     if (
         "traced" in rows
     ):  # the shipped traced-graph predictor on a seeded sample of architectures it never saw

@@ -79,6 +79,8 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         "--text-noise",
         "0.05",
         "--global-cost",
+        "--unseen-prior-weight",
+        "0.4",
         "--out",
         str(out),
         "--json",
@@ -92,6 +94,7 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
     hp = card["hyperparameters"]  # every training option reaches the trainer and its card
     assert (hp["epochs"], hp["batch_size"], hp["rank_weight"]) == (3, 8, 1.5)
     assert (hp["text_noise"], hp["global_cost"], card["gcn"]["global_cost"]) == (0.05, True, True)
+    assert hp["unseen_prior_weight"] == card["cost_prior"]["weight"] == 0.4  # fitted on the 30 labels
     assert trained["evaluation"]["cifar10"]["n"] == 15625 - 30
     code, stdout, _ = run(capsys, "evaluate", "--checkpoint", str(out), "--json", "--dataset", "cifar100")
     assert code == 0
@@ -204,6 +207,7 @@ def test_score_graphs_file(capsys, tmp_path):
     assert len(values) == 3 and values[1] == values[2]
     # the shipped predictor never saw a separable convolution: stderr says so and what it reads it as
     assert "note: sep_conv_3x3 (2 node(s)) was never seen in training: " in err and "cosine" in err
+    assert err.count("0.7 x a log-parameter prior fitted on the training labels + 0.3 x the GCN") == 1
     code, _, err = run(capsys, "score", BEST)
     assert code == 0 and err == ""  # every NAS-Bench-201 operator is known to it
     path.write_text(

@@ -155,6 +155,9 @@ def train(
         0.1, min=0.0, help="Gaussian noise on the text embeddings in training (robustness to unseen ops)."
     ),
     global_cost: bool = typer.Option(False, help="The GCN's head also reads the graph's total params/FLOPs."),
+    unseen_prior_weight: float = typer.Option(
+        0.7, min=0.0, max=1.0, help="Weight of the log-params prior for graphs with unseen operators."
+    ),
     ensemble: int = typer.Option(1, min=1, help="Independently seeded models averaged."),
     val_fraction: float = typer.Option(0.1, min=0.0, max=0.5, help="Held-out share of labels for val_tau."),
     seed: int = typer.Option(0, help="Seed of the split and the training."),
@@ -191,6 +194,7 @@ def train(
         rank_weight=rank_weight,
         text_noise=text_noise,
         global_cost=global_cost,
+        unseen_prior_weight=unseen_prior_weight,
         ensemble=ensemble,
         val_fraction=val_fraction,
         seed=seed,
@@ -467,6 +471,14 @@ def score(
         err_console.print(
             f"note: {u.op} ({u.nodes} node(s)) was never seen in training: {u.text!r}; its score "
             f"extrapolates from the nearest known text (cosine {u.cosine:.2f}): {u.nearest!r}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for w in sorted({u.prior_weight for u in report.unseen if u.prior_weight}):
+        err_console.print(
+            f"note: a graph with an operator never seen in training (and parameter counts) scores {w:g} x a "
+            f"log-parameter prior fitted on the training labels + {1 - w:g} x the GCN "
+            "(tgnas.predictor.prior)",
             highlight=False,
             soft_wrap=True,
         )

@@ -58,8 +58,14 @@ class Judged:
     seconds: float
 
 
-def score_unseen(predictor: Predictor, bench: NB201Benchmark, indices: np.ndarray | None = None) -> Judged:
-    """Scores ``indices`` (default: the whole space) minus the predictor's training split (from its card).
+def score_unseen(
+    predictor: Predictor,
+    bench: NB201Benchmark,
+    indices: np.ndarray | None = None,
+    prior_weight: float | None = None,
+) -> Judged:
+    """Scores ``indices`` (default: the whole space) minus the predictor's training split (from its card);
+    ``prior_weight`` overrides the card's unseen-operator prior weight (:meth:`Predictor.score_graphs`).
 
     Raises:
         TgnasError: if the card does not say which architectures trained the predictor on this benchmark,
@@ -78,7 +84,8 @@ def score_unseen(predictor: Predictor, bench: NB201Benchmark, indices: np.ndarra
     archs = bench.arch_strings()
     kind = predictor.card.get("graphs", "cell")
     start = time.perf_counter()
-    scores = predictor.score_graphs(graphs_for(kind, bench.space, [archs[i] for i in judged]))
+    graphs = graphs_for(kind, bench.space, [archs[i] for i in judged])
+    scores = predictor.score_graphs(graphs, prior_weight=prior_weight)
     return Judged(judged, scores, int(pool.size - judged.size), time.perf_counter() - start)
 
 

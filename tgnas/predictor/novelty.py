@@ -28,6 +28,8 @@ class UnseenOperator:
         nearest: the training text with the most similar embedding.
         cosine: their cosine similarity (1 = same direction).
         nodes: how many nodes of the scored graphs carry the text.
+        prior_weight: weight of the predictor's cost prior in the score of a graph carrying the text
+            (:mod:`tgnas.predictor.prior`; 0: the GCN's extrapolation alone).
     """
 
     op: str
@@ -35,6 +37,7 @@ class UnseenOperator:
     nearest: str
     cosine: float
     nodes: int
+    prior_weight: float = 0.0
 
 
 def node_texts(graphs: Iterable[OpGraph], embedder: OperatorEmbedder) -> dict[str, tuple[str, int]]:
@@ -66,3 +69,21 @@ def unseen_operators(
         for (text, (op, count)), row in zip(new.items(), sims, strict=True)
     ]
     return sorted(out, key=lambda u: (-u.nodes, u.op))
+
+
+def has_unseen(
+    graphs: Sequence[OpGraph], training_texts: Iterable[str], embedder: OperatorEmbedder
+) -> np.ndarray:
+    """Whether each graph has a node text outside ``training_texts``, shape ``(len(graphs),)``, bool."""
+    known = set(training_texts)
+    memo: dict[tuple[str, str | None], bool] = {}
+    out = np.zeros(len(graphs), dtype=bool)
+    for k, g in enumerate(graphs):
+        for node in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True):
+            new = memo.get(node)
+            if new is None:
+                new = memo[node] = embedder.text_of(*node) not in known
+            if new:
+                out[k] = True
+                break
+    return out

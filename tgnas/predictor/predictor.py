@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,8 @@ from tgnas.errors import DataError
 from tgnas.paths import checkpoint_dir
 from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
-from tgnas.predictor.novelty import UnseenOperator, unseen_operators
+from tgnas.predictor.novelty import UnseenOperator, has_unseen, unseen_operators
+from tgnas.predictor.prior import CostPrior
 
 FORMAT = "tgnas-predictor/1"
 DEFAULT_NAME = "nb201_cifar10_half"
@@ -36,8 +37,11 @@ class Predictor:
     Attributes:
         models: the trained networks (eval mode).
         embedder: operator-text embedder (its description variant is part of the checkpoint).
-        y_mean, y_std: target scaling; scores are returned as ``y_mean + y_std * mean_k(f_k(graph))``.
-        card: the JSON card (training data, split, seed, hyper-parameters, measurements).
+        y_mean, y_std: target scaling; scores are ``gcn(g) = y_mean + y_std * mean_k(f_k(g))``, shrunk
+            towards the card's cost prior for graphs with an operator text the predictor never trained on
+            (:mod:`tgnas.predictor.prior`).
+        card: the JSON card (training data, split, seed, hyper-parameters, measurements, ``cost_prior``,
+            ``training_texts``).
     """
 
     models: list[GCNPredictor]
@@ -52,11 +56,23 @@ class Predictor:
             m.eval()
 
     @property
+    def cost_prior(self) -> CostPrior | None:
+        """The card's unseen-operator cost prior; ``None`` for a card without one (or without the training
+        texts that tell which operators are unseen)."""
+        d = self.card.get("cost_prior")
+        return CostPrior.from_dict(d) if d and self.card.get("training_texts") else None
+
+    @property
     def device(self) -> torch.device:
         return next(self.models[0].parameters()).device
 
-    def score_graphs(self, graphs: Sequence[OpGraph], max_nodes: int | None = None) -> np.ndarray:
+    def score_graphs(
+        self, graphs: Sequence[OpGraph], max_nodes: int | None = None, prior_weight: float | None = None
+    ) -> np.ndarray:
         """Predicted accuracy of each graph, shape ``(len(graphs),)``; identical graphs are scored once.
+
+        A graph with an operator text the predictor never trained on is shrunk towards the card's cost prior
+        with its weight, or ``prior_weight`` where given (0: the GCN alone); see :mod:`tgnas.predictor.prior`.
 
         Graphs are batched up to ``max_nodes`` nodes per forward pass, so memory stays bounded for large
         traced networks; a single graph larger than that is scored alone. The default is
@@ -99,13 +115,25 @@ class Predictor:
                 out.append(preds.float().cpu().numpy())
         if not out:
             return np.zeros(0)
-        return (self.y_mean + self.y_std * np.concatenate(out))[where]
+        scores = self.y_mean + self.y_std * np.concatenate(out)
+        prior = self.cost_prior
+        if prior is not None and prior_weight is not None:
+            prior = CostPrior(prior.intercept, prior.slope, prior_weight)
+        if prior is not None and prior.weight > 0:
+            unseen = has_unseen(unique, self.card["training_texts"], self.embedder)
+            scores = prior.blend(unique, scores, unseen)
+        return scores[where]
 
     def unseen_operators(self, graphs: Sequence[OpGraph]) -> list[UnseenOperator] | None:
         """Operator texts of ``graphs`` that no training graph had, each with the nearest text it did have
-        (see :mod:`tgnas.predictor.novelty`); ``None`` if the card does not list its training texts."""
+        (see :mod:`tgnas.predictor.novelty`) and the weight of the cost prior their graphs are scored with;
+        ``None`` if the card does not list its training texts."""
         texts = self.card.get("training_texts")
-        return unseen_operators(graphs, texts, self.embedder) if texts else None
+        if not texts:
+            return None
+        prior = self.cost_prior
+        weight = prior.weight if prior is not None else 0.0
+        return [replace(u, prior_weight=weight) for u in unseen_operators(graphs, texts, self.embedder)]
 
     def training_indices(self) -> set[int]:
         """Benchmark indices whose labels trained this predictor (from the card)."""

@@ -19,6 +19,7 @@ from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import node_texts
 from tgnas.predictor.predictor import Predictor
+from tgnas.predictor.prior import fit_cost_prior
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class TrainConfig:
     # unseen-op protocol (benchmarks/predictor.py --rows select-b), neutral on random splits
     text_noise: float = 0.1
     text_dropout: float = 0.0  # chance a node's text embedding is zeroed in training (tried, not adopted)
+    # weight of the cost prior (accuracy ~ log params, fitted on the labels) in the score of a graph with an
+    # operator never seen in training; 0.7 chosen by the nested unseen-op protocol (tgnas.predictor.prior)
+    unseen_prior_weight: float = 0.7
     val_fraction: float = 0.1  # share of the labelled graphs held out to pick the best epoch (val_tau)
     ensemble: int = 1  # independently seeded models averaged at prediction time
     seed: int = 0  # seeds the split, the initialisation and the shuffling
@@ -93,6 +97,7 @@ def train_predictor(
         raise TgnasError(f"{len(graphs)} graphs but {len(y)} targets")
     if len(y) < 2 or not np.all(np.isfinite(y)):
         raise TgnasError("training needs at least 2 graphs with finite targets")
+    prior = fit_cost_prior(graphs, y, config.unseen_prior_weight)  # validates the weight before training
     embedder = embedder or default_embedder()
     featurizer = GraphFeaturizer(embedder)
     train_pos, val_pos = split_positions(len(y), config.val_fraction, config.seed)
@@ -164,6 +169,8 @@ def train_predictor(
         "best_val_tau": taus,
         # what the GCN learned from; Predictor.unseen_operators compares scored graphs with it
         "training_texts": sorted(node_texts([graphs[p] for p in train_pos], embedder)),
+        # accuracy ~ log params on all labelled graphs, for graphs with unseen operators (predictor.prior)
+        "cost_prior": prior.to_dict() if prior else None,
     }
     predictor = Predictor(models, embedder, y_mean, y_std, card)
     return TrainResult(predictor, seconds, train_pos, val_pos, taus, device)
