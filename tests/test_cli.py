@@ -225,6 +225,7 @@ def test_score_module_from_the_command_line(capsys):
     assert "never seen in training: 'ReLU activation'" not in err  # layers it knows are not noted
     assert "never seen in training: 'batch normalisation'" not in err
     assert "never seen in training" in err  # the zoo's widths differ from NAS-Bench-201's
+    assert "log-parameter prior" not in err  # known layers at new widths are not new operators
     for args, match in [
         (("--module", "zoo:resnet_small"), "needs --input-shape"),
         (("--module", "zoo:not_a_model", "--input-shape", "1,3,32,32"), "not a torch.nn.Module"),

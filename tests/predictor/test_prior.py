@@ -7,13 +7,13 @@ import pytest
 import torch
 
 from tgnas.arch import OpGraph
-from tgnas.embed import default_embedder
+from tgnas.embed import default_embedder, describe_op
 from tgnas.errors import TgnasError
 from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import has_unseen, node_texts
 from tgnas.predictor.predictor import Predictor, load_predictor
-from tgnas.predictor.prior import CostPrior, fit_cost_prior, total_params
+from tgnas.predictor.prior import NOVEL_COSINE, CostPrior, fit_cost_prior, total_params
 from tgnas.predictor.train import TrainConfig, train_predictor
 
 
@@ -75,6 +75,11 @@ def test_has_unseen_compares_node_texts():
         chain("nor_conv_3x3", texts=(None, "3x3 convolution, 64 groups", None)),
     ]
     assert has_unseen(graphs, training, emb).tolist() == [False, True, True]
+    # a known operator at a new width (cosine 0.95 to its description) is not a new operator
+    wider = chain("nor_conv_3x3", texts=(None, describe_op("nor_conv_3x3") + ", 64 channels", None))
+    assert has_unseen([wider, *graphs], training, emb).tolist() == [True, False, True, True]
+    assert has_unseen([wider, *graphs], training, emb, NOVEL_COSINE).tolist() == [False, False, True, True]
+    assert has_unseen([], training, emb, NOVEL_COSINE).tolist() == []
 
 
 def tiny_predictor(card: dict) -> Predictor:
@@ -97,6 +102,9 @@ def test_predictor_shrinks_only_graphs_with_unseen_operators():
     assert out[0] == pytest.approx(gcn[0]) and out[1] == pytest.approx(0.3 * gcn[1] + 0.7 * line, rel=1e-6)
     assert predictor.score_graphs([unseen], prior_weight=1.0)[0] == pytest.approx(line)
     assert [u.prior_weight for u in predictor.unseen_operators([seen, unseen])] == [0.7]
+    wider = chain("nor_conv_3x3", params=(400.0,), texts=(None, describe_op("nor_conv_3x3") + ", wide", None))
+    assert predictor.score_graphs([wider])[0] == predictor.score_graphs([wider], prior_weight=0.0)[0]
+    assert [u.prior_weight for u in predictor.unseen_operators([wider])] == [0.0]  # noted, not shrunk
     # without training texts nothing can be called unseen, so the prior stays off
     assert tiny_predictor({"cost_prior": prior.to_dict()}).cost_prior is None
 

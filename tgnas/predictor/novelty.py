@@ -72,18 +72,30 @@ def unseen_operators(
 
 
 def has_unseen(
-    graphs: Sequence[OpGraph], training_texts: Iterable[str], embedder: OperatorEmbedder
+    graphs: Sequence[OpGraph],
+    training_texts: Iterable[str],
+    embedder: OperatorEmbedder,
+    novel_below: float = 1.0,
 ) -> np.ndarray:
-    """Whether each graph has a node text outside ``training_texts``, shape ``(len(graphs),)``, bool."""
+    """Whether each graph has a node text outside ``training_texts`` whose cosine to the nearest training
+    text is below ``novel_below`` (1.0: any text outside), shape ``(len(graphs),)``, bool."""
     known = set(training_texts)
-    memo: dict[tuple[str, str | None], bool] = {}
-    out = np.zeros(len(graphs), dtype=bool)
-    for k, g in enumerate(graphs):
+    memo: dict[tuple[str, str | None], str | None] = {}  # node -> its text if outside the training texts
+    new_per_graph = []
+    for g in graphs:
+        new = set()
         for node in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True):
-            new = memo.get(node)
-            if new is None:
-                new = memo[node] = embedder.text_of(*node) not in known
-            if new:
-                out[k] = True
-                break
-    return out
+            if node not in memo:
+                text = embedder.text_of(*node)
+                memo[node] = None if text in known else text
+            if memo[node] is not None:
+                new.add(memo[node])
+        new_per_graph.append(new)
+    candidates = sorted(set().union(*new_per_graph)) if new_per_graph else []
+    novel = set(candidates)
+    if candidates and novel_below < 1.0:
+        if not known:
+            raise ValueError("no training texts to compare with")
+        sims = embedder.embed_texts(candidates) @ embedder.embed_texts(sorted(known)).T  # (new, known)
+        novel = {t for t, row in zip(candidates, sims, strict=True) if row.max() < novel_below}
+    return np.array([bool(new & novel) for new in new_per_graph], dtype=bool)

@@ -22,7 +22,7 @@ from tgnas.paths import checkpoint_dir
 from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import UnseenOperator, has_unseen, unseen_operators
-from tgnas.predictor.prior import CostPrior
+from tgnas.predictor.prior import NOVEL_COSINE, CostPrior
 
 FORMAT = "tgnas-predictor/1"
 DEFAULT_NAME = "nb201_cifar10_half"
@@ -71,8 +71,9 @@ class Predictor:
     ) -> np.ndarray:
         """Predicted accuracy of each graph, shape ``(len(graphs),)``; identical graphs are scored once.
 
-        A graph with an operator text the predictor never trained on is shrunk towards the card's cost prior
-        with its weight, or ``prior_weight`` where given (0: the GCN alone); see :mod:`tgnas.predictor.prior`.
+        A graph with an operator text the predictor never trained on (cosine to the nearest training text
+        below :data:`~tgnas.predictor.prior.NOVEL_COSINE`) is shrunk towards the card's cost prior with its
+        weight, or ``prior_weight`` where given (0: the GCN alone); see :mod:`tgnas.predictor.prior`.
 
         Graphs are batched up to ``max_nodes`` nodes per forward pass, so memory stays bounded for large
         traced networks; a single graph larger than that is scored alone. The default is
@@ -120,20 +121,24 @@ class Predictor:
         if prior is not None and prior_weight is not None:
             prior = CostPrior(prior.intercept, prior.slope, prior_weight)
         if prior is not None and prior.weight > 0:
-            unseen = has_unseen(unique, self.card["training_texts"], self.embedder)
+            unseen = has_unseen(unique, self.card["training_texts"], self.embedder, NOVEL_COSINE)
             scores = prior.blend(unique, scores, unseen)
         return scores[where]
 
     def unseen_operators(self, graphs: Sequence[OpGraph]) -> list[UnseenOperator] | None:
         """Operator texts of ``graphs`` that no training graph had, each with the nearest text it did have
-        (see :mod:`tgnas.predictor.novelty`) and the weight of the cost prior their graphs are scored with;
+        (see :mod:`tgnas.predictor.novelty`) and the weight of the cost prior their graphs are scored with
+        (0 for a text within :data:`~tgnas.predictor.prior.NOVEL_COSINE` of a known one);
         ``None`` if the card does not list its training texts."""
         texts = self.card.get("training_texts")
         if not texts:
             return None
         prior = self.cost_prior
         weight = prior.weight if prior is not None else 0.0
-        return [replace(u, prior_weight=weight) for u in unseen_operators(graphs, texts, self.embedder)]
+        return [
+            replace(u, prior_weight=weight if u.cosine < NOVEL_COSINE else 0.0)
+            for u in unseen_operators(graphs, texts, self.embedder)
+        ]
 
     def training_indices(self) -> set[int]:
         """Benchmark indices whose labels trained this predictor (from the card)."""

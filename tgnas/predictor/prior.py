@@ -18,6 +18,14 @@ by shrinking the GCN towards a line in log parameters fitted on the predictor's 
         \mathrm{gcn}(g) & \text{otherwise (or $g$ carries no costs).}
     \end{cases}
 
+"Absent from training" means a text the predictor never trained on whose embedding's cosine to the
+nearest training text is below :data:`NOVEL_COSINE` (0.85): the operators of NAS-Bench-201 and DARTS are
+at most 0.72 from one another (1x1 vs 3x3 convolution, sep_conv vs 1x1, max vs average pooling), while a
+known layer at new widths (the traced predictor's texts name channel counts) is 0.94 or more from its
+NAS-Bench-201 counterpart and keeps the GCN's score. The line is not clipped: a graph with more
+parameters than any training graph gets a prior beyond the labels' range (scores still rank; they are
+not calibrated accuracies there).
+
 Both terms estimate accuracy in the same units, so graphs with and without unseen operators stay
 comparable. ``w = 0.7`` (:attr:`tgnas.predictor.train.TrainConfig.unseen_prior_weight`) was chosen on
 the nested unseen-operator protocol (``benchmarks/predictor.py --rows select-b --seeds 0,1``), which never
@@ -37,6 +45,8 @@ import numpy as np
 
 from tgnas.arch import OpGraph
 from tgnas.errors import TgnasError
+
+NOVEL_COSINE = 0.85  # below this cosine to the nearest training text, an unseen text is a new operator
 
 
 @dataclass(frozen=True)
