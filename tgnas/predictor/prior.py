@@ -93,7 +93,8 @@ class CostPrior:
 
 
 def total_params(graph: OpGraph) -> float:
-    """Sum of the node parameter counts, ``nan`` when the graph carries no costs."""
+    """Sum of the node parameter counts (a node without a cost counts as parameter-free, as a DARTS
+    ``concat`` or an input node is), ``nan`` when the graph carries no costs at all."""
     if graph.costs is None:
         return float("nan")
     return float(sum(max(float(c.get("params", 0.0)), 0.0) for c in graph.costs if c))
