@@ -106,7 +106,13 @@ def test_predictor_shrinks_only_graphs_with_unseen_operators():
     assert predictor.score_graphs([wider])[0] == predictor.score_graphs([wider], prior_weight=0.0)[0]
     assert [u.prior_weight for u in predictor.unseen_operators([wider])] == [0.0]  # noted, not shrunk
     # without training texts nothing can be called unseen, so the prior stays off
-    assert tiny_predictor({"cost_prior": prior.to_dict()}).cost_prior is None
+    old = tiny_predictor({"cost_prior": prior.to_dict()})
+    assert old.cost_prior is None
+    assert old.score_graphs([unseen], prior_weight=0.0)[0] == pytest.approx(gcn[1])
+    with pytest.raises(TgnasError, match="no cost prior"):
+        old.score_graphs([unseen], prior_weight=0.5)
+    with pytest.raises(TgnasError, match="prior weight"):
+        predictor.score_graphs([unseen], prior_weight=1.5)
 
 
 def test_predictor_card_round_trip_keeps_the_prior(tmp_path):

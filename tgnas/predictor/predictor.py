@@ -17,7 +17,7 @@ import torch
 
 from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder, default_embedder, model_id
-from tgnas.errors import DataError
+from tgnas.errors import DataError, TgnasError
 from tgnas.paths import checkpoint_dir
 from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
@@ -118,6 +118,11 @@ class Predictor:
             return np.zeros(0)
         scores = self.y_mean + self.y_std * np.concatenate(out)
         prior = self.cost_prior
+        if prior_weight is not None and prior_weight > 0 and prior is None:
+            raise TgnasError(
+                "this predictor's card has no cost prior (or no training texts to tell unseen operators), so "
+                "prior_weight must be None or 0; retrain it with this tgnas, whose training fits one"
+            )
         if prior is not None and prior_weight is not None:
             prior = CostPrior(prior.intercept, prior.slope, prior_weight)
         if prior is not None and prior.weight > 0:
