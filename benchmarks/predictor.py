@@ -11,7 +11,8 @@ Usage: ``.venv/bin/python benchmarks/predictor.py [--rows a,b,c] [--seeds 0,1,2]
   that never use X (``--select-op``), train on the ones that also never use Y and judge the ones that do,
   against CIFAR-10 *validation* accuracy, for each other operator Y (``nested-unseen-op`` protocol); each
   predictor is judged with every weight of ``--prior-weights`` for the unseen-operator cost prior
-  (``tgnas.predictor.prior``; 0 = the GCN alone, 1 = the prior alone), and the mean over Y is printed.
+  (``tgnas.predictor.prior``; 0 = the GCN alone, 1 = the prior alone), and the mean over Y is printed;
+  ``--text-noise`` trains these predictors with another text noise.
 - (c) cross-dataset: the shipped checkpoint (CIFAR-10 labels of a seeded half) judged on the other half
   against CIFAR-10, CIFAR-100 and ImageNet16-120 test accuracy.
 - traced: the shipped traced-graph predictor (whole NB201 networks traced by torch.fx, 1,000 CIFAR-10
@@ -101,6 +102,7 @@ def main() -> None:
     parser.add_argument("--metrics", default="valid,test", help="label kinds for rows a at N = 156, 1000")
     parser.add_argument("--select-op", default="avg_pool_3x3", help="select-b: the operation (b) holds out")
     parser.add_argument("--prior-weights", default="0,0.5,0.7,0.9,1", help="select-b: cost-prior weights")
+    parser.add_argument("--text-noise", type=float, default=None, help="select-b: text noise to try")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     torch.set_num_threads(2)
@@ -172,6 +174,8 @@ def main() -> None:
                     continue
                 split = nested_unseen_op(bench, args.select_op, inner)
                 config = config_for(len(split.train), seed, args.ensemble)
+                if args.text_noise is not None:
+                    config = replace(config, text_noise=args.text_noise)
                 result = train_on_split(bench, split, config, train_metric="valid", evaluate=False)
                 for w in weights:
                     judged = score_unseen(result.predictor, bench, split.evaluate, prior_weight=w)
