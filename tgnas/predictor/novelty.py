@@ -63,12 +63,20 @@ def unseen_operators(
     if not new:
         return []
     reference = list(training_texts)
-    sims = embedder.embed_texts(list(new)) @ embedder.embed_texts(reference).T  # (new, known)
+    nearest, cosine = _nearest(list(new), reference, embedder)
     out = [
-        UnseenOperator(op, text, reference[int(np.argmax(row))], float(np.max(row)), count)
-        for (text, (op, count)), row in zip(new.items(), sims, strict=True)
+        UnseenOperator(op, text, reference[k], c, count)
+        for (text, (op, count)), k, c in zip(new.items(), nearest, cosine, strict=True)
     ]
     return sorted(out, key=lambda u: (-u.nodes, u.op))
+
+
+def _nearest(
+    texts: Sequence[str], reference: Sequence[str], embedder: OperatorEmbedder
+) -> tuple[list[int], list[float]]:
+    """For each text, the position of the most similar reference text and their cosine."""
+    sims = embedder.embed_texts(list(texts)) @ embedder.embed_texts(list(reference)).T  # (texts, reference)
+    return [int(k) for k in sims.argmax(axis=1)], [float(c) for c in sims.max(axis=1)]
 
 
 def has_unseen(
@@ -96,6 +104,6 @@ def has_unseen(
     if candidates and novel_below < 1.0:
         if not known:
             raise ValueError("no training texts to compare with")
-        sims = embedder.embed_texts(candidates) @ embedder.embed_texts(sorted(known)).T  # (new, known)
-        novel = {t for t, row in zip(candidates, sims, strict=True) if row.max() < novel_below}
+        _, cosine = _nearest(candidates, sorted(known), embedder)
+        novel = {t for t, c in zip(candidates, cosine, strict=True) if c < novel_below}
     return np.array([bool(new & novel) for new in new_per_graph], dtype=bool)

@@ -63,8 +63,7 @@ class CostPrior:
     weight: float
 
     def __post_init__(self) -> None:
-        if not 0.0 <= self.weight <= 1.0:
-            raise TgnasError(f"the unseen-operator prior weight must be in [0, 1], got {self.weight}")
+        check_weight(self.weight)
         if not (np.isfinite(self.intercept) and np.isfinite(self.slope)):
             raise TgnasError("the cost prior's line is not finite")
 
@@ -92,6 +91,12 @@ class CostPrior:
             raise TgnasError(f"malformed cost prior {d!r}: {exc}") from None
 
 
+def check_weight(weight: float) -> None:
+    """Raises :class:`TgnasError` unless ``0 <= weight <= 1``."""
+    if not 0.0 <= weight <= 1.0:
+        raise TgnasError(f"the unseen-operator prior weight must be in [0, 1], got {weight}")
+
+
 def total_params(graph: OpGraph) -> float:
     """Sum of the node parameter counts (a node without a cost counts as parameter-free, as a DARTS
     ``concat`` or an input node is), ``nan`` when the graph carries no costs at all."""
@@ -103,8 +108,7 @@ def total_params(graph: OpGraph) -> float:
 def fit_cost_prior(graphs: Sequence[OpGraph], targets: Sequence[float], weight: float) -> CostPrior | None:
     """Least-squares ``(a, b)`` of ``targets`` on ``log(1 + P(g))``; ``None`` where it cannot be fitted
     (fewer than 2 graphs carry costs, or their parameter counts are all equal)."""
-    if not 0.0 <= weight <= 1.0:
-        raise TgnasError(f"the unseen-operator prior weight must be in [0, 1], got {weight}")
+    check_weight(weight)
     x = np.log1p(np.array([total_params(g) for g in graphs], dtype=float))
     y = np.asarray(targets, dtype=float)
     if len(x) != len(y):
