@@ -5,8 +5,8 @@ Usage: ``.venv/bin/python benchmarks/predictor.py [--rows a,b,c] [--seeds 0,1,2]
 - (a) random split, N labelled architectures (N = 50, 156, 1000, 7812), judged on all the others; trained
   on CIFAR-10 *validation* accuracy (what a searcher observes) and, for comparison, on test accuracy.
 - (b) unseen operator: 1,000 labelled architectures drawn (per seed) from those that never use operator X,
-  judged on every architecture that uses X; printed with the unseen-operator cost prior off (``w=0``)
-  and at the default weight.
+  judged on every architecture that uses X; trained on validation and, for comparison, test accuracy
+  (``--metrics``); printed with the unseen-operator cost prior off (``w=0``) and at the default weight.
 - select-b: how (b)'s settings were chosen without looking at the architectures (b) judges: among those
   that never use X (``--select-op``), train on the ones that also never use Y and judge the ones that do,
   against CIFAR-10 *validation* accuracy, for each other operator Y (``nested-unseen-op`` protocol); each
@@ -99,7 +99,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,156,1000,7812")
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--ensemble", type=int, default=1, help="GCNs averaged per predictor (rows a, b)")
-    parser.add_argument("--metrics", default="valid,test", help="label kinds for rows a at N = 156, 1000")
+    parser.add_argument(
+        "--metrics", default="valid,test", help="label kinds for rows b and for rows a at N = 156, 1000"
+    )
     parser.add_argument("--select-op", default="avg_pool_3x3", help="select-b: the operation (b) holds out")
     parser.add_argument("--prior-weights", default="0,0.5,0.7,0.9,1", help="select-b: cost-prior weights")
     parser.add_argument("--text-noise", type=float, default=None, help="select-b: text noise to try")
@@ -142,20 +144,21 @@ def main() -> None:
         for op in ("avg_pool_3x3", "nor_conv_1x1", "skip_connect"):
             full = unseen_op(bench, op)
             per_weight: dict[str, list[float]] = {}
-            for seed in seeds:
-                rng = np.random.default_rng(seed)
-                sub = Split(
-                    full.name,
-                    np.sort(rng.choice(full.train, 1000, replace=False)),
-                    full.evaluate,
-                    full.train_dataset,
-                    full.eval_datasets,
-                    full.notes,
-                )
-                for r in run_split(bench, sub, "valid", seed, args.ensemble, prior_weights=(0.0, None)):
-                    r["seed"] = seed
-                    per_weight.setdefault(r["labels"], []).append(r["kendall_tau"])
-                    emit(r)
+            for metric in args.metrics.split(","):
+                for seed in seeds:
+                    rng = np.random.default_rng(seed)
+                    sub = Split(
+                        full.name,
+                        np.sort(rng.choice(full.train, 1000, replace=False)),
+                        full.evaluate,
+                        full.train_dataset,
+                        full.eval_datasets,
+                        full.notes,
+                    )
+                    for r in run_split(bench, sub, metric, seed, args.ensemble, prior_weights=(0.0, None)):
+                        r["seed"] = seed
+                        per_weight.setdefault(r["labels"], []).append(r["kendall_tau"])
+                        emit(r)
             if len(seeds) > 1:
                 for labels, taus in per_weight.items():
                     emit(
