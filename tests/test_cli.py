@@ -2,6 +2,7 @@ import json
 import re
 
 import pytest
+import torch
 
 from tgnas import cli
 
@@ -235,3 +236,42 @@ def test_score_module_from_the_command_line(capsys):
     ]:
         code, _, err = run(capsys, "score", *args)
         assert code == 2 and match in err, err
+
+
+def test_evaluate_prior_weight_reaches_the_unseen_operator_cells(capsys, tmp_path):
+    from tgnas.embed import default_embedder, describe_op
+    from tgnas.predictor.features import GraphFeaturizer
+    from tgnas.predictor.model import GCNConfig, GCNPredictor
+    from tgnas.predictor.predictor import Predictor
+
+    emb = default_embedder()
+    torch.manual_seed(0)
+    gcn = GCNPredictor(GCNConfig(in_dim=GraphFeaturizer(emb).num_features, hidden=8, layers=2))
+    known = sorted(
+        describe_op(op) for op in ("input", "output", "skip_connect", "nor_conv_1x1", "nor_conv_3x3")
+    )
+    card = {  # as if trained without average pooling on cells 0-9
+        "space": "nb201",
+        "split": {"train": list(range(10)), "val": []},
+        "training_texts": known,
+        "cost_prior": {"intercept": 60.0, "slope": 2.0, "weight": 0.7},
+    }
+    path, _ = Predictor([gcn], emb, 85.0, 5.0, card).save(tmp_path / "no_pool.pt")
+    taus = {}
+    for weight in ("0", "0.7", "1"):
+        code, stdout, err = run(
+            capsys,
+            "evaluate",
+            "--checkpoint",
+            str(path),
+            "--sample",
+            "300",
+            "--prior-weight",
+            weight,
+            "--json",
+        )
+        assert code == 0, err
+        taus[weight] = json.loads(stdout)["cifar10"]["kendall_tau"]
+    assert len(set(taus.values())) == 3  # the pooled cells among the 300 are scored differently
+    code, _, err = run(capsys, "evaluate", "--checkpoint", str(path), "--prior-weight", "2")
+    assert code == 2

@@ -254,6 +254,9 @@ def evaluate(
         "auto", "--input", help="proxies: auto (real images for data-dependent ones), gaussian or cifar10."
     ),
     proxy_file: str = typer.Option(None, help="proxies: JSONL cache of proxy values (resumable)."),
+    prior_weight: float = typer.Option(
+        None, min=0.0, max=1.0, help="predictor: unseen-operator prior weight (default: the card's; 0: off)."
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Kendall tau, Spearman and top-k precision of a scorer against benchmark test accuracy."""
@@ -271,7 +274,7 @@ def evaluate(
             if sample is None
             else np.sort(np.random.default_rng(seed).choice(len(bench), sample, replace=False))
         )
-        judged = score_unseen(load_predictor(checkpoint), bench, pool)
+        judged = score_unseen(load_predictor(checkpoint), bench, pool, prior_weight=prior_weight)
         evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in dataset}
         title = f"predictor {checkpoint or 'default'}: judged outside its training split"
     elif scorer.startswith("proxies:"):
