@@ -46,24 +46,25 @@ from tgnas.spaces import get_space
 from tgnas.spaces.nb201 import _cached_graph
 
 
-def config_for(n: int, seed: int, ensemble: int = 1) -> TrainConfig:
+def config_for(n: int, seed: int, ensemble: int = 1, accelerator: str = "cpu") -> TrainConfig:
     """Fixed schedules by label budget (chosen on random splits of seeds 0-2, never on held-out data);
     ``ensemble`` independently seeded GCNs are trained on the same labels and averaged. Every schedule
-    keeps TrainConfig's text noise of 0.1, chosen on the ``select-b`` rows."""
-    return replace(_schedule(n, seed), ensemble=ensemble)
+    keeps TrainConfig's text noise of 0.1, chosen on the ``select-b`` rows. ``accelerator`` is
+    Lightning's (``cpu`` for the figures in the README; ``auto`` or ``gpu`` to time a GPU)."""
+    return replace(_schedule(n, seed), ensemble=ensemble, accelerator=accelerator)
 
 
 def _schedule(n: int, seed: int) -> TrainConfig:
     if n < 500:  # scarce labels: train on all of them for a fixed 300 epochs, no validation hold-out,
         # in steps of 16 graphs (seeds 0-2, N = 156: tau against the other cells' *validation* accuracy
         # 0.781 against 0.776 with steps of 64; smaller steps helped the traced predictor much more)
-        return TrainConfig(epochs=300, batch_size=16, val_fraction=0.0, seed=seed, accelerator="cpu")
+        return TrainConfig(epochs=300, batch_size=16, val_fraction=0.0, seed=seed)
     if n <= 2000:
-        return TrainConfig(epochs=200, val_fraction=0.1, seed=seed, accelerator="cpu")
-    return TrainConfig(epochs=60, batch_size=128, val_fraction=0.1, seed=seed, accelerator="cpu")
+        return TrainConfig(epochs=200, val_fraction=0.1, seed=seed)
+    return TrainConfig(epochs=60, batch_size=128, val_fraction=0.1, seed=seed)
 
 
-def row(name: str, labels: str, ev: dict, train_s: float, n_train: int) -> dict:
+def row(name: str, labels: str, ev: dict, train_s: float, n_train: int, device: str = "cpu") -> dict:
     return {
         "protocol": name,
         "labels": labels,
@@ -73,14 +74,21 @@ def row(name: str, labels: str, ev: dict, train_s: float, n_train: int) -> dict:
         "kendall_tau": ev["kendall_tau"],
         "spearman": ev["spearman_rho"],
         "train_s": train_s,
+        "device": device,
     }
 
 
 def run_split(
-    bench, split: Split, metric: str, seed: int, ensemble: int = 1, prior_weights: tuple = (None,)
+    bench,
+    split: Split,
+    metric: str,
+    seed: int,
+    ensemble: int = 1,
+    prior_weights: tuple = (None,),
+    accelerator: str = "cpu",
 ) -> list[dict]:
     """Trains on ``split`` and judges it once per unseen-operator prior weight (``None``: the card's)."""
-    config = config_for(len(split.train), seed, ensemble)
+    config = config_for(len(split.train), seed, ensemble, accelerator)
     result = train_on_split(bench, split, config, train_metric=metric, evaluate=False)
     out = []
     for w in prior_weights:
@@ -88,7 +96,7 @@ def run_split(
         labels = metric if w is None else f"{metric} w={w:g}"
         for ds in split.eval_datasets:
             ev = evaluate_judged(judged, bench, ds).to_dict()
-            out.append(row(split.name, labels, ev, result.seconds, len(split.train)))
+            out.append(row(split.name, labels, ev, result.seconds, len(split.train), result.device))
     return out
 
 
@@ -105,6 +113,9 @@ def main() -> None:
     parser.add_argument("--select-op", default="avg_pool_3x3", help="select-b: the operation (b) holds out")
     parser.add_argument("--prior-weights", default="0,0.5,0.7,0.9,1", help="select-b: cost-prior weights")
     parser.add_argument("--text-noise", type=float, default=None, help="select-b: text noise to try")
+    parser.add_argument(
+        "--accelerator", default="cpu", help="Lightning accelerator for rows a, b, select-b (cpu, gpu, auto)"
+    )
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
     torch.set_num_threads(2)
@@ -119,7 +130,8 @@ def main() -> None:
             f"{r['protocol']:<24} {r.get('labels', ''):<6} {r.get('dataset', ''):<15} "
             f"n_train={r.get('n_train', '-'):<5} n_judged={r.get('n_judged', '-'):<6} "
             f"tau={r.get('kendall_tau', float('nan')):.4f} rho={r.get('spearman', float('nan')):.4f} "
-            f"train_s={r.get('train_s', float('nan')):.1f} score_s={r.get('score_s', float('nan')):.2f}",
+            f"train_s={r.get('train_s', float('nan')):.1f} score_s={r.get('score_s', float('nan')):.2f}"
+            + (f" device={r['device']}" if r.get("device", "cpu") != "cpu" else ""),
             flush=True,
         )
 
@@ -129,7 +141,14 @@ def main() -> None:
         for n in [int(s) for s in args.sizes.split(",")]:
             for metric in args.metrics.split(",") if n in (156, 1000) else ("valid",):
                 per_seed = [
-                    run_split(bench, random_split(bench, n, seed=s), metric, s, args.ensemble)[0]
+                    run_split(
+                        bench,
+                        random_split(bench, n, seed=s),
+                        metric,
+                        s,
+                        args.ensemble,
+                        accelerator=args.accelerator,
+                    )[0]
                     for s in seeds
                 ]
                 r = dict(per_seed[0])
@@ -155,7 +174,8 @@ def main() -> None:
                         full.eval_datasets,
                         full.notes,
                     )
-                    for r in run_split(bench, sub, metric, seed, args.ensemble, prior_weights=(0.0, None)):
+                    runs = run_split(bench, sub, metric, seed, args.ensemble, (0.0, None), args.accelerator)
+                    for r in runs:
                         r["seed"] = seed
                         per_weight.setdefault(r["labels"], []).append(r["kendall_tau"])
                         emit(r)
@@ -176,14 +196,14 @@ def main() -> None:
                 if inner == args.select_op:
                     continue
                 split = nested_unseen_op(bench, args.select_op, inner)
-                config = config_for(len(split.train), seed, args.ensemble)
+                config = config_for(len(split.train), seed, args.ensemble, args.accelerator)
                 if args.text_noise is not None:
                     config = replace(config, text_noise=args.text_noise)
                 result = train_on_split(bench, split, config, train_metric="valid", evaluate=False)
                 for w in weights:
                     judged = score_unseen(result.predictor, bench, split.evaluate, prior_weight=w)
                     ev = evaluate_judged(judged, bench, "cifar10", "valid").to_dict()
-                    r = row(split.name, f"w={w:g}", ev, result.seconds, len(split.train))
+                    r = row(split.name, f"w={w:g}", ev, result.seconds, len(split.train), result.device)
                     r["seed"], r["prior_weight"] = seed, w
                     taus[w].append(r["kendall_tau"])
                     emit(r)  # labels column: the prior weight; trained on and judged against valid
