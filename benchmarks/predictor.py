@@ -7,7 +7,8 @@ Usage: ``.venv/bin/python benchmarks/predictor.py [--rows a,b,c] [--seeds 0,1,2]
 - (b) unseen operator: 1,000 labelled architectures drawn (per seed) from those that never use operator X,
   judged on every architecture that uses X; trained on validation and, for comparison, test accuracy
   (``--metrics``); printed with the unseen-operator cost prior off (``w=0``) and at the default weight.
-- select-b: how (b)'s settings were chosen without looking at the architectures (b) judges: among those
+- select-b: how (b)'s settings were chosen without looking at the architectures that (b)'s row for X
+  judges (only that row's: the rows for Y judge some of the same cells): among those
   that never use X (``--select-op``), train on the ones that also never use Y and judge the ones that do,
   against CIFAR-10 *validation* accuracy, for each other operator Y (``nested-unseen-op`` protocol); each
   predictor is judged with every weight of ``--prior-weights`` for the unseen-operator cost prior

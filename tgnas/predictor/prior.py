@@ -29,11 +29,12 @@ not calibrated accuracies there).
 Both terms estimate accuracy in the same units, so graphs with and without unseen operators stay comparable.
 ``w = 0.7`` (:attr:`tgnas.predictor.train.TrainConfig.unseen_prior_weight`) was chosen on the nested
 unseen-operator protocol (``benchmarks/predictor.py --rows select-b --seeds 0,1``), which never looks at the
-cells protocol (b) judges: among NAS-Bench-201 cells without average pooling, predictors trained without
-operator Y (skip, 1x1 or 3x3 convolution) ranked the cells with Y against CIFAR-10 validation accuracy at
-mean Kendall tau 0.595 alone, 0.585 by the prior alone, and 0.679 blended with ``w = 0.7`` (0.660 at 0.5,
-0.640 at 0.9; seed 2, run afterwards: 0.585, 0.581, 0.676 at 0.7). Many cells share a parameter count; the
-prior orders the counts and the GCN orders the cells within one.
+cells that protocol (b)'s average-pooling row judges (its skip and 1x1 rows judge, among others, cells that
+these rows judged against validation accuracy): among NAS-Bench-201 cells without average pooling,
+predictors trained without operator Y (skip, 1x1 or 3x3 convolution) ranked the cells with Y against
+CIFAR-10 validation accuracy at mean Kendall tau 0.595 alone, 0.585 by the prior alone, and 0.679
+blended with ``w = 0.7`` (0.660 at 0.5, 0.640 at 0.9; seed 2, run afterwards: 0.585, 0.581, 0.676 at 0.7).
+Many cells share a parameter count; the prior orders the counts and the GCN orders the cells within one.
 """
 
 from __future__ import annotations

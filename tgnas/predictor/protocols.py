@@ -78,11 +78,12 @@ def cross_dataset(bench: NB201Benchmark, seed: int = 0, fraction: float = 0.5) -
 def nested_unseen_op(
     bench: NB201Benchmark, op: str = "avg_pool_3x3", inner: str = "skip_connect", dataset: str = "cifar10"
 ) -> Split:
-    """Model selection for (b) that never looks at the architectures (b) judges.
+    """Model selection for (b) that never looks at the architectures ``unseen_op(op)`` judges.
 
     Among the architectures that never use ``op`` (the training pool of ``unseen_op(op)``), train on those
     that also never use ``inner`` and judge those that do: ``inner`` plays the unseen operator. Judge these
     against *validation* accuracy (the benchmark's ``select-b`` rows do) so no test label picks a setting.
+    Only the ``op`` row of (b) is clean of such a choice: ``unseen_op(inner)`` judges these same cells.
     """
     if inner == op:
         raise TgnasError(f"the inner held-out operation must differ from {op!r}")
