@@ -1,0 +1,62 @@
+"""The benchmark scripts under ``benchmarks/`` stay runnable: each parses ``--help``, the predictor
+benchmark's schedules carry the selected defaults, and its cheap rows print the shipped predictor's
+figures."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def load(name: str):
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name", ["predictor", "proxies", "search"])
+def test_help(name, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", [f"{name}.py", "--help"])
+    with pytest.raises(SystemExit) as exc:
+        load(name).main()
+    assert exc.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_predictor_schedules():
+    bench = load("predictor")
+    few = bench.config_for(156, 3)
+    assert (few.epochs, few.batch_size, few.val_fraction, few.seed) == (300, 16, 0.0, 3)
+    assert (few.accelerator, few.ensemble) == ("cpu", 1)  # the README's figures are CPU figures
+    mid = bench.config_for(1000, 0, ensemble=3, accelerator="auto")
+    assert (mid.epochs, mid.val_fraction, mid.ensemble, mid.accelerator) == (200, 0.1, 3, "auto")
+    assert bench.config_for(7812, 0).epochs == 60
+    for config in (few, mid):  # the settings chosen on the select-b rows reach every schedule
+        assert config.text_noise == 0.1 and config.unseen_prior_weight == 0.7
+
+
+def test_predictor_rows_c_and_score(tmp_path, monkeypatch):
+    out = tmp_path / "rows.json"
+    monkeypatch.setattr(sys, "argv", ["predictor.py", "--rows", "c,score", "--json", str(out)])
+    threads = torch.get_num_threads()
+    try:
+        load("predictor").main()
+    finally:
+        torch.set_num_threads(threads)  # the script pins 2 threads, as on the benchmark machine
+    rows = json.loads(out.read_text())
+    cross = {r["dataset"]: r for r in rows if r["protocol"] == "cross-dataset (shipped)"}
+    assert set(cross) == {"cifar10", "cifar100", "imagenet16-120"}
+    for r in cross.values():  # the shipped half: judged only on the 7,813 cells it never trained on
+        assert (r["n_train"], r["n_judged"], r["labels"]) == (7812, 7813, "valid")
+    # the README's (c) figures: the shipped checkpoint scores deterministically
+    assert cross["cifar10"]["kendall_tau"] == pytest.approx(0.901, abs=0.001)
+    assert cross["cifar100"]["kendall_tau"] == pytest.approx(0.877, abs=0.001)
+    assert cross["imagenet16-120"]["kendall_tau"] == pytest.approx(0.836, abs=0.001)
+    (score,) = [r for r in rows if r["protocol"] == "score all 15,625"]
+    assert score["score_s"] > 0
