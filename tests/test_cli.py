@@ -275,3 +275,17 @@ def test_evaluate_prior_weight_reaches_the_unseen_operator_cells(capsys, tmp_pat
     assert len(set(taus.values())) == 3  # the pooled cells among the 300 are scored differently
     code, _, err = run(capsys, "evaluate", "--checkpoint", str(path), "--prior-weight", "2")
     assert code == 2
+
+
+def test_python_dash_m_tgnas_runs_the_cli():
+    """``python -m tgnas`` is the command line without the installed script (how a GPU box runs source)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tgnas", "arch", "6111", "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["arch"] == BEST  # index 6111 is the best CIFAR-10 cell
+    bad = subprocess.run([sys.executable, "-m", "tgnas", "arch", "|foo~0|"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("error: malformed NAS-Bench-201 string")
