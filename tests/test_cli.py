@@ -111,11 +111,28 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         (["train", "--protocol", "bogus"], "unknown protocol 'bogus'"),
         (["train", "--labels", "1"], "labelled architectures"),
         (["train", "--protocol", "unseen-op", "--op", "none"], "other than none"),
+        (["train", "--train-metric", "flops"], "--train-metric must be valid or test"),
+        (["train", "--protocol", "nested-unseen-op", "--inner", "avg_pool_3x3"], "must differ from"),
+        (["evaluate", "--dataset", "mnist"], "unknown NAS-Bench-201 dataset 'mnist'"),
     ],
 )
 def test_predictor_commands_bad_input(capsys, args, message):
     code, out, err = run(capsys, *args)
     assert code == 2 and message in err
+
+
+def test_train_nested_unseen_op(capsys, tmp_path):
+    """The model-selection protocol of (b) trains from the command line: cells without --op and --inner."""
+    out = tmp_path / "nested.pt"
+    args = ["train", "--protocol", "nested-unseen-op", "--op", "avg_pool_3x3", "--inner", "nor_conv_1x1"]
+    args += ["--epochs", "1", "--eval-sample", "50", "--out", str(out), "--json", "--accelerator", "cpu"]
+    code, stdout, err = run(capsys, *args)
+    assert code == 0, err
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["protocol"] == "nested-unseen-avg_pool_3x3-nor_conv_1x1"
+    trained = card["split"]["train"] + card["split"]["val"]
+    assert len(trained) == 3**6  # every cell built from none, skip and 3x3 only
+    assert json.loads(stdout)["evaluation"]["cifar10"]["n"] == 50
 
 
 def test_proxies_command_and_evaluate(capsys, tmp_path, monkeypatch):
@@ -283,9 +300,9 @@ def test_python_dash_m_tgnas_runs_the_cli():
     import sys
 
     done = subprocess.run(
-        [sys.executable, "-m", "tgnas", "arch", "6111", "--json"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "tgnas", "spaces", "--json"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["arch"] == BEST  # index 6111 is the best CIFAR-10 cell
+    assert {s["name"] for s in json.loads(done.stdout)} == {"darts", "nb201"}
     bad = subprocess.run([sys.executable, "-m", "tgnas", "arch", "|foo~0|"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error: malformed NAS-Bench-201 string")

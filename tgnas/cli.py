@@ -142,9 +142,13 @@ def demo(
 
 @app.command()
 def train(
-    protocol: str = typer.Option("random", help="random | unseen-op | cross-dataset"),
+    protocol: str = typer.Option("random", help="random | unseen-op | nested-unseen-op | cross-dataset"),
     labels: int = typer.Option(156, help="random: number of labelled architectures."),
     op: str = typer.Option("avg_pool_3x3", help="unseen-op: the operation never seen in training."),
+    inner: str = typer.Option(
+        "skip_connect",
+        help="nested-unseen-op: the operation that plays the unseen one among cells without --op.",
+    ),
     fraction: float = typer.Option(0.5, help="cross-dataset: share of the space labelled (CIFAR-10)."),
     dataset: str = typer.Option("cifar10", help="random/unseen-op: dataset of the labels and the judging."),
     train_metric: str = typer.Option("valid", help="Label used for training: valid or test accuracy."),
@@ -171,18 +175,27 @@ def train(
     from dataclasses import replace
 
     from tgnas.benchmarks import get_benchmark
-    from tgnas.predictor.nb201 import train_on_split
     from tgnas.predictor.protocols import PROTOCOLS
-    from tgnas.predictor.train import TrainConfig
 
+    if train_metric not in ("valid", "test"):
+        raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
     bench = get_benchmark("nb201")
     make = PROTOCOLS.get(protocol)
     args = {
         "random": dict(n=labels, seed=seed, dataset=dataset),
         "unseen-op": dict(op=op, dataset=dataset),
+        "nested-unseen-op": dict(op=op, inner=inner, dataset=dataset),
         "cross-dataset": dict(seed=seed, fraction=fraction),
-    }[protocol]
-    split = make(bench, **args)
+    }
+    if protocol not in args:  # a protocol registered in the library but given no flags here
+        raise TgnasError(
+            f"tgnas train has no flags for protocol {protocol!r}; choose one of: {', '.join(args)}"
+        )
+    split = make(bench, **args[protocol])
+    # Lightning and the GCN are imported only once the flags are known to be good (a typo fails at once)
+    from tgnas.predictor.nb201 import train_on_split
+    from tgnas.predictor.train import TrainConfig
+
     if eval_sample is not None and eval_sample < len(split.evaluate):
         import numpy as np
 
@@ -263,8 +276,10 @@ def evaluate(
     import numpy as np
 
     from tgnas.benchmarks import get_benchmark
+    from tgnas.benchmarks.nb201 import canonical_dataset
 
     bench = get_benchmark(space)
+    dataset = [canonical_dataset(d) for d in dataset]  # a bad name fails before anything is loaded or scored
     if scorer == "predictor":
         from tgnas.predictor.evaluate import evaluate_judged, score_unseen
         from tgnas.predictor.predictor import load_predictor

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from tgnas.benchmarks import BENCHMARKS, get_benchmark
-from tgnas.cost import count_flops, count_params
 from tgnas.errors import DataError
 from tgnas.spaces import get_space
 
@@ -48,6 +47,8 @@ def describe(text: str, space_name: str = "nb201", datasets: Sequence[str] | Non
     if bench is not None and text.strip().isdigit():
         text = bench.arch_strings()[bench.index(int(text))]
     arch = space.parse(text)
+    from tgnas.cost import count_flops, count_params  # torch: imported once the input is known to be good
+
     cost, truth = {}, {}
     if bench is not None:
         from tgnas.benchmarks.nb201 import INPUT_SIZE, NUM_CLASSES, canonical_dataset
