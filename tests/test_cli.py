@@ -114,6 +114,7 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         (["train", "--train-metric", "flops"], "--train-metric must be valid or test"),
         (["train", "--protocol", "nested-unseen-op", "--inner", "avg_pool_3x3"], "must differ from"),
         (["evaluate", "--dataset", "mnist"], "unknown NAS-Bench-201 dataset 'mnist'"),
+        (["evaluate", "--scorer", "proxies:,"], "no proxy named"),
     ],
 )
 def test_predictor_commands_bad_input(capsys, args, message):
@@ -306,3 +307,12 @@ def test_python_dash_m_tgnas_runs_the_cli():
     assert {s["name"] for s in json.loads(done.stdout)} == {"darts", "nb201"}
     bad = subprocess.run([sys.executable, "-m", "tgnas", "arch", "|foo~0|"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error: malformed NAS-Bench-201 string")
+
+
+def test_evaluate_sample_larger_than_the_space_judges_all_of_it(capsys):
+    code, stdout, err = run(
+        capsys, "evaluate", "--checkpoint", "nb201_cifar10_156", "--sample", "20000", "--json"
+    )
+    assert code == 0, err
+    ev = json.loads(stdout)["cifar10"]
+    assert (ev["n"], ev["excluded"]) == (15625 - 156, 156)  # the predictor's 156 labels are never judged

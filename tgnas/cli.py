@@ -164,7 +164,7 @@ def train(
     ),
     ensemble: int = typer.Option(1, min=1, help="Independently seeded models averaged."),
     val_fraction: float = typer.Option(0.1, min=0.0, max=0.5, help="Held-out share of labels for val_tau."),
-    seed: int = typer.Option(0, help="Seed of the split and the training."),
+    seed: int = typer.Option(0, min=0, help="Seed of the split and the training."),
     out: str = typer.Option("checkpoints/predictor.pt", help="Checkpoint path (its card goes beside it)."),
     accelerator: str = typer.Option("auto", help="Lightning accelerator: auto, cpu, gpu."),
     graphs: str = typer.Option("cell", help="Graphs: cell, or traced (whole network, torch.fx)."),
@@ -262,7 +262,7 @@ def evaluate(
     sample: int = typer.Option(
         None, min=2, help="Seeded sample of architectures to judge (proxies: 200 by default; predictor: all)."
     ),
-    seed: int = typer.Option(0, help="Seed of the sample (proxies: also of input and init)."),
+    seed: int = typer.Option(0, min=0, help="Seed of the sample (proxies: also of input and init)."),
     proxy_input: str = typer.Option(
         "auto", "--input", help="proxies: auto (real images for data-dependent ones), gaussian or cifar10."
     ),
@@ -287,7 +287,9 @@ def evaluate(
         pool = (
             None
             if sample is None
-            else np.sort(np.random.default_rng(seed).choice(len(bench), sample, replace=False))
+            else np.sort(
+                np.random.default_rng(seed).choice(len(bench), min(sample, len(bench)), replace=False)
+            )
         )
         judged = score_unseen(load_predictor(checkpoint), bench, pool, prior_weight=prior_weight)
         evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in dataset}
@@ -353,7 +355,7 @@ def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_f
 def proxies(
     space: str = typer.Option("nb201", help="Search space."),
     sample: int = typer.Option(100, min=1, help="Seeded sample of architectures."),
-    seed: int = typer.Option(0, help="Seed of the sample, the input batch and the initialisation."),
+    seed: int = typer.Option(0, min=0, help="Seed of the sample, the input batch and the initialisation."),
     names: str = typer.Option("az", "--proxies", help="Comma-separated proxy or family names."),
     proxy_input: str = typer.Option(
         "auto", "--input", help="auto (shipped real images for data-dependent proxies), gaussian or cifar10."
@@ -405,7 +407,7 @@ def search(
         help="random | evolution | prune | hybrid | cascade (ensemble: predictor search, then re-rank).",
     ),
     budget: int = typer.Option(1000, help="Distinct architectures scored."),
-    seed: int = typer.Option(0, help="Seed of the search."),
+    seed: int = typer.Option(0, min=0, help="Seed of the search."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
     weight: float = typer.Option(None, help="ensemble: predictor weight (default: 2 x number of proxies)."),
     dataset: list[str] = typer.Option(

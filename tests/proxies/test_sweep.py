@@ -88,3 +88,17 @@ def test_batches():
     assert noise.inputs.shape == (4, 3, 16, 16) and noise.num_classes == 100
     with pytest.raises(DataError, match="64 images"):
         cifar10_batch(65)
+
+
+def test_config_resolves_families_and_refuses_no_or_unknown_names():
+    assert SweepConfig(proxies=("az", "params", "expressivity")).proxies == (
+        "expressivity",
+        "progressivity",
+        "trainability",
+        "complexity",
+        "params",
+    )  # families expand in place, repeats dropped
+    with pytest.raises(TgnasError, match="no proxy named"):
+        SweepConfig(proxies=())
+    with pytest.raises(TgnasError, match="unknown proxy 'nope'"):
+        SweepConfig(proxies=("nope",))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from tgnas.errors import TgnasError
 from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch, ProxyError
 from tgnas.proxies.init import INITS
 
@@ -43,7 +44,14 @@ class ProxyResult:
 
 
 def resolve(names: Sequence[str]) -> list[str]:
-    """Expands family names (``az`` -> its four proxies) and checks every name; keeps order, no repeats."""
+    """Expands family names (``az`` -> its four proxies) and checks every name; keeps order, no repeats.
+
+    Raises:
+        UnknownNameError: a name that is neither a proxy nor a family.
+        TgnasError: no name at all.
+    """
+    if not names:
+        raise TgnasError("no proxy named: give at least one proxy or family, e.g. az")
     out: list[str] = []
     for name in names:
         if name in FAMILIES and name not in PROXIES:

@@ -41,7 +41,10 @@ class PruningSearch:
         tracker: Tracker | None = None,
     ) -> SearchResult:
         if not isinstance(space, PrunableSpace):
-            raise TgnasError(f"the pruning search needs a space with a supernet; {space.name} has none")
+            raise TgnasError(
+                f"the pruning search needs a space with a supernet; {space.name} has none "
+                "(evolution or random search need none)"
+            )
         tracker = tracker or Tracker(scorer, budget)
         current = space.supernet()
         need = pruning_cost(current)
