@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from tgnas.arch import OpGraph
@@ -69,3 +70,14 @@ def test_large_graphs_are_checked_without_the_cache():
     assert chain.depths()[-1] == n - 1
     with pytest.raises(GraphError, match="cycle"):
         OpGraph(chain.ops, chain.edges + ((300, 100),))
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, "12"])
+def test_opgraph_refuses_a_cost_that_is_not_a_finite_count(value):
+    ops, edges = ("input", "nor_conv_3x3", "output"), ((0, 1), (1, 2))
+    assert (
+        OpGraph(ops, edges, costs=(None, {"params": 12.0, "flops": np.float32(3.0)}, None)).costs[1]["params"]
+        == 12
+    )
+    with pytest.raises(GraphError, match="node 1 \\('nor_conv_3x3'\\): params must be a finite number >= 0"):
+        OpGraph(ops, edges, costs=(None, {"params": value}, None))

@@ -79,6 +79,22 @@ def test_round_trip_through_a_file(tmp_path):
             "empty",
         ),
         ({"edges": []}, GraphError, "line 2: .*nodes"),
+        (
+            {
+                "nodes": [{"op": "input"}, {"op": "skip_connect", "params": float("nan")}, {"op": "output"}],
+                "edges": [[0, 1], [1, 2]],
+            },
+            GraphError,
+            "line 2: node 1 .*params must be a finite number >= 0, got nan",
+        ),
+        (
+            {
+                "nodes": [{"op": "input"}, {"op": "nor_conv_1x1", "flops": -3}, {"op": "output"}],
+                "edges": [[0, 1], [1, 2]],
+            },
+            GraphError,
+            "line 2: node 1 .*flops must be a finite number >= 0, got -3",
+        ),
     ],
 )
 def test_bad_lines_name_the_line(bad, error, match):

@@ -7,6 +7,8 @@ operators sit on edges (NAS-Bench-201, DARTS) turn each edge operation into a no
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -53,6 +55,12 @@ class OpGraph:
         for name, extra in (("texts", self.texts), ("costs", self.costs)):
             if extra is not None and len(extra) != n:
                 raise GraphError(f"{name} has {len(extra)} entries for {n} nodes")
+        for i, cost in enumerate(self.costs or ()):
+            for key, value in (cost or {}).items():
+                if not (isinstance(value, numbers.Real) and math.isfinite(value) and value >= 0):
+                    raise GraphError(
+                        f"node {i} ({ops[i]!r}): {key} must be a finite number >= 0, got {value!r}"
+                    )
         small = len(edges) <= CACHED_EDGES
         checked = (_check_structure_cached if small else _check_structure)(n, edges)
         if isinstance(checked, _Problem):
