@@ -115,6 +115,7 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         (["train", "--protocol", "nested-unseen-op", "--inner", "avg_pool_3x3"], "must differ from"),
         (["evaluate", "--dataset", "mnist"], "unknown NAS-Bench-201 dataset 'mnist'"),
         (["evaluate", "--scorer", "proxies:,"], "no proxy named"),
+        (["train", "--labels", "20", "--epochs", "1", "--accelerator", "tpu"], "accelerator 'tpu'"),
     ],
 )
 def test_predictor_commands_bad_input(capsys, args, message):

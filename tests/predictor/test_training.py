@@ -81,6 +81,28 @@ def test_bad_training_input():
         train_predictor(graphs, ys[:3])
     with pytest.raises(TgnasError, match="finite"):
         train_predictor(graphs, np.full(5, np.nan))
+    with pytest.raises(TgnasError, match="accelerator 'tpu'.*use auto"):  # no such device here: no traceback
+        train_predictor(graphs, ys, TrainConfig(epochs=1, accelerator="tpu"))
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("epochs", 0, "epochs must be positive"),
+        ("batch_size", 0, "batch_size must be positive"),
+        ("ensemble", 0, "ensemble must be positive"),
+        ("lr", -1e-3, "lr must be positive"),
+        ("rank_weight", -1.0, "rank_weight must be >= 0"),
+        ("text_noise", float("nan"), "text_noise must be >= 0"),
+        ("text_dropout", 1.5, r"text_dropout must be in \[0, 1\]"),
+        ("val_fraction", 1.0, r"val_fraction must be in \[0, 0.5\]"),
+        ("unseen_prior_weight", -0.1, "prior weight must be in"),
+    ],
+)
+def test_train_config_refuses_values_that_cannot_train(field, value, message):
+    TrainConfig()  # the defaults are valid
+    with pytest.raises(TgnasError, match=message):
+        TrainConfig(**{field: value})
 
 
 @pytest.mark.filterwarnings("ignore:You are trying to")

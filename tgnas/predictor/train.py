@@ -19,7 +19,7 @@ from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import node_texts
 from tgnas.predictor.predictor import Predictor
-from tgnas.predictor.prior import fit_cost_prior
+from tgnas.predictor.prior import check_weight, fit_cost_prior
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,22 @@ class TrainConfig:
     seed: int = 0  # seeds the split, the initialisation and the shuffling
     accelerator: str = "auto"  # Lightning accelerator: auto picks a GPU when one is present
     progress: bool = False  # show Lightning's progress bar
+
+    def __post_init__(self) -> None:
+        positive = {"hidden": self.hidden, "layers": self.layers, "epochs": self.epochs}
+        positive |= {"batch_size": self.batch_size, "ensemble": self.ensemble, "lr": self.lr}
+        for name, value in positive.items():
+            if not value > 0:
+                raise TgnasError(f"TrainConfig.{name} must be positive, got {value!r}")
+        for name in ("weight_decay", "rank_weight", "text_noise"):
+            if not getattr(self, name) >= 0:
+                raise TgnasError(f"TrainConfig.{name} must be >= 0, got {getattr(self, name)!r}")
+        for name in ("dropout", "text_dropout"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise TgnasError(f"TrainConfig.{name} must be in [0, 1], got {getattr(self, name)!r}")
+        if not 0 <= self.val_fraction <= 0.5:
+            raise TgnasError(f"TrainConfig.val_fraction must be in [0, 0.5], got {self.val_fraction!r}")
+        check_weight(self.unseen_prior_weight)
 
     def gcn(self, in_dim: int) -> GCNConfig:
         return GCNConfig(
@@ -138,9 +154,9 @@ def train_predictor(
             ckpt = (
                 ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if val_pos else None
             )
-            trainer = L.Trainer(
+            trainer = _trainer(
+                config.accelerator,
                 max_epochs=config.epochs,
-                accelerator=config.accelerator,
                 devices=1,
                 logger=False,
                 enable_checkpointing=ckpt is not None,
@@ -174,3 +190,17 @@ def train_predictor(
     }
     predictor = Predictor(models, embedder, y_mean, y_std, card)
     return TrainResult(predictor, seconds, train_pos, val_pos, taus, device)
+
+
+def _trainer(accelerator: str, **options):
+    """``lightning.Trainer(accelerator=..., **options)``; an accelerator missing here is a TgnasError."""
+    import lightning as L
+    from lightning.fabric.utilities.exceptions import MisconfigurationException
+
+    try:
+        return L.Trainer(accelerator=accelerator, **options)
+    except (MisconfigurationException, ValueError, ImportError) as exc:  # no such device, an unknown name
+        raise TgnasError(
+            f"Lightning cannot train on accelerator {accelerator!r} here ({exc}); use auto (a GPU when one "
+            "is present, else the CPU) or cpu"
+        ) from None
