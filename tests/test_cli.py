@@ -1,6 +1,7 @@
 import json
 import re
 
+import numpy as np
 import pytest
 import torch
 
@@ -252,9 +253,30 @@ def test_score_module_from_the_command_line(capsys):
         (("--module", "no_such_pkg:f", "--input-shape", "1,3,32,32"), "cannot load"),
         (("--module", "zoo", "--input-shape", "1,3,32,32"), "package.module:factory"),
         (("--module", "zoo:resnet_small", "--input-shape", "1,3,x"), "integers"),
+        (("--module", "torch.nn:Conv2d", "--input-shape", "1,3,8,8"), "calling torch.nn:Conv2d() failed"),
+        (("--module", "no_such_file.py:f", "--input-shape", "1,3,8,8"), "no file no_such_file.py"),
     ]:
         code, _, err = run(capsys, "score", *args)
         assert code == 2 and match in err, err
+
+
+def test_score_module_from_a_file(capsys, tmp_path):
+    """``--module path/to/file.py:factory`` loads a file outside any package; a failing factory is named."""
+    source = tmp_path / "my_nets.py"
+    source.write_text(
+        "import torch\n"
+        "def tiny():\n"
+        "    return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())\n"
+        "def broken():\n"
+        "    raise RuntimeError('boom')\n"
+    )
+    code, out, err = run(
+        capsys, "score", "--module", f"{source}:tiny", "--input-shape", "1,3,16,16", "--json"
+    )
+    assert code == 0, err
+    assert np.isfinite(json.loads(out)[0])
+    code, _, err = run(capsys, "score", "--module", f"{source}:broken", "--input-shape", "1,3,16,16")
+    assert code == 2 and "RuntimeError: boom" in err and "no arguments" not in err
 
 
 def test_evaluate_prior_weight_reaches_the_unseen_operator_cells(capsys, tmp_path):

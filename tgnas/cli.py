@@ -455,7 +455,10 @@ def search(
 def score(
     archs: list[str] = typer.Argument(None, help="Architecture strings (any registered space)."),
     graphs: str = typer.Option(None, help="JSON Lines file of operator graphs (see the README's format)."),
-    module: str = typer.Option(None, help="package.module:factory returning a torch.nn.Module to score."),
+    module: str = typer.Option(
+        None,
+        help="package.module:factory or file.py:factory: an nn.Module or a no-argument factory of one.",
+    ),
     input_shape: str = typer.Option(None, help="--module: input shape with batch, e.g. 1,3,32,32."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
     as_json: bool = JSON_OPT,
@@ -505,22 +508,38 @@ def score(
 
 
 def _load_module(spec: str):
-    """Imports ``package.module:factory`` and calls the factory (or takes the module object itself)."""
+    """Imports ``package.module:factory`` or ``path/to/file.py:factory`` and calls the factory with no
+    arguments (or takes the ``nn.Module`` object itself)."""
     import importlib
+    import importlib.util
     import os
 
     from torch import nn
 
-    path, sep, attr = spec.partition(":")
+    path, sep, attr = spec.rpartition(":")
     if not sep or not path or not attr:
-        raise TgnasError(f"--module must look like package.module:factory, got {spec!r}")
+        raise TgnasError(f"--module must look like package.module:factory or file.py:factory, got {spec!r}")
     if os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # a module in the current folder, as `python -m` would find it
     try:
-        obj = getattr(importlib.import_module(path), attr)
+        if path.endswith(".py"):
+            if not os.path.isfile(path):
+                raise ImportError(f"no file {path}")
+            file_spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+            source = importlib.util.module_from_spec(file_spec)
+            file_spec.loader.exec_module(source)
+        else:
+            source = importlib.import_module(path)
+        obj = getattr(source, attr)
     except (ImportError, AttributeError) as exc:
         raise TgnasError(f"cannot load {spec}: {type(exc).__name__}: {exc}") from None
-    model = obj() if callable(obj) and not isinstance(obj, nn.Module) else obj
+    if callable(obj) and not isinstance(obj, nn.Module):
+        try:
+            obj = obj()
+        except Exception as exc:  # the user's code: any failure is theirs, reported without our traceback
+            hint = " (the factory must take no arguments)" if isinstance(exc, TypeError) else ""
+            raise TgnasError(f"calling {spec}() failed: {type(exc).__name__}: {exc}{hint}") from None
+    model = obj
     if not isinstance(model, nn.Module):
         raise TgnasError(f"{spec} gave a {type(model).__name__}, not a torch.nn.Module")
     return model
