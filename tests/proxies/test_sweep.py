@@ -102,3 +102,8 @@ def test_config_resolves_families_and_refuses_no_or_unknown_names():
         SweepConfig(proxies=())
     with pytest.raises(TgnasError, match="unknown proxy 'nope'"):
         SweepConfig(proxies=("nope",))
+
+
+def test_sweep_refuses_a_folder_as_its_file(tmp_path):
+    with pytest.raises(DataError, match="is a folder"):
+        sweep([], SweepConfig(proxies=("params",)), tmp_path)

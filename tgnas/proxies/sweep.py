@@ -112,6 +112,8 @@ def sweep(
     space = get_space(config.space)
     parsed = [space.format(space.parse(a)) for a in archs]  # validates every string before any work
     path = Path(out) if out is not None else None
+    if path is not None and path.is_dir():
+        raise DataError(f"the proxy file {path} is a folder; name a .jsonl file in it")
     done = _read(path, config) if path is not None and path.is_file() and path.stat().st_size else {}
     if path is not None and not done and (not path.is_file() or not path.stat().st_size):
         path.parent.mkdir(parents=True, exist_ok=True)
