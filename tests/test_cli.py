@@ -117,6 +117,7 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         (["evaluate", "--dataset", "mnist"], "unknown NAS-Bench-201 dataset 'mnist'"),
         (["evaluate", "--scorer", "proxies:,"], "no proxy named"),
         (["train", "--labels", "20", "--epochs", "1", "--accelerator", "tpu"], "accelerator 'tpu'"),
+        (["train", "--out", "."], "is a folder; name the checkpoint file in it"),
     ],
 )
 def test_predictor_commands_bad_input(capsys, args, message):

@@ -175,10 +175,12 @@ def train(
     from dataclasses import replace
 
     from tgnas.benchmarks import get_benchmark
+    from tgnas.paths import check_checkpoint_path
     from tgnas.predictor.protocols import PROTOCOLS
 
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
+    check_checkpoint_path(out)  # before training, not after
     bench = get_benchmark("nb201")
     make = PROTOCOLS.get(protocol)
     args = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tgnas.errors import TgnasError
+
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,3 +22,11 @@ def data_dir() -> Path:
 def checkpoint_dir() -> Path:
     """The folder holding shipped checkpoints (``$TGNAS_CHECKPOINTS`` or ``<repo>/checkpoints``)."""
     return Path(os.environ.get("TGNAS_CHECKPOINTS", _ROOT / "checkpoints"))
+
+
+def check_checkpoint_path(path: Path | str) -> None:
+    """Raises :class:`TgnasError` where ``path`` cannot name a checkpoint file to write (a folder)."""
+    if Path(path).is_dir():
+        raise TgnasError(
+            f"{path} is a folder; name the checkpoint file in it, e.g. {Path(path) / 'predictor.pt'}"
+        )

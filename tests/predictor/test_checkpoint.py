@@ -58,6 +58,8 @@ def test_missing_corrupt_and_mismatched_checkpoints(tmp_path, shipped):
     bad.write_bytes(b"\x00not a torch file")
     with pytest.raises(DataError, match="corrupt"):
         load_predictor(bad)
+    with pytest.raises(TgnasError, match="is a folder"):
+        shipped.save(tmp_path)  # would have written tmp_path.pt beside the folder
     path, _ = shipped.save(tmp_path / "copy.pt")
     blob = torch.load(path, weights_only=True)
     blob["features"]["dim"] = 768

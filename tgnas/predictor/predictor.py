@@ -18,7 +18,7 @@ import torch
 from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder, default_embedder, model_id
 from tgnas.errors import DataError, TgnasError
-from tgnas.paths import checkpoint_dir
+from tgnas.paths import check_checkpoint_path, checkpoint_dir
 from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import UnseenOperator, has_unseen, unseen_operators
@@ -151,7 +151,8 @@ class Predictor:
         return set(split.get("train", [])) | set(split.get("val", []))
 
     def save(self, path: Path | str) -> tuple[Path, Path]:
-        """Writes ``path`` (``.pt``) and the card beside it (``.json``)."""
+        """Writes ``path`` (``.pt``) and the card beside it (``.json``); ``path`` must not be a folder."""
+        check_checkpoint_path(path)
         path = Path(path).with_suffix(".pt")
         path.parent.mkdir(parents=True, exist_ok=True)
         torch.save(
