@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from tgnas.benchmarks import BENCHMARKS, get_benchmark
-from tgnas.errors import DataError
+from tgnas.errors import DataError, TgnasError
 from tgnas.spaces import get_space
 
 
@@ -19,7 +19,9 @@ class ArchReport:
         arch: the architecture's string form.
         canonical: its isomorphism-free key.
         graph: the operator graph as ``{"nodes": [...], "edges": [...]}``.
-        cost: ``{dataset: {"params_M": ..., "flops_M": ...}}`` counted on the built network.
+        cost: ``{dataset: {"params_M": ..., "flops_M": ...}}`` counted on the built network; for a space
+            whose networks tgnas cannot build yet (DARTS), ``{"cell operators": ...}``: the sum of the
+            cell graph's node costs, at the widths the space's graphs use.
         benchmark: ``{dataset: {"index": ..., "test": ..., "valid": ...}}``; empty without ground truth.
     """
 
@@ -67,8 +69,14 @@ def describe(text: str, space_name: str = "nb201", datasets: Sequence[str] | Non
                     entry[metric] = float("nan")
             truth[ds] = entry
     else:
-        net = space.build(arch)
-        cost["default"] = {"params_M": count_params(net) / 1e6}
+        try:
+            cost["default"] = {"params_M": count_params(space.build(arch)) / 1e6}
+        except TgnasError:  # a space tgnas cannot build networks of yet (DARTS): its cell graph's own costs
+            nodes = [c for c in space.to_graph(arch).costs or () if c]
+            cost["cell operators"] = {
+                "params_M": sum(c.get("params", 0.0) for c in nodes) / 1e6,
+                "flops_M": sum(c.get("flops", 0.0) for c in nodes) / 1e6,
+            }
     return ArchReport(
         space=space_name,
         arch=space.format(arch),

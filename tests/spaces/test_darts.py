@@ -104,3 +104,16 @@ def test_no_network_builder_is_a_clear_error(space):
 
     with pytest.raises(TgnasError, match="DARTS networks"):
         space.build(space.parse(DARTS_V2))
+
+
+def test_describe_a_genotype_with_its_cell_operator_costs():
+    """``tgnas arch`` on DARTS: no network is built yet, so the cost is the cell graph's own node costs."""
+    from tgnas.describe import describe
+
+    report = describe(DARTS_V2, "darts")
+    graph = get_space("darts").to_graph(get_space("darts").parse(DARTS_V2))
+    costs = [c for c in graph.costs if c]
+    assert report.benchmark == {} and list(report.cost) == ["cell operators"]
+    assert report.cost["cell operators"]["params_M"] == pytest.approx(sum(c["params"] for c in costs) / 1e6)
+    assert report.cost["cell operators"]["flops_M"] == pytest.approx(sum(c["flops"] for c in costs) / 1e6)
+    assert report.cost["cell operators"]["params_M"] > 0
