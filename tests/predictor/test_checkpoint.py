@@ -89,3 +89,9 @@ def test_scores_do_not_depend_on_how_graphs_are_chunked():
     graphs = [space.to_graph(space.sample(rng)) for _ in range(40)]
     p = load_predictor()
     np.testing.assert_allclose(p.score_graphs(graphs), p.score_graphs(graphs, max_nodes=9), rtol=1e-5)
+
+
+@pytest.mark.parametrize("device", ["nope", "meta"] + ([] if torch.cuda.is_available() else ["cuda"]))
+def test_load_onto_a_device_this_machine_lacks(device):
+    with pytest.raises(TgnasError, match="device|meta"):
+        load_predictor(None, device)

@@ -192,7 +192,9 @@ def load_predictor(path: Path | str | None = None, device: str | torch.device = 
     Raises:
         DataError: missing or corrupt files, an unknown format, or features that do not match this
             installation's embedder (another embedding size or encoder).
+        TgnasError: a device this machine does not have (``cuda`` without a GPU) or an unknown one.
     """
+    device = usable_device(device)
     p = resolve_checkpoint(path)
     if not p.is_file():
         raise DataError(f"predictor checkpoint not found: {p}")
@@ -231,3 +233,15 @@ def load_predictor(path: Path | str | None = None, device: str | torch.device = 
     except json.JSONDecodeError as exc:
         raise DataError(f"the card {card_path} is corrupt: {exc}") from None
     return Predictor(models, embedder, float(blob["y_mean"]), float(blob["y_std"]), card)
+
+
+def usable_device(device: str | torch.device) -> torch.device:
+    """``torch.device(device)``, checked to exist here by allocating an empty tensor on it."""
+    try:
+        placed = torch.device(device)
+        torch.empty(0, device=placed)
+    except (RuntimeError, AssertionError, TypeError) as exc:  # unknown name; CUDA absent from this build
+        raise TgnasError(f"cannot use device {device!r} here: {exc}") from None
+    if placed.type == "meta":
+        raise TgnasError("the meta device holds shapes, not values: a predictor cannot score there")
+    return placed
