@@ -94,4 +94,8 @@ def test_make_scorer_specs(space):
         make_scorer("predictor:az", space)
     with pytest.raises(UnknownNameError, match="proxy"):
         make_scorer("proxies:nonsense", space)
+    with pytest.raises(TgnasError, match="'predictor' has no use for weight"):  # not silently dropped
+        make_scorer("predictor", space, weight=3.0)
+    with pytest.raises(TgnasError, match="'proxies' has no use for checkpoint"):
+        make_scorer("proxies:params", space, checkpoint="nb201_cifar10_156")
     assert set(SCORERS.names()) == {"ensemble", "predictor", "proxies"}

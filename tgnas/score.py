@@ -202,4 +202,12 @@ def make_scorer(spec: str, space: SearchSpace, **options) -> Scorer:
         if kind == "predictor":
             raise TgnasError(f"scorer {spec!r}: the predictor takes no proxy names")
         options["proxies"] = tuple(n for n in names.split(",") if n)
+    ignored = [k for k in _NOT_READ.get(kind, ()) if options.get(k) is not None]
+    if ignored:  # an option the scorer would silently drop
+        raise TgnasError(
+            f"scorer {kind!r} has no use for {' or '.join(ignored)}: drop it, or use the ensemble"
+        )
     return SCORERS.get(kind)(space, **options)
+
+
+_NOT_READ = {"predictor": ("weight", "proxy_config"), "proxies": ("checkpoint", "weight")}
