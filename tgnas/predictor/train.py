@@ -113,7 +113,7 @@ def train_predictor(
         raise TgnasError(f"{len(graphs)} graphs but {len(y)} targets")
     if len(y) < 2 or not np.all(np.isfinite(y)):
         raise TgnasError("training needs at least 2 graphs with finite targets")
-    prior = fit_cost_prior(graphs, y, config.unseen_prior_weight)  # validates the weight before training
+    prior = fit_cost_prior(graphs, y, config.unseen_prior_weight)  # before training: a bad input fails fast
     embedder = embedder or default_embedder()
     featurizer = GraphFeaturizer(embedder)
     train_pos, val_pos = split_positions(len(y), config.val_fraction, config.seed)
