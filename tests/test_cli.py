@@ -328,7 +328,7 @@ def test_python_dash_m_tgnas_runs_the_cli():
         [sys.executable, "-m", "tgnas", "spaces", "--json"], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert {s["name"] for s in json.loads(done.stdout)} == {"darts", "nb201"}
+    assert {s["name"] for s in json.loads(done.stdout)} == {"anb", "darts", "nb101", "nb201"}
     bad = subprocess.run([sys.executable, "-m", "tgnas", "arch", "|foo~0|"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("error: malformed NAS-Bench-201 string")
 

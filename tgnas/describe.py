@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from tgnas.benchmarks import BENCHMARKS, get_benchmark
-from tgnas.errors import DataError, TgnasError
+from tgnas.errors import ArchitectureError, DataError, TgnasError
 from tgnas.spaces import get_space
 
 
@@ -53,16 +53,19 @@ def describe(text: str, space_name: str = "nb201", datasets: Sequence[str] | Non
 
     cost, truth = {}, {}
     if bench is not None:
-        from tgnas.benchmarks.nb201 import INPUT_SIZE, NUM_CLASSES, canonical_dataset
-
-        for ds in [canonical_dataset(d) for d in datasets] if datasets else bench.datasets:
-            net = space.build(arch, num_classes=NUM_CLASSES[ds])
+        for ds in [bench.canonical_dataset(d) for d in datasets] if datasets else bench.datasets:
+            net = space.build(arch, num_classes=bench.num_classes[ds])
+            size = bench.input_size[ds]
             cost[ds] = {
                 "params_M": count_params(net) / 1e6,
-                "flops_M": count_flops(net, (3, INPUT_SIZE[ds], INPUT_SIZE[ds])) / 1e6,
+                "flops_M": count_flops(net, (3, size, size)) / 1e6,
             }
-            entry: dict[str, float] = {"index": bench.index(arch)}
-            for metric in ("test", "valid"):
+            try:
+                entry: dict[str, float] = {"index": bench.index(arch)}
+            except ArchitectureError:  # a valid architecture the labelled table does not hold
+                truth[ds] = {}
+                continue
+            for metric in [m for m in ("test", "valid") if m in bench.metrics(ds)]:
                 try:
                     entry[metric] = bench.query(arch, ds, metric)
                 except DataError:

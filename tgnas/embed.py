@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from tgnas.errors import DataError, UnknownOperatorError
-from tgnas.paths import data_dir
+from tgnas.paths import cache_dir, data_dir
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIM = 384
@@ -76,6 +76,18 @@ def describe_op(op: str, variant: str = DEFAULT_VARIANT) -> str:
             f'an entry in data/ops/descriptions.json, or a "text" field on the graph node'
         )
     return entry.get(variant) or entry["short"]
+
+
+def wordings(op: str) -> list[str]:
+    """Every description of ``op``: the long and short variants, then its alternative wordings (``alt``).
+
+    Raises:
+        UnknownOperatorError: ``op`` has no description.
+    """
+    describe_op(op)  # raises for an unknown operator
+    entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions()[op]
+    out = [entry.get("long") or entry["short"], entry["short"], *entry.get("alt", [])]
+    return list(dict.fromkeys(out))
 
 
 def _key(model_id: str, text: str) -> str:
@@ -139,7 +151,7 @@ class EmbeddingCache:
 
     def __init__(self, shipped: Path | None = None, user: Path | None = None) -> None:
         self.shipped = shipped if shipped is not None else data_dir() / "embeddings" / f"{MODEL_NAME}.npz"
-        cache_root = Path(os.environ.get("TGNAS_CACHE", Path.home() / ".cache" / "tgnas"))
+        cache_root = cache_dir()
         self.user = user if user is not None else cache_root / "embeddings.npz"
         self._mem: dict[str, np.ndarray] = {}
         self._texts: dict[str, str] = {}
@@ -234,7 +246,7 @@ def default_embedder(variant: str = DEFAULT_VARIANT) -> OperatorEmbedder:
 
 
 def build_shipped_cache(path: Path | None = None) -> Path:
-    """Embeds every shipped description (both variants) and writes them to the shipped cache file.
+    """Embeds every shipped description (all wordings) and writes them to the shipped cache file.
 
     Run after editing ``data/ops/descriptions.json`` so that a fresh clone scores known operators without
     loading the transformer.
@@ -242,7 +254,7 @@ def build_shipped_cache(path: Path | None = None) -> Path:
     target = path or data_dir() / "embeddings" / f"{MODEL_NAME}.npz"
     cache = EmbeddingCache(shipped=Path("/nonexistent"), user=target)
     embedder = OperatorEmbedder(cache=cache)
-    texts = sorted({describe_op(op, v) for op in _shipped_descriptions() for v in VARIANTS})
+    texts = sorted({t for op in _shipped_descriptions() for t in wordings(op)})
     embedder.embed_texts(texts)
     keys = [_key(embedder.model_id, t) for t in texts]
     cache.save(target, keys)

@@ -57,10 +57,40 @@ def test_dataset_aliases_and_bad_names(nb201_bench):
 def test_missing_and_corrupt_tables(tmp_path):
     with pytest.raises(DataError, match="not found"):
         len(NB201Benchmark(tmp_path / "nope.csv.gz"))
-    bad = tmp_path / "bad.csv.gz"
-    bad.write_bytes(b"not gzip at all")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"not a table at all")
+    with pytest.raises(DataError, match="not the NAS-Bench-201 master table"):
+        len(NB201Benchmark(bad))
+    bad.write_bytes(b"\xff\xfe\x00 bad bytes")
     with pytest.raises(DataError, match="cannot read"):
         len(NB201Benchmark(bad))
+
+
+def test_data_root_errors(tmp_path, monkeypatch):
+    from tgnas.benchmarks.nb101 import NB101Benchmark
+
+    monkeypatch.setenv("TGNAS_DATA", str(tmp_path / "missing"))
+    with pytest.raises(DataError, match="TGNAS_DATA=.*missing"):
+        len(NB101Benchmark())
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("TGNAS_DATA", str(tmp_path / "file"))
+    with pytest.raises(DataError, match="is a file"):
+        len(NB101Benchmark())
+    monkeypatch.setenv("TGNAS_DATA", str(tmp_path))
+    with pytest.raises(
+        DataError, match="NAS-Bench-101 data not found: expected .*naslib_nb101_500.json.*TGNAS_DATA"
+    ):
+        len(NB101Benchmark())
+
+
+def test_half_written_cache_is_rebuilt(tmp_path, monkeypatch):
+    monkeypatch.setenv("TGNAS_CACHE", str(tmp_path))
+    first = NB201Benchmark()
+    assert len(first) == 15625
+    (cached,) = (tmp_path / "tables").glob("nb201_*.npz")
+    cached.write_bytes(cached.read_bytes()[:1000])  # a write cut short
+    again = NB201Benchmark()
+    assert len(again) == 15625 and again.query(6111, "cifar10", "test") == pytest.approx(94.3733, abs=1e-3)
 
 
 def test_loading_is_lazy():

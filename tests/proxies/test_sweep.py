@@ -86,8 +86,8 @@ def test_batches():
     assert real.targets.max() < 10
     noise = gaussian_batch(4, 16, 100, seed=1)
     assert noise.inputs.shape == (4, 3, 16, 16) and noise.num_classes == 100
-    with pytest.raises(DataError, match="64 images"):
-        cifar10_batch(65)
+    with pytest.raises(DataError, match="1000 images"):
+        cifar10_batch(1001)
 
 
 def test_config_resolves_families_and_refuses_no_or_unknown_names():

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from functools import cache
 
+from tgnas.benchmarks.anb import ANBBenchmark
+from tgnas.benchmarks.nb101 import NB101Benchmark
 from tgnas.benchmarks.nb201 import NB201Benchmark
+from tgnas.benchmarks.table import LabelledTable
 from tgnas.registry import Registry
 
 BENCHMARKS: Registry[type] = Registry("benchmark")
 BENCHMARKS.add("nb201", NB201Benchmark)
+BENCHMARKS.add("nb101", NB101Benchmark)
+BENCHMARKS.add("anb", ANBBenchmark)
 
 
 @cache
-def get_benchmark(space: str) -> NB201Benchmark:
+def get_benchmark(space: str) -> LabelledTable:
     """The (shared, lazily loaded) ground truth of ``space``; :class:`UnknownNameError` if it has none."""
     if space not in BENCHMARKS:
         from tgnas.errors import UnknownNameError
@@ -23,4 +28,4 @@ def get_benchmark(space: str) -> NB201Benchmark:
     return BENCHMARKS.get(space)()
 
 
-__all__ = ["BENCHMARKS", "NB201Benchmark", "get_benchmark"]
+__all__ = ["ANBBenchmark", "BENCHMARKS", "LabelledTable", "NB101Benchmark", "NB201Benchmark", "get_benchmark"]

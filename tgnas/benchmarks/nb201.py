@@ -1,26 +1,43 @@
 """NAS-Bench-201 ground truth: accuracies, hardware costs, FLOPs and parameters of all 15,625 cells.
 
-Reads ``data/nb201/nb201.csv.gz`` (see the README beside it for sources) on the first query, not at import.
+Read from the benchmark data folder (:func:`tgnas.paths.benchmark_data_dir`), file
+``nb201/nb201_master_15625.csv`` (sources in that folder's README), on the first query, not at import. The
+columns tgnas uses are kept in a compact ``.npz`` in the cache folder, rebuilt whenever the source changes.
 """
 
 from __future__ import annotations
 
 import csv
-import gzip
-from collections.abc import Sequence
-from functools import cached_property
+import math
+import os
+import tempfile
+import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from tgnas.errors import ArchitectureError, DataError, UnknownNameError
-from tgnas.paths import data_dir
-from tgnas.spaces.nb201 import NB201Arch, format_arch, parse
+from tgnas.benchmarks.table import LabelledTable
+from tgnas.errors import DataError, UnknownNameError
+from tgnas.paths import benchmark_file, cache_dir
+from tgnas.spaces.nb201 import NB201Arch
 
 DATASETS: tuple[str, ...] = ("cifar10", "cifar100", "imagenet16-120")
 _ALIASES = {"imagenet": "imagenet16-120", "imagenet16": "imagenet16-120", "imagenet16_120": "imagenet16-120"}
 NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "imagenet16-120": 120}
 INPUT_SIZE = {"cifar10": 32, "cifar100": 32, "imagenet16-120": 16}
+SOURCE = "nb201/nb201_master_15625.csv"
+HW = (
+    "edgegpu_latency",
+    "edgegpu_energy",
+    "raspi4_latency",
+    "edgetpu_latency",
+    "pixel3_latency",
+    "eyeriss_latency",
+    "eyeriss_energy",
+    "eyeriss_arithmetic_intensity",
+    "fpga_latency",
+    "fpga_energy",
+)
 
 Arch = NB201Arch | str | int
 
@@ -36,7 +53,40 @@ def canonical_dataset(name: str) -> str:
     return key
 
 
-class NB201Benchmark:
+def _spec() -> list[tuple[str, str]]:
+    """(column here, column of the source CSV)."""
+    spec = []
+    for key, ds in (("cifar10", "cifar10"), ("cifar100", "cifar100"), ("imagenet16_120", "imagenet16-120")):
+        spec += [(f"test@{ds}", f"test_acc_{key}"), (f"valid@{ds}", f"val_acc_{key}")]
+    for key, ds in (("c10", "cifar10"), ("img", "imagenet16-120")):
+        spec += [(f"flops@{ds}", f"flops_M_{key}"), (f"params@{ds}", f"params_M_{key}")]
+    for key, ds in (("c10", "cifar10"), ("c100", "cifar100"), ("img", "imagenet16-120")):
+        spec += [(f"{h}@{ds}", f"hw_{key}_{h}") for h in HW]
+    return spec
+
+
+def _read_source(path: Path) -> tuple[list[str], dict[str, np.ndarray]]:
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise DataError(f"cannot read the NAS-Bench-201 table {path}: {exc}") from None
+    spec = _spec()
+    if len(rows) != 15625 or any(c not in rows[0] for _, c in spec) or "arch_str" not in rows[0]:
+        raise DataError(f"{path} is not the NAS-Bench-201 master table (columns or {len(rows)} rows)")
+
+    def num(v: str) -> float:
+        try:
+            x = float(v)
+        except ValueError:
+            return math.nan
+        return x
+
+    archs = [r["arch_str"] for r in rows]
+    return archs, {name: np.array([num(r[c]) for r in rows]) for name, c in spec}
+
+
+class NB201Benchmark(LabelledTable):
     """Query NAS-Bench-201 ground truth by architecture (object, string or index), dataset and metric.
 
     Metrics: ``test`` and ``valid`` accuracy (%), ``flops`` (M) and ``params`` (M) where the table has
@@ -44,80 +94,42 @@ class NB201Benchmark:
     :meth:`metrics`.
 
     Args:
-        path: the gzip CSV; defaults to ``data/nb201/nb201.csv.gz``.
+        path: the master CSV; defaults to ``nb201/nb201_master_15625.csv`` in the benchmark data folder.
     """
 
     name = "nb201"
     space = "nb201"
     datasets = DATASETS
+    aliases = _ALIASES
+    num_classes = NUM_CLASSES
+    input_size = INPUT_SIZE
+    default_metric = "test"
+    match_isomorphic = False  # isomorphic cells are distinct rows with their own trained accuracies
 
     def __init__(self, path: Path | str | None = None) -> None:
-        self.path = Path(path) if path is not None else data_dir() / "nb201" / "nb201.csv.gz"
+        self.path = Path(path) if path is not None else None
 
-    @cached_property
-    def _table(self) -> tuple[list[str], dict[str, int], dict[str, np.ndarray]]:
-        if not self.path.is_file():
-            raise DataError(
-                f"NAS-Bench-201 table not found at {self.path} (set TGNAS_DATA to the data folder)"
-            )
+    def _load(self) -> tuple[list[str], dict[str, np.ndarray]]:
+        src = self.path or benchmark_file("NAS-Bench-201", SOURCE)
+        if not src.is_file():
+            raise DataError(f"NAS-Bench-201 table not found at {src}")
+        stat = src.stat()
+        cached = cache_dir() / "tables" / f"nb201_{stat.st_size}_{int(stat.st_mtime)}.npz"
         try:
-            with gzip.open(self.path, "rt", newline="") as f:
-                reader = csv.reader(f)
-                header = next(reader)
-                rows = list(reader)
-        except (OSError, EOFError, StopIteration, csv.Error) as exc:
-            raise DataError(f"cannot read the NAS-Bench-201 table {self.path}: {exc}") from None
-        if header[:2] != ["index", "arch"] or len(rows) != 15625:
-            raise DataError(f"{self.path} is not a NAS-Bench-201 table (bad header or {len(rows)} rows)")
-        archs = [r[1] for r in rows]
-        values = np.array([[float(v) if v else np.nan for v in r[2:]] for r in rows])  # (15625, M)
-        columns = {name: values[:, j] for j, name in enumerate(header[2:])}
-        return archs, {a: i for i, a in enumerate(archs)}, columns
-
-    def __len__(self) -> int:
-        return len(self._table[0])
-
-    def arch_strings(self) -> list[str]:
-        """Architecture strings in the benchmark's index order."""
-        return list(self._table[0])
-
-    def archs(self) -> list[NB201Arch]:
-        """All architectures in the benchmark's index order."""
-        return [parse(s) for s in self._table[0]]
-
-    def index(self, arch: Arch) -> int:
-        """The benchmark index of ``arch`` (an :class:`NB201Arch`, its string, or an index)."""
-        archs, lookup, _ = self._table
-        if isinstance(arch, int | np.integer) and not isinstance(arch, bool):
-            if not 0 <= arch < len(archs):
-                raise ArchitectureError(f"NAS-Bench-201 index {arch} is outside 0..{len(archs) - 1}")
-            return int(arch)
-        text = format_arch(arch if isinstance(arch, NB201Arch) else parse(arch))
-        return lookup[text]
-
-    def metrics(self, dataset: str = "cifar10") -> list[str]:
-        """Metric names available for ``dataset``."""
-        ds = canonical_dataset(dataset)
-        return sorted(name.split("@")[0] for name in self._table[2] if name.endswith("@" + ds))
-
-    def column(self, dataset: str = "cifar10", metric: str = "test") -> np.ndarray:
-        """The metric for every architecture, in index order (``NaN`` where the table has no value)."""
-        ds = canonical_dataset(dataset)
+            with np.load(cached, allow_pickle=False) as z:
+                return z["__archs__"].tolist(), {k: z[k] for k in z.files if k != "__archs__"}
+        except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+            pass  # absent or half-written: rebuilt below
+        archs, columns = _read_source(src)
         try:
-            return self._table[2][f"{metric}@{ds}"]
-        except KeyError:
-            raise UnknownNameError(
-                f"unknown NAS-Bench-201 metric {metric!r} for {ds}; "
-                f"choose one of: {', '.join(self.metrics(ds))}"
-            ) from None
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".npz")
+            os.close(fd)
+            np.savez(tmp, __archs__=np.array(archs), **columns)
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a read-only cache only costs the parse next time
+        return archs, columns
 
-    def query(self, arch: Arch, dataset: str = "cifar10", metric: str = "test") -> float:
-        """One value; raises :class:`DataError` if the table has none for this architecture."""
-        value = float(self.column(dataset, metric)[self.index(arch)])
-        if np.isnan(value):
-            raise DataError(f"NAS-Bench-201 has no {metric} on {dataset} for architecture {self.index(arch)}")
-        return value
-
-    def query_many(self, archs: Sequence[Arch], dataset: str = "cifar10", metric: str = "test") -> np.ndarray:
-        """Vectorised :meth:`query`; missing values stay ``NaN``."""
-        return self.column(dataset, metric)[[self.index(a) for a in archs]]
+    def canonical_dataset(self, name: str) -> str:
+        return canonical_dataset(name)

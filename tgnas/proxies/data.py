@@ -1,4 +1,4 @@
-"""Batches for proxies: Gaussian noise (the default) or the shipped real CIFAR-10 images."""
+"""Batches for proxies: Gaussian noise (the default) or real CIFAR-10 test images."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import numpy as np
 import torch
 
 from tgnas.errors import DataError
-from tgnas.paths import data_dir
+from tgnas.paths import benchmark_file
 from tgnas.proxies.base import ProxyBatch
 
+IMAGES = "images/cifar10_test_1000_balanced.npz"
 CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
 CIFAR_STD = (0.2470, 0.2435, 0.2616)
 
@@ -24,15 +25,16 @@ def gaussian_batch(batch_size: int = 64, size: int = 32, num_classes: int = 10, 
 
 
 def cifar10_batch(batch_size: int = 64) -> ProxyBatch:
-    """Up to 64 real CIFAR-10 test images from ``data/images/cifar10_64.npz``, normalised per channel."""
-    path = data_dir() / "images" / "cifar10_64.npz"
+    """The first ``batch_size`` of 1,000 real CIFAR-10 test images (``images/cifar10_test_1000_balanced.npz``
+    in the benchmark data folder), normalised per channel."""
+    path = benchmark_file("CIFAR-10 images", IMAGES)
     try:
         with np.load(path, allow_pickle=False) as z:
             x, y = z["x"], z["y"]
     except (OSError, KeyError, ValueError) as exc:
-        raise DataError(f"cannot read the shipped CIFAR-10 batch {path}: {exc}") from None
+        raise DataError(f"cannot read the CIFAR-10 images {path}: {exc}") from None
     if not 2 <= batch_size <= len(x):
-        raise DataError(f"the shipped CIFAR-10 batch has {len(x)} images; asked for {batch_size}")
+        raise DataError(f"the CIFAR-10 image file has {len(x)} images; asked for a batch of {batch_size}")
     images = torch.from_numpy(x[:batch_size]).permute(0, 3, 1, 2).float() / 255.0  # (B, 3, 32, 32)
     mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
