@@ -21,14 +21,35 @@ def proxy():
     return tgnas.Proxy.load()
 
 
-def test_every_arch_form_scores_like_its_graph(proxy):
+def test_every_arch_form_scores_like_its_graph():
+    one = tgnas.Proxy.load("nb201_cifar10_half")  # a named checkpoint scores every form
     nb201, darts = get_space("nb201"), get_space("darts")
     graph = nb201.to_graph(nb201.parse(BEST))
     forms = [BEST, nb201.parse(BEST), graph, graph.to_dict(), GENOTYPE, darts.parse(GENOTYPE)]
-    scores = proxy.score_many(forms)
-    want = proxy.predictor.score_graphs([graph, darts.to_graph(darts.parse(GENOTYPE))])
+    scores = one.score_many(forms)
+    want = one.predictor.score_graphs([graph, darts.to_graph(darts.parse(GENOTYPE))])
     np.testing.assert_allclose(scores, [want[0]] * 4 + [want[1]] * 2, rtol=1e-6)
-    assert isinstance(proxy.score(BEST), float)
+    assert isinstance(one.score(BEST), float)
+
+
+def test_default_routes_nb201_cells_to_the_specialist_and_the_rest_to_the_universal(proxy):
+    nb201, nb101, anb = get_space("nb201"), get_space("nb101"), get_space("anb")
+    rng = np.random.default_rng(0)
+    cell, spec, net = nb201.parse(BEST), nb101.sample(rng), anb.sample(rng)
+    graph = nb201.to_graph(cell)
+    scores = proxy.score_many([BEST, nb101.format(spec), anb.format(net), graph.to_dict(), GENOTYPE])
+    assert proxy.predictor.card.get("name", "nb201_cifar10_half") != "universal"
+    assert scores[0] == pytest.approx(float(proxy.predictor.score_graphs([graph])[0]), rel=1e-6)
+    universal = tgnas.load_predictor("universal")
+    want = universal.score_graphs(
+        [
+            nb101.to_graph(spec),
+            anb.to_graph(net),
+            graph,
+            get_space("darts").to_graph(get_space("darts").parse(GENOTYPE)),
+        ]
+    )
+    np.testing.assert_allclose(scores[1:], want, rtol=1e-5)
 
 
 def test_a_good_cell_outscores_an_empty_one(proxy):
@@ -97,8 +118,12 @@ def test_module_scoring_errors(proxy):
 
 def test_unseen_operators_of_a_foreign_space(proxy):
     assert proxy.unseen_operators([BEST]) == []  # the shipped predictor trained on every NAS-Bench-201 op
-    found = {u.op: u for u in proxy.unseen_operators([GENOTYPE])}
+    specialist = tgnas.Proxy.load("nb201_cifar10_half")
+    found = {u.op: u for u in specialist.unseen_operators([GENOTYPE])}
     # the DARTS operators it never saw (both cells); skip_connect, input and output it knows
     assert set(found) == {"sep_conv_3x3", "dil_conv_3x3", "max_pool_3x3", "concat"}
     assert (found["sep_conv_3x3"].nodes, found["max_pool_3x3"].nodes) == (5, 5)
     assert found["max_pool_3x3"].nearest.startswith("3x3 average pooling")
+    # by default DARTS goes to the universal predictor, which trained on NAS-Bench-101's max pooling
+    found = {u.op for u in proxy.unseen_operators([GENOTYPE])}
+    assert found == {"sep_conv_3x3", "dil_conv_3x3", "concat"}

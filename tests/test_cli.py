@@ -224,6 +224,9 @@ def test_score_graphs_file(capsys, tmp_path):
     chain = {"nodes": [{"op": "input"}, {"op": "sep_conv_3x3"}, {"op": "output"}], "edges": [[0, 1], [1, 2]]}
     path.write_text(json.dumps(chain) + "\n" + json.dumps(chain) + "\n")
     code, out, err = run(capsys, "score", BEST, "--graphs", str(path))
+    assert code == 0 and len(out.split()) == 3  # graphs go to the universal predictor: no cost prior note
+    assert "sep_conv_3x3 (2 node(s)) was never seen" in err and "log-parameter prior" not in err
+    code, out, err = run(capsys, "score", BEST, "--graphs", str(path), "--checkpoint", "nb201_cifar10_half")
     assert code == 0
     values = [float(v) for v in out.split()]
     assert len(values) == 3 and values[1] == values[2]
@@ -237,6 +240,54 @@ def test_score_graphs_file(capsys, tmp_path):
     )
     code, _, err = run(capsys, "score", "--graphs", str(path))
     assert code == 2 and "line 2" in err
+
+
+def test_score_file_of_mixed_spaces_and_stdin(capsys, tmp_path, monkeypatch):
+    import io
+
+    spec = '{"matrix": [[0,1,0],[0,0,1],[0,0,0]], "ops": ["input","conv3x3-bn-relu","output"]}'
+    anb = "e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2"
+    graph = '{"nodes": [{"op": "input"}, {"op": "maxpool3x3"}, {"op": "output"}], "edges": [[0, 1], [1, 2]]}'
+    path = tmp_path / "c.txt"
+    path.write_text(f"# candidates\n{BEST}\n\n{spec}\n{anb}\n{graph}\n")
+    code, out, err = run(capsys, "score", "--file", str(path))
+    assert code == 0, err
+    values = [float(v) for v in out.split()]
+    code, single, _ = run(capsys, "score", anb)
+    assert len(values) == 4 and float(single) == pytest.approx(values[2], abs=1e-4)
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{BEST}\n"))
+    code, out, _ = run(capsys, "score", "--file", "-")
+    assert code == 0 and float(out) == pytest.approx(values[0], abs=1e-4)
+    path.write_text(f"{BEST}\ne6k3l1-e4k5l2\n")
+    code, _, err = run(capsys, "score", "--file", str(path))
+    assert code == 2 and "line 2" in err and err.count("\n") == 1
+    path.write_bytes(b"\xff\xfe bad bytes\n")
+    code, _, err = run(capsys, "score", "--file", str(path))
+    assert code == 2 and "UTF-8" in err
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (("train", "--spaces", "nb201,darts"), "distinct labelled spaces"),
+        (("train", "--spaces", "nb101,nb101"), "distinct"),
+        (("train", "--spaces", ""), "distinct"),
+    ],
+)
+def test_train_spaces_bad_input(capsys, args, match):
+    code, _, err = run(capsys, *args)
+    assert code == 2 and re.search(match, err)
+
+
+def test_train_spaces_writes_a_universal_checkpoint(capsys, tmp_path):
+    out = tmp_path / "u.pt"
+    code, stdout, err = run(
+        capsys, "train", "--spaces", "nb101,anb", "--epochs", "1", "--out", str(out), "--json"
+    )
+    assert code == 0, err
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["protocol"] == "multi-space" and set(card["split"]["rows"]) == {"nb101", "anb"}
+    assert len(card["split"]["rows"]["anb"]) == 4138 and card["hyperparameters"]["epochs"] == 1
 
 
 def test_score_module_from_the_command_line(capsys):

@@ -11,8 +11,11 @@ An architecture is a benchmark string of any registered space (``|op~0|+...`` fo
 graph dict (``{"nodes": [...], "edges": [...]}``, see :mod:`tgnas.graphs`), or a ``torch.nn.Module`` with
 ``input_shape`` (e.g. ``(1, 3, 32, 32)``): modules are traced into whole-network graphs
 (:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
-(``checkpoints/nb201_traced_1000``), the others by the cell predictor. The score is a predicted accuracy:
-absolute, comparable across calls, and across spaces only as far as the predictor transfers.
+(``checkpoints/nb201_traced_1000``). Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
+NAS-Bench-201 specialist (``nb201_cifar10_half``: a predicted CIFAR-10 accuracy) and every other
+architecture or graph by the universal predictor (``universal``: a standardised score, 0 = an average
+architecture of a training space, comparable within one space). A checkpoint given by name or path scores
+every architecture and graph.
 """
 
 from __future__ import annotations
@@ -33,25 +36,30 @@ def to_graph(arch: object) -> OpGraph:
         ArchitectureError: a string no space parses (each space's complaint is listed) or an unknown type.
         GraphError, UnknownOperatorError: a malformed graph dict.
     """
+    return graph_and_space(arch)[0]
+
+
+def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
+    """:func:`to_graph` and the name of the space the architecture belongs to (``None`` for a graph)."""
     from tgnas.graphs import parse_graph
     from tgnas.spaces import SPACES, get_space
 
     if isinstance(arch, OpGraph):
-        return arch
+        return arch, None
     if isinstance(arch, Mapping):
-        return parse_graph(arch)
+        return parse_graph(arch), None
     spaces = [get_space(n) for n in SPACES.names()]
     if isinstance(arch, str):
         complaints = []
         for space in spaces:
             try:
-                return space.to_graph(space.parse(arch))
+                return space.to_graph(space.parse(arch)), space.name
             except TgnasError as exc:
                 complaints.append(f"{space.name}: {exc}")
         raise ArchitectureError(f"no search space parses {arch[:80]!r}; " + "; ".join(complaints))
     for space in spaces:
         if isinstance(arch, space.arch_type):
-            return space.to_graph(arch)
+            return space.to_graph(arch), space.name
     raise ArchitectureError(
         f"cannot score a {type(arch).__name__}: pass an architecture string, a space's architecture, "
         "an OpGraph or a graph dict"
@@ -75,29 +83,51 @@ class Proxy:
         predictor: the cell predictor (:class:`~tgnas.predictor.predictor.Predictor`).
         traced: the traced-graph predictor for ``nn.Module``s; loaded on first use when ``None``.
         traced_checkpoint: what to load then (a shipped name or a path).
-        device: where the lazily loaded traced predictor runs.
+        device: where the lazily loaded predictors run.
+        universal_checkpoint: the predictor of architectures outside NAS-Bench-201 and of generic graphs,
+            loaded on first use; ``None``: ``predictor`` scores them too.
     """
 
     def __init__(
-        self, predictor, traced=None, traced_checkpoint: str = TRACED_NAME, device: str = "cpu"
+        self,
+        predictor,
+        traced=None,
+        traced_checkpoint: str = TRACED_NAME,
+        device: str = "cpu",
+        universal_checkpoint: str | None = None,
     ) -> None:
         self.predictor = predictor
         self._traced = traced
         self._traced_checkpoint = traced_checkpoint
         self._device = device
+        self._universal_checkpoint = universal_checkpoint
+        self._universal = None
 
     @classmethod
     def load(
         cls, checkpoint: str | None = None, device: str = "cpu", traced_checkpoint: str | None = None
     ) -> Proxy:
-        """Loads the cell predictor (default: the shipped one) and names the traced one (loaded lazily)."""
-        from tgnas.predictor.predictor import load_predictor
+        """Loads the cell predictor (default: the NAS-Bench-201 specialist, with the universal predictor,
+        loaded lazily, for everything else) and names the traced one (loaded lazily)."""
+        from tgnas.predictor.predictor import default_checkpoint, load_predictor
 
         return cls(
             load_predictor(checkpoint, device),
             traced_checkpoint=traced_checkpoint or TRACED_NAME,
             device=device,
+            universal_checkpoint=default_checkpoint(None) if checkpoint is None else None,
         )
+
+    @property
+    def universal(self):
+        """The predictor of non-NAS-Bench-201 inputs (the cell predictor when a checkpoint was chosen)."""
+        if self._universal_checkpoint is None:
+            return self.predictor
+        if self._universal is None:
+            from tgnas.predictor.predictor import load_predictor
+
+            self._universal = load_predictor(self._universal_checkpoint, self._device)
+        return self._universal
 
     @property
     def traced(self):
@@ -137,10 +167,16 @@ class Proxy:
         modules = [k for k, a in enumerate(archs) if _is_module(a)]
         rest = [k for k in range(len(archs)) if k not in set(modules)]
         out, found = np.empty(len(archs)), []
-        if rest:
-            graphs = [to_graph(archs[k]) for k in rest]
-            out[rest] = self.predictor.score_graphs(graphs)
-            found += (self.predictor.unseen_operators(graphs) or []) if unseen else []
+        parsed = {k: graph_and_space(archs[k]) for k in rest}
+        routed = self._universal_checkpoint is not None
+        specialist = [k for k in rest if parsed[k][1] == "nb201" or not routed]
+        for predictor, keys in ((self.predictor, specialist), (None, sorted(set(rest) - set(specialist)))):
+            if not keys:
+                continue
+            predictor = predictor or self.universal
+            graphs = [parsed[k][0] for k in keys]
+            out[keys] = predictor.score_graphs(graphs)
+            found += (predictor.unseen_operators(graphs) or []) if unseen else []
         if modules:
             graphs = [module_graph(archs[k], input_shape) for k in modules]
             out[modules] = self.traced.score_graphs(graphs)

@@ -152,7 +152,18 @@ def train(
     fraction: float = typer.Option(0.5, help="cross-dataset: share of the space labelled (CIFAR-10)."),
     dataset: str = typer.Option("cifar10", help="random/unseen-op: dataset of the labels and the judging."),
     train_metric: str = typer.Option("valid", help="Label used for training: valid or test accuracy."),
-    epochs: int = typer.Option(300, min=1, help="Training epochs."),
+    spaces: str = typer.Option(
+        None,
+        "--spaces",
+        help="Train one universal predictor on these labelled spaces (e.g. nb201,nb101,anb) with the "
+        "shipped universal recipe; --protocol and its flags then do not apply.",
+    ),
+    nb201_labels: int = typer.Option(
+        3000, min=2, help="--spaces: seeded NAS-Bench-201 cells labelled (its other spaces use every label)."
+    ),
+    epochs: int = typer.Option(
+        None, min=1, help="Training epochs [default: 300; with --spaces the universal recipe's 40]."
+    ),
     batch_size: int = typer.Option(64, min=1, help="Graphs per training step."),
     rank_weight: float = typer.Option(3.0, min=0.0, help="Weight of the pairwise ranking loss."),
     text_noise: float = typer.Option(
@@ -171,13 +182,18 @@ def train(
     eval_sample: int = typer.Option(None, min=2, help="Judge a seeded sample of the held-out architectures."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Train a GCN predictor on NAS-Bench-201 under a protocol; write the checkpoint and its card."""
+    """Train a GCN predictor on NAS-Bench-201 under a protocol, or one on several spaces (--spaces); write
+    the checkpoint and its card."""
     from dataclasses import replace
 
     from tgnas.benchmarks import get_benchmark
     from tgnas.paths import check_checkpoint_path
     from tgnas.predictor.protocols import PROTOCOLS
 
+    if spaces is not None:
+        _train_spaces(spaces, nb201_labels, epochs, seed, out, accelerator, as_json)
+        return
+    epochs = 300 if epochs is None else epochs
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
     check_checkpoint_path(out)  # before training, not after
@@ -235,6 +251,42 @@ def train(
     )
     console.print(f"wrote {ckpt} and {card}")
     _print_evaluations(evaluation)
+
+
+def _train_spaces(
+    spaces: str, nb201_labels: int, epochs: int | None, seed: int, out: str, accelerator: str, as_json: bool
+) -> None:
+    """``tgnas train --spaces``: the universal recipe on the labelled rows of the named spaces."""
+    from dataclasses import replace
+
+    from tgnas.paths import check_checkpoint_path
+    from tgnas.predictor.multispace import LABELS
+
+    names = [s.strip() for s in spaces.split(",") if s.strip()]
+    unknown = [s for s in names if s not in LABELS]
+    if not names or unknown or len(set(names)) != len(names):
+        raise TgnasError(
+            f"--spaces takes distinct labelled spaces from {', '.join(LABELS)}, comma-separated; "
+            f"got {spaces!r}"
+        )
+    check_checkpoint_path(out)
+    from tgnas.predictor.crossspace import UNIVERSAL, VIEWS
+    from tgnas.predictor.multispace import default_rows, train_on_spaces
+
+    rows = {s: default_rows(s, nb201_labels if s == "nb201" else None, seed) for s in names}
+    config = replace(UNIVERSAL, seed=seed, accelerator=accelerator, progress=not as_json)
+    if epochs is not None:
+        config = replace(config, epochs=epochs)
+    result = train_on_spaces(rows, config, VIEWS)
+    ckpt, card = result.predictor.save(out)
+    if as_json:
+        _print_json(
+            {"checkpoint": str(ckpt), "card": str(card), "seconds": result.seconds, "device": result.device}
+        )
+        return
+    counts = ", ".join(f"{s} {len(r)}" for s, r in rows.items())
+    console.print(f"trained on {counts} labels in {result.seconds:.1f} s ({result.device})")
+    console.print(f"wrote {ckpt} and {card}")
 
 
 def _print_evaluations(evaluations: dict) -> None:
@@ -457,6 +509,11 @@ def search(
 def score(
     archs: list[str] = typer.Argument(None, help="Architecture strings (any registered space)."),
     graphs: str = typer.Option(None, help="JSON Lines file of operator graphs (see the README's format)."),
+    file: str = typer.Option(
+        None,
+        "--file",
+        help="One architecture per line (any space's string or JSON form, or a graph); - = stdin.",
+    ),
     module: str = typer.Option(
         None,
         help="package.module:factory or file.py:factory: an nn.Module or a no-argument factory of one.",
@@ -467,14 +524,18 @@ def score(
 ) -> None:
     """Score architectures with the predictor: one score per line, in input order (higher = better).
 
-    Strings and graphs are scored by the cell predictor; a --module by the traced-graph predictor.
+    Without --checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (a predicted
+    CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
+    a --module by the traced-graph predictor.
     """
-    from tgnas.api import Proxy, to_graph
-    from tgnas.graphs import load_graphs
+    from tgnas.api import Proxy
+    from tgnas.graphs import load_candidates, load_graphs, read_candidates
 
-    items: list = [to_graph(a) for a in archs or []]
+    items: list = read_candidates(archs, "argument") if archs else []
     if graphs:
         items += load_graphs(graphs)
+    if file:
+        items += load_candidates(file)
     shape = None
     if module:
         items.append(_load_module(module))
@@ -485,7 +546,9 @@ def score(
         except ValueError:
             raise TgnasError(f"--input-shape must be comma-separated integers, got {input_shape!r}") from None
     if not items:
-        raise TgnasError("nothing to score: pass architecture strings, --graphs FILE.jsonl or --module")
+        raise TgnasError(
+            "nothing to score: pass architecture strings, --file FILE, --graphs FILE.jsonl or --module"
+        )
     report = Proxy.load(checkpoint).report(items, shape)
     if as_json:
         _print_json([float(v) for v in report.scores])

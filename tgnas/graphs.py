@@ -56,6 +56,61 @@ def read_graphs(lines: Iterable[str], source: str = "input") -> list[OpGraph]:
     return graphs
 
 
+MAX_LINE = 1_000_000  # characters of one candidate line
+
+
+def read_candidates(lines: Iterable[str], source: str = "input") -> list[OpGraph | str]:
+    """One architecture per line: any registered space's string form (including the JSON forms of
+    NAS-Bench-101 specs and Accel-NASBench objects) or an operator graph as JSON. Blank lines and ``#``
+    comments are skipped. Every line is checked; a bad one is an error naming it.
+
+    Returns graphs as :class:`OpGraph` and architectures as their (stripped) strings, in order.
+    """
+    from tgnas.api import graph_and_space
+
+    out: list[OpGraph | str] = []
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        where = f"{source} line {number}"
+        if len(text) > MAX_LINE:
+            raise TgnasError(f"{where}: longer than {MAX_LINE} characters")
+        obj: object = text
+        if text.startswith("{"):
+            try:
+                parsed = json.loads(text)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                raise GraphError(f"{where}: not valid JSON ({exc})") from None
+            if isinstance(parsed, dict) and "nodes" in parsed:
+                out.append(parse_graph(parsed, where))
+                continue
+        try:
+            graph_and_space(obj)
+        except TgnasError as exc:
+            raise type(exc)(f"{where}: {exc}") from None
+        out.append(text)
+    if not out:
+        raise TgnasError(f"{source} holds no architecture")
+    return out
+
+
+def load_candidates(path: str) -> list[OpGraph | str]:
+    """:func:`read_candidates` of a file, or of standard input for ``-``."""
+    import sys
+
+    if path == "-":
+        return read_candidates(sys.stdin, "standard input")
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"candidate file not found: {p}")
+    try:
+        with p.open(encoding="utf-8") as f:
+            return read_candidates(f, str(p))
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{p} is not UTF-8 text: {exc}") from None
+
+
 def load_graphs(path: Path | str) -> list[OpGraph]:
     """Reads a ``.jsonl`` file of operator graphs (see the module docstring)."""
     p = Path(path)

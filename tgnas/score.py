@@ -173,9 +173,11 @@ SCORERS: Registry = Registry("scorer")
 
 @SCORERS.register("predictor")
 def _predictor(space: SearchSpace, checkpoint=None, **_) -> PredictorScorer:
-    from tgnas.predictor.predictor import load_predictor
+    from tgnas.predictor.predictor import default_checkpoint, load_predictor
 
-    return PredictorScorer(space, load_predictor(checkpoint))
+    return PredictorScorer(
+        space, load_predictor(checkpoint if checkpoint is not None else default_checkpoint(space.name))
+    )
 
 
 @SCORERS.register("proxies")

@@ -1,12 +1,16 @@
-"""Operator graph -> PyG tensors: node features and edges.
+r"""Operator graph -> PyG tensors: node features and edges.
 
-Node features, shape ``(num_nodes, 384 + 8)``:
+Node features: the embedding of the node's text (its ``text`` field or its operator's description), then
+a structural part, one of two feature sets (a checkpoint records which):
 
-- the embedding of the node's text (its ``text`` field or its operator's description);
-- ``depth / max_depth`` (longest path from the input), ``log(1 + in-degree)``, ``log(1 + out-degree)``;
-- ``is_input``, ``is_output``;
-- ``log(1 + params) / 10``, ``log(1 + FLOPs) / 20`` and ``has_cost`` where the graph carries node costs
-  (zeros and ``has_cost = 0`` otherwise).
+- ``v1`` (8 columns): ``depth / max_depth`` (longest path from the input), ``log(1 + in-degree)``,
+  ``log(1 + out-degree)``, ``is_input``, ``is_output``, ``log(1 + params) / 10``, ``log(1 + FLOPs) / 20``
+  and ``has_cost`` where the graph carries node costs (zeros and ``has_cost = 0`` otherwise);
+- ``v2`` (10 columns, transferable across spaces): the five topology columns, the node's share of the
+  graph's parameters and FLOPs, :math:`p_v / \sum_u p_u` and :math:`f_v / \sum_u f_u`, then the graph
+  totals :math:`\log(1 + \sum_u p_u) / 20` and :math:`\log(1 + \sum_u f_u) / 25` (the same on every node)
+  and ``has_cost``. Shares do not depend on the scale of a space; the totals enter the model only through
+  a linear term (:mod:`tgnas.predictor.model`), so a ranking by them does not depend on it either.
 """
 
 from __future__ import annotations
@@ -21,16 +25,19 @@ from torch_geometric.data import Batch, Data
 from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder
 
-STRUCTURAL = (
-    "depth",
-    "log_in_degree",
-    "log_out_degree",
-    "is_input",
-    "is_output",
-    "log_params",
-    "log_flops",
-    "has_cost",
-)
+TOPOLOGY = ("depth", "log_in_degree", "log_out_degree", "is_input", "is_output")
+STRUCTURAL = (*TOPOLOGY, "log_params", "log_flops", "has_cost")
+STRUCTURAL_V2 = (*TOPOLOGY, "param_share", "flop_share", "log_total_params", "log_total_flops", "has_cost")
+FEATURE_SETS = {"v1": STRUCTURAL, "v2": STRUCTURAL_V2}
+COST_COLUMNS = {"v1": 3, "v2": 5}  # trailing structural columns that describe costs (zeroed by cost dropout)
+
+
+def feature_set_of(names: Sequence[str]) -> str:
+    """The feature set whose column names are ``names``; raises :class:`KeyError` for none."""
+    for key, cols in FEATURE_SETS.items():
+        if list(cols) == list(names):
+            return key
+    raise KeyError(f"no feature set has the columns {list(names)}")
 
 
 @lru_cache(maxsize=4096)
@@ -49,13 +56,15 @@ def _topology(num_nodes: int, edges: tuple[tuple[int, int], ...]) -> tuple[np.nd
     return feats, edge_array
 
 
-def structural_features(graph: OpGraph) -> np.ndarray:
-    """The non-text part of the node features, shape ``(num_nodes, 8)``."""
-    return _structural_many([graph])
+def structural_features(graph: OpGraph, features: str = "v1") -> np.ndarray:
+    """The non-text part of the node features, shape ``(num_nodes, len(FEATURE_SETS[features]))``."""
+    return _structural_many([graph], features)
 
 
-def _structural_many(graphs: Sequence[OpGraph]) -> np.ndarray:
+def _structural_many(graphs: Sequence[OpGraph], features: str = "v1") -> np.ndarray:
     """:func:`structural_features` of many graphs, stacked; costs are transformed in one vectorised pass."""
+    if features == "v2":
+        return _structural_v2(graphs)
     topo = np.concatenate([_topology(g.num_nodes, g.edges)[0] for g in graphs])  # (N, 5)
     raw = np.zeros((topo.shape[0], 3), dtype=np.float64)  # params, flops, has_cost
     row = 0
@@ -71,19 +80,46 @@ def _structural_many(graphs: Sequence[OpGraph]) -> np.ndarray:
     return np.concatenate([topo, cost.astype(np.float32)], axis=1)
 
 
+def _structural_v2(graphs: Sequence[OpGraph]) -> np.ndarray:
+    topo = np.concatenate([_topology(g.num_nodes, g.edges)[0] for g in graphs])  # (N, 5)
+    out = np.zeros((topo.shape[0], 5), dtype=np.float64)
+    row = 0
+    for g in graphs:
+        n = g.num_nodes
+        if g.costs is not None:
+            raw = np.array(
+                [(c.get("params", 0.0), c.get("flops", 0.0), 1.0) if c else (0.0, 0.0, 0.0) for c in g.costs]
+            )
+            totals = raw[:, :2].sum(0)
+            out[row : row + n, 0:2] = raw[:, :2] / np.where(totals > 0, totals, 1.0)
+            out[row : row + n, 2] = np.log1p(totals[0]) / 20
+            out[row : row + n, 3] = np.log1p(totals[1]) / 25
+            out[row : row + n, 4] = raw[:, 2]
+        row += n
+    return np.concatenate([topo, out.astype(np.float32)], axis=1)
+
+
 class GraphFeaturizer:
     """Builds PyG ``Data`` objects and batches from operator graphs.
 
     Args:
         embedder: turns node texts into vectors (its cache makes repeated texts free).
+        features: the structural feature set, ``v1`` or ``v2`` (module docstring).
     """
 
-    def __init__(self, embedder: OperatorEmbedder) -> None:
+    def __init__(self, embedder: OperatorEmbedder, features: str = "v1") -> None:
+        if features not in FEATURE_SETS:
+            raise KeyError(f"unknown feature set {features!r}; choose one of: {', '.join(FEATURE_SETS)}")
         self.embedder = embedder
+        self.features = features
+
+    @property
+    def structural(self) -> tuple[str, ...]:
+        return FEATURE_SETS[self.features]
 
     @property
     def num_features(self) -> int:
-        return self.embedder.dim + len(STRUCTURAL)
+        return self.embedder.dim + len(self.structural)
 
     def _node_matrix(self, graphs: Sequence[OpGraph]) -> np.ndarray:
         """Node features of all graphs stacked, ``(sum of num_nodes, 384 + 8)``; each text embedded once."""
@@ -98,7 +134,7 @@ class GraphFeaturizer:
         row = {t: i for i, t in enumerate(unique)}
         x = np.empty((len(texts), self.num_features), dtype=np.float32)  # (N, 384 + 8)
         x[:, : self.embedder.dim] = table[[row[t] for t in texts]]
-        x[:, self.embedder.dim :] = _structural_many(graphs)
+        x[:, self.embedder.dim :] = _structural_many(graphs, self.features)
         return x
 
     def data(self, graph: OpGraph, y: float | None = None) -> Data:

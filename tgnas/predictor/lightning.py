@@ -7,7 +7,9 @@ Loss on a batch of graphs with predictions :math:`p` and standardised targets :m
       + \frac{\lambda}{|P|} \sum_{(i,j) \in P} \log\big(1 + e^{-(p_i - p_j)\,\mathrm{sign}(z_i - z_j)}\big),
 
 with :math:`P` the pairs of the batch with different targets (a pairwise logistic ranking loss) and
-:math:`\lambda` = ``rank_weight``. Validation logs Kendall tau (``val_tau``) between predictions and targets.
+:math:`\lambda` = ``rank_weight``. Graphs may carry a ``group`` (a (space, dataset) pair in multi-space
+training, whose targets are standardised within the group beforehand): then :math:`P` holds only pairs of
+the same group, and ``val_tau`` is the mean over groups of Kendall tau between predictions and targets.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ from tgnas.evaluation import kendall_tau
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 
 
-def pairwise_rank_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Mean logistic loss over the ordered pairs with different targets; 0 if there are none."""
+def pairwise_rank_loss(
+    pred: torch.Tensor, target: torch.Tensor, group: torch.Tensor | None = None
+) -> torch.Tensor:
+    """Mean logistic loss over the ordered pairs with different targets (of the same ``group`` where
+    given); 0 if there are none."""
     diff_t = target.unsqueeze(0) - target.unsqueeze(1)  # (B, B): z_j - z_i
     diff_p = pred.unsqueeze(0) - pred.unsqueeze(1)
     mask = diff_t != 0
+    if group is not None:
+        mask &= group.unsqueeze(0) == group.unsqueeze(1)
     if not mask.any():
         return pred.sum() * 0.0
     return torch.nn.functional.softplus(-diff_p[mask] * torch.sign(diff_t[mask])).mean()
@@ -49,6 +56,9 @@ class PredictorModule(L.LightningModule):
         text_dim: size of the text-embedding part of the node features.
         text_dropout: probability that a node's whole text embedding is zeroed during training, so the GCN
             also learns to read structure and cost alone (what it can trust for an operator it never saw).
+        cost_dropout: probability that a graph's cost columns are zeroed during training (as for a graph
+            given without costs), so a missing cost does not ruin the ranking.
+        cost_columns: how many trailing node-feature columns describe costs.
     """
 
     def __init__(
@@ -63,12 +73,15 @@ class PredictorModule(L.LightningModule):
         text_noise: float = 0.0,
         text_dim: int = 384,
         text_dropout: float = 0.0,
+        cost_dropout: float = 0.0,
+        cost_columns: int = 3,
     ) -> None:
         super().__init__()
         self.save_hyperparameters()
         self.model = GCNPredictor(GCNConfig(**config))
         self._val_pred: list[torch.Tensor] = []
         self._val_true: list[torch.Tensor] = []
+        self._val_group: list[torch.Tensor] = []
 
     def forward(self, batch) -> torch.Tensor:
         return self.model(batch.x, batch.edge_index, batch.batch)
@@ -78,16 +91,25 @@ class PredictorModule(L.LightningModule):
 
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
         d = self.hparams.text_dim
-        if self.hparams.text_noise > 0 or self.hparams.text_dropout > 0:
+        cost_dropout = self.hparams.get("cost_dropout", 0.0)
+        if self.hparams.text_noise > 0 or self.hparams.text_dropout > 0 or cost_dropout > 0:
             batch.x = batch.x.clone()
         if self.hparams.text_noise > 0:
             batch.x[:, :d] += self.hparams.text_noise * torch.randn_like(batch.x[:, :d])
         if self.hparams.text_dropout > 0:
             keep = torch.rand(batch.x.size(0), 1, device=batch.x.device) >= self.hparams.text_dropout
             batch.x[:, :d] *= keep
+        keep = torch.ones(int(batch.num_graphs), dtype=torch.bool, device=batch.x.device)  # (G,)
+        if cost_dropout > 0:
+            keep = torch.rand(int(batch.num_graphs), device=batch.x.device) >= cost_dropout
+            cols = self.hparams.cost_columns
+            batch.x[:, -cols:] *= keep[batch.batch].unsqueeze(1).to(batch.x.dtype)
         pred, z = self(batch), self._z(batch.y)
+        shift = getattr(batch, "shift", None)
+        if shift is not None:  # a fixed cost term's group offset, for graphs whose costs are kept
+            z = z + shift * keep.to(shift.dtype)
         mse = torch.nn.functional.mse_loss(pred, z)
-        rank = pairwise_rank_loss(pred, z)
+        rank = pairwise_rank_loss(pred, z, getattr(batch, "group", None))
         loss = mse + self.hparams.rank_weight * rank
         self.log_dict({"train_mse": mse, "train_rank": rank, "train_loss": loss}, batch_size=z.numel())
         return loss
@@ -95,14 +117,22 @@ class PredictorModule(L.LightningModule):
     def validation_step(self, batch, batch_idx: int) -> None:
         self._val_pred.append(self(batch).detach().cpu())
         self._val_true.append(batch.y.detach().cpu())
+        group = getattr(batch, "group", None)
+        self._val_group.append(torch.zeros_like(batch.y, dtype=torch.long) if group is None else group.cpu())
 
     def on_validation_epoch_end(self) -> None:
         if not self._val_pred:
             return
-        pred, true = torch.cat(self._val_pred), torch.cat(self._val_true)
+        pred, true, group = torch.cat(self._val_pred), torch.cat(self._val_true), torch.cat(self._val_group)
         self._val_pred.clear()
         self._val_true.clear()
-        tau = kendall_tau(pred.numpy(), true.numpy()) if pred.numel() >= 2 else 0.0
+        self._val_group.clear()
+        taus = [
+            kendall_tau(pred[group == g].numpy(), true[group == g].numpy())
+            for g in group.unique()
+            if int((group == g).sum()) >= 2
+        ]
+        tau = float(np.mean(taus)) if taus else 0.0
         self.log("val_tau", tau, prog_bar=True)
         self.log("val_mse", torch.nn.functional.mse_loss(pred, self._z(true).cpu()))
 

@@ -18,7 +18,14 @@ With ``global_cost``, the head also reads the graph's total cost,
 :math:`p_v, f_v` the parameters and FLOPs of node :math:`v` (recovered from its cost features) and
 :math:`c_v` its ``has_cost`` flag: a sum of per-node log-costs, which is all message passing can form,
 cannot express the total, and the total is the strongest single predictor of accuracy (tau 0.59 for
-parameters on NAS-Bench-201 CIFAR-10).
+parameters on NAS-Bench-201 CIFAR-10). With the ``v2`` node features (:mod:`tgnas.predictor.features`)
+:math:`u` is the per-graph mean of their last three columns (log totals and the share of nodes with a
+cost), and with ``cost_path="linear"`` it enters as a linear term, :math:`s = \mathrm{MLP}(h_G) + w^\top u`,
+so that a space whose totals lie outside the training range is still ranked by them consistently (the
+node states then do not see the totals). ``cost_path="prior"`` fixes that term to
+:math:`b \log(1 + \sum_v p_v)`, with the slope :math:`b` fitted on the training labels
+(:func:`tgnas.predictor.train.within_group_slope`) and the GCN trained on what it leaves: a prior that
+larger networks rank higher, which holds in every labelled space, and that a new space inherits.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from torch_geometric.utils import scatter
 from tgnas.errors import UnknownNameError
 
 READOUTS = ("mean", "sum", "max", "output", "virtual")
+COST_PATHS = ("mlp", "linear", "prior")
 CONVS = {
     # normalisation (with self-loops) is computed once per forward pass and passed as edge weights
     "gcn": lambda d, aggr: GCNConv(d, d, normalize=False),
@@ -55,6 +63,10 @@ class GCNConfig:
     readout: str = "virtual"  # one of READOUTS
     dropout: float = 0.1  # dropout on node states between layers
     global_cost: bool = False  # the head also reads the graph's total parameters and FLOPs (see above)
+    features: str = "v1"  # structural node features: v1 (absolute log costs) or v2 (shares and totals)
+    cost_path: str = (
+        "mlp"  # how the totals reach the score: "mlp" (concatenated), "linear" or "prior" (added)
+    )
 
     def __post_init__(self) -> None:
         if self.readout not in READOUTS:
@@ -65,6 +77,12 @@ class GCNConfig:
             raise UnknownNameError(f"unknown direction {self.direction!r}; choose forward or both")
         if self.aggregation not in ("add", "mean", "max"):
             raise UnknownNameError(f"unknown aggregation {self.aggregation!r}; choose add, mean or max")
+        if self.features not in ("v1", "v2"):
+            raise UnknownNameError(f"unknown feature set {self.features!r}; choose v1 or v2")
+        if self.cost_path not in COST_PATHS:
+            raise UnknownNameError(
+                f"unknown cost path {self.cost_path!r}; choose one of: {', '.join(COST_PATHS)}"
+            )
         if self.in_dim < 1 or self.hidden < 1 or self.layers < 1:
             raise ValueError("in_dim, hidden and layers must be positive")
 
@@ -113,13 +131,19 @@ class GCNPredictor(nn.Module):
             else None
         )
         self.dropout = nn.Dropout(config.dropout)
-        self.head = nn.Sequential(
-            nn.Linear(d + (3 if config.global_cost else 0), d), nn.ReLU(), nn.Linear(d, 1)
-        )
+        concat = config.global_cost and config.cost_path == "mlp"
+        self.head = nn.Sequential(nn.Linear(d + (3 if concat else 0), d), nn.ReLU(), nn.Linear(d, 1))
+        self.cost_linear = nn.Linear(3, 1, bias=False) if config.global_cost and not concat else None
+        if self.cost_linear is not None and config.cost_path == "prior":  # fixed, set by the trainer
+            nn.init.zeros_(self.cost_linear.weight)
+            self.cost_linear.weight.requires_grad_(False)
 
     def forward(self, x: torch.Tensor, edge_index: torch.Tensor, batch: torch.Tensor) -> torch.Tensor:
         num_graphs = int(batch.max()) + 1 if batch.numel() else 0
-        h = self.encode(x)  # (N, d)
+        nodes = x
+        if self.cost_linear is not None and self.config.features == "v2":
+            nodes = torch.cat([x[:, :-3], torch.zeros_like(x[:, -3:-1]), x[:, -1:]], 1)  # totals: linear only
+        h = self.encode(nodes)  # (N, d)
         fwd, bwd = self._adjacency(edge_index, h.size(0), h.dtype)
         g = torch.zeros(num_graphs, h.size(1), dtype=h.dtype, device=h.device)  # (G, d) virtual node
         for layer in range(self.config.layers):
@@ -132,9 +156,15 @@ class GCNPredictor(nn.Module):
             if self.virtual is not None:
                 g = g + self.virtual[layer](global_mean_pool(h, batch, num_graphs))
         pooled = self._readout(h, batch, num_graphs, g)  # (G, d)
-        if self.config.global_cost:
-            pooled = torch.cat([pooled, total_cost(x, batch, num_graphs)], dim=1)  # (G, d + 3)
-        return self.head(pooled).squeeze(-1)  # (G,)
+        if not self.config.global_cost:
+            return self.head(pooled).squeeze(-1)  # (G,)
+        if self.config.features == "v1":
+            totals = total_cost(x, batch, num_graphs)  # (G, 3)
+        else:
+            totals = global_mean_pool(x[:, -3:], batch, num_graphs)
+        if self.cost_linear is not None:
+            return self.head(pooled).squeeze(-1) + self.cost_linear(totals).squeeze(-1)
+        return self.head(torch.cat([pooled, totals], dim=1)).squeeze(-1)
 
     def _adjacency(self, edge_index: torch.Tensor, n: int, dtype: torch.dtype) -> tuple[tuple, tuple]:
         """(edge_index, edge_weight) for the forward and reversed convolutions."""

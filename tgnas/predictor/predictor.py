@@ -19,7 +19,7 @@ from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder, default_embedder, model_id
 from tgnas.errors import DataError, TgnasError
 from tgnas.paths import check_checkpoint_path, checkpoint_dir
-from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer
+from tgnas.predictor.features import FEATURE_SETS, GraphFeaturizer, feature_set_of
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import UnseenOperator, has_unseen, unseen_operators
 from tgnas.predictor.prior import NOVEL_COSINE, CostPrior
@@ -51,7 +51,7 @@ class Predictor:
     card: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.featurizer = GraphFeaturizer(self.embedder)
+        self.featurizer = GraphFeaturizer(self.embedder, self.models[0].config.features)
         for m in self.models:
             m.eval()
 
@@ -164,7 +164,7 @@ class Predictor:
                     "model_id": self.embedder.model_id,
                     "dim": self.embedder.dim,
                     "variant": self.embedder.variant,
-                    "structural": list(STRUCTURAL),
+                    "structural": list(self.featurizer.structural),
                 },
                 "y_mean": self.y_mean,
                 "y_std": self.y_std,
@@ -174,6 +174,15 @@ class Predictor:
         card_path = path.with_suffix(".json")
         card_path.write_text(json.dumps(self.card, indent=1) + "\n")
         return path, card_path
+
+
+UNIVERSAL_NAME = "universal"
+
+
+def default_checkpoint(space: str | None) -> str:
+    """The shipped checkpoint for architectures of ``space``: the NAS-Bench-201 specialist for its cells,
+    the universal predictor for every other space and for generic graphs (``None``)."""
+    return DEFAULT_NAME if space == "nb201" else UNIVERSAL_NAME
 
 
 def resolve_checkpoint(path: Path | str | None) -> Path:
@@ -208,16 +217,21 @@ def load_predictor(path: Path | str | None = None, device: str | torch.device = 
         raise DataError(f"{p} is not a tgnas predictor checkpoint (expected format {FORMAT!r})")
     feats = blob["features"]
     embedder = default_embedder(feats.get("variant", "long"))
-    if feats["dim"] != embedder.dim or feats["structural"] != list(STRUCTURAL):
+    try:
+        features = feature_set_of(feats["structural"])
+    except KeyError:
+        features = None
+    if feats["dim"] != embedder.dim or features is None:
         raise DataError(
-            f"checkpoint {p} expects {feats['dim']}-d embeddings + {len(feats['structural'])} structural "
-            f"features, this installation gives {embedder.dim} + {len(STRUCTURAL)}: retrain, or use a "
-            "matching tgnas version"
+            f"checkpoint {p} expects {feats['dim']}-d embeddings + structural features "
+            f"{feats['structural']}, "
+            f"which this installation does not compute ({embedder.dim}-d embeddings, feature sets "
+            f"{', '.join(FEATURE_SETS)}): retrain, or use a matching tgnas version"
         )
     if feats["model_id"].split("@")[0] != model_id().split("@")[0]:
         raise DataError(f"checkpoint {p} was trained with encoder {feats['model_id']}, not {model_id()}")
-    config = GCNConfig(**blob["config"])
-    if config.in_dim != embedder.dim + len(STRUCTURAL):
+    config = GCNConfig(**{"features": features, **blob["config"]})
+    if config.in_dim != embedder.dim + len(FEATURE_SETS[config.features]) or config.features != features:
         raise DataError(f"checkpoint {p}: GCN input size {config.in_dim} does not match the features")
     models = []
     for sd in blob["state_dicts"]:

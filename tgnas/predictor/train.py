@@ -15,11 +15,11 @@ import torch
 from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder, default_embedder
 from tgnas.errors import TgnasError
-from tgnas.predictor.features import GraphFeaturizer
+from tgnas.predictor.features import COST_COLUMNS, GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import node_texts
 from tgnas.predictor.predictor import Predictor
-from tgnas.predictor.prior import check_weight, fit_cost_prior
+from tgnas.predictor.prior import check_weight, fit_cost_prior, total_params
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class TrainConfig:
     readout: str = "virtual"  # mean | sum | max | output | virtual
     dropout: float = 0.1  # dropout between layers
     global_cost: bool = False  # the head also reads the graph's total parameters and FLOPs
+    features: str = "v1"  # structural node features: v1 (absolute costs) or v2 (shares + totals; universal)
+    cost_path: str = "mlp"  # the totals reach the score through the head's MLP or a linear term
+    cost_dropout: float = 0.0  # chance a training graph's cost features are zeroed (costs may be absent)
     epochs: int = 150  # training epochs (cosine learning-rate schedule)
     batch_size: int = 64  # graphs per step
     lr: float = 1e-3  # AdamW learning rate
@@ -60,7 +63,7 @@ class TrainConfig:
         for name in ("weight_decay", "rank_weight", "text_noise"):
             if not getattr(self, name) >= 0:
                 raise TgnasError(f"TrainConfig.{name} must be >= 0, got {getattr(self, name)!r}")
-        for name in ("dropout", "text_dropout"):
+        for name in ("dropout", "text_dropout", "cost_dropout"):
             if not 0 <= getattr(self, name) <= 1:
                 raise TgnasError(f"TrainConfig.{name} must be in [0, 1], got {getattr(self, name)!r}")
         if not 0 <= self.val_fraction <= 0.5:
@@ -77,6 +80,8 @@ class TrainConfig:
             readout=self.readout,
             dropout=self.dropout,
             global_cost=self.global_cost,
+            features=self.features,
+            cost_path=self.cost_path,
         )
 
 
@@ -97,11 +102,17 @@ def train_predictor(
     targets: Sequence[float],
     config: TrainConfig = TrainConfig(),
     embedder: OperatorEmbedder | None = None,
+    groups: Sequence[str] | None = None,
 ) -> TrainResult:
     """Trains ``config.ensemble`` GCNs on ``(graphs, targets)`` and returns the best-epoch models.
 
     A seeded ``val_fraction`` of the labelled graphs (at least 5 when there are 20 or more) is held out to
     pick each model's best epoch by Kendall tau; with fewer than 20 graphs the last epoch is kept.
+
+    ``groups`` names each graph's (space, dataset) group. With more than one group, targets are
+    standardised within each group (mean and standard deviation of its training part), only pairs of one
+    group are ranked, and the predictor scores in those standard units (``y_mean = 0, y_std = 1``); the
+    card records each group's scaling.
     """
     import lightning as L
     from lightning.pytorch.callbacks import ModelCheckpoint
@@ -113,12 +124,43 @@ def train_predictor(
         raise TgnasError(f"{len(graphs)} graphs but {len(y)} targets")
     if len(y) < 2 or not np.all(np.isfinite(y)):
         raise TgnasError("training needs at least 2 graphs with finite targets")
-    prior = fit_cost_prior(graphs, y, config.unseen_prior_weight)  # before training: a bad input fails fast
+    names = list(groups) if groups is not None else ["all"] * len(y)
+    if len(names) != len(y):
+        raise TgnasError(f"{len(graphs)} graphs but {len(names)} groups")
+    multi = len(set(names)) > 1
+    # the log-params line is one space's scale: a multi-space predictor relies on its linear cost term instead
+    prior = None if multi else fit_cost_prior(graphs, y, config.unseen_prior_weight)
     embedder = embedder or default_embedder()
-    featurizer = GraphFeaturizer(embedder)
+    featurizer = GraphFeaturizer(embedder, config.features)
     train_pos, val_pos = split_positions(len(y), config.val_fraction, config.seed)
-    data = featurizer.data_list(graphs, y)
-    y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
+    group_ids = {g: k for k, g in enumerate(sorted(set(names)))}
+    gid = np.array([group_ids[g] for g in names])
+    scaling = {}
+    for g, k in group_ids.items():
+        part = y[[p for p in train_pos if gid[p] == k]]
+        if part.size == 0:
+            part = y[gid == k]
+        scaling[g] = {
+            "mean": float(part.mean()),
+            "std": float(part.std() or 1.0),
+            "count": int((gid == k).sum()),
+        }
+    slope = 0.0
+    if multi:
+        z = np.array([(v - scaling[g]["mean"]) / scaling[g]["std"] for v, g in zip(y, names, strict=True)])
+        data = featurizer.data_list(graphs, z)
+        log_p = np.log1p(np.array([total_params(g) for g in graphs]))  # NaN without costs
+        if config.cost_path == "prior":
+            slope = within_group_slope(log_p[train_pos], z[train_pos], gid[train_pos])
+        for d, k, lp in zip(data, gid, log_p, strict=True):
+            d.group = torch.tensor([int(k)])
+            # the fixed cost term adds slope * log P; the target moves by the group's mean of that term
+            centre = np.nanmean(log_p[gid == k]) if np.isfinite(log_p[gid == k]).any() else 0.0
+            d.shift = torch.tensor([float(slope * centre) if np.isfinite(lp) else 0.0])
+        y_mean, y_std = 0.0, 1.0
+    else:
+        data = featurizer.data_list(graphs, y)
+        y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
     gcn = config.gcn(featurizer.num_features)
 
     for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
@@ -142,7 +184,11 @@ def train_predictor(
             config.text_noise,
             embedder.dim,
             config.text_dropout,
+            config.cost_dropout,
+            COST_COLUMNS[config.features],
         )
+        if gcn.cost_path == "prior" and gcn.global_cost:  # the totals column holds log(1 + P) / 20
+            module.model.cost_linear.weight.data[:] = torch.tensor([[20.0 * slope, 0.0, 0.0]])
         dm = GraphDataModule(
             data,
             config.val_fraction,
@@ -180,6 +226,8 @@ def train_predictor(
         "hyperparameters": asdict(config),
         "gcn": gcn.to_dict(),
         "target_scaling": {"mean": y_mean, "std": y_std},
+        "group_scaling": scaling if multi else None,
+        "cost_slope": slope if gcn.cost_path == "prior" else None,
         "training_seconds": seconds,
         "training_device": device,
         "best_val_tau": taus,
@@ -190,6 +238,25 @@ def train_predictor(
     }
     predictor = Predictor(models, embedder, y_mean, y_std, card)
     return TrainResult(predictor, seconds, train_pos, val_pos, taus, device)
+
+
+def within_group_slope(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:
+    r"""Least-squares slope of ``y`` on ``x`` with an intercept per group (NaN ``x`` left out),
+
+    .. math::
+        b = \frac{\sum_g \sum_{i \in g} (x_i - \bar x_g)(y_i - \bar y_g)}
+                 {\sum_g \sum_{i \in g} (x_i - \bar x_g)^2};
+
+    0 where ``x`` does not vary within any group.
+    """
+    num = den = 0.0
+    for g in np.unique(groups):
+        keep = (groups == g) & np.isfinite(x)
+        if keep.sum() < 2:
+            continue
+        dx, dy = x[keep] - x[keep].mean(), y[keep] - y[keep].mean()
+        num, den = num + float(dx @ dy), den + float(dx @ dx)
+    return num / den if den > 0 else 0.0
 
 
 def _trainer(accelerator: str, **options):

@@ -1,0 +1,147 @@
+"""Multi-space training data: labelled graphs of several spaces, in several wordings and representations.
+
+Each labelled space contributes its rows under one group, ``space/dataset``: targets are standardised and
+ranked within a group only (:func:`tgnas.predictor.train.train_predictor`). Each architecture is written
+as ``views`` graphs: view 0 as the space gives it; the others draw, per operator, one of its description
+wordings (:func:`tgnas.embed.wordings`), Accel-NASBench layer texts from another template
+(:mod:`tgnas.spaces.anb_text`), and NAS-Bench-201 cells unpruned (zero operations kept as nodes) half of
+the time. Costs are dropped at random during training (``TrainConfig.cost_dropout``), not here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from tgnas.arch import OpGraph
+from tgnas.benchmarks import get_benchmark
+from tgnas.embed import wordings
+from tgnas.errors import TgnasError
+from tgnas.registry import Registry
+from tgnas.spaces import get_space
+
+# (dataset, metric) whose labels train and judge each space: validation accuracy everywhere
+LABELS: dict[str, tuple[str, str]] = {
+    "nb201": ("cifar10", "valid"),
+    "nb101": ("cifar10", "valid"),
+    "anb": ("imagenet", "valid"),
+}
+VIEWS: Registry[Callable[[object, np.random.Generator], OpGraph]] = Registry("graph view")
+
+
+def _reworded(graph: OpGraph, rng: np.random.Generator, keep: Sequence[str | None] | None = None) -> OpGraph:
+    """``graph`` with every node that has no own text given a randomly drawn wording of its operator."""
+    own = keep if keep is not None else graph.texts or (None,) * graph.num_nodes
+    texts = tuple(t if t else str(rng.choice(wordings(op))) for op, t in zip(graph.ops, own, strict=True))
+    return OpGraph(graph.ops, graph.edges, texts, graph.costs)
+
+
+@VIEWS.register("nb201")
+def _nb201_view(arch, rng: np.random.Generator) -> OpGraph:
+    from tgnas.spaces.nb201 import to_graph
+
+    return _reworded(to_graph(arch, prune=bool(rng.random() < 0.5)), rng)
+
+
+@VIEWS.register("nb101")
+def _nb101_view(arch, rng: np.random.Generator) -> OpGraph:
+    from tgnas.spaces.nb101 import to_graph
+
+    g = to_graph(arch)
+    return _reworded(g, rng, keep=(None,) * g.num_nodes)  # the output's concat text is reworded too
+
+
+@VIEWS.register("anb")
+def _anb_view(arch, rng: np.random.Generator) -> OpGraph:
+    from tgnas.spaces.anb import to_graph
+    from tgnas.spaces.anb_text import TEMPLATES
+
+    return _reworded(to_graph(arch, template=int(rng.integers(TEMPLATES))), rng)
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    """Training graphs of several spaces.
+
+    Attributes:
+        graphs, targets, groups: one entry per view.
+        rows: per space, the benchmark rows used (the card records them).
+    """
+
+    graphs: list[OpGraph]
+    targets: np.ndarray
+    groups: list[str]
+    rows: dict[str, list[int]]
+
+
+def group_of(space: str) -> str:
+    dataset, metric = LABELS[space]
+    return f"{space}/{dataset}/{metric}"
+
+
+def labelled_set(rows: Mapping[str, Sequence[int]], views: int = 2, seed: int = 0) -> LabelledSet:
+    """The views of the given benchmark rows of each space (``{space: rows}``), seeded.
+
+    Rows of isomorphic cells (NAS-Bench-101's file holds several seeds of some) count once, with their
+    mean label.
+    """
+    if views < 1:
+        raise TgnasError(f"views must be >= 1, got {views}")
+    rng = np.random.default_rng(seed)
+    graphs, targets, groups, used = [], [], [], {}
+    for space_name, idx in rows.items():
+        if space_name not in LABELS:
+            raise TgnasError(
+                f"no labels to train on for space {space_name!r}; choose from {', '.join(LABELS)}"
+            )
+        bench, space = get_benchmark(space_name), get_space(space_name)
+        dataset, metric = LABELS[space_name]
+        column, strings = bench.column(dataset, metric), bench.arch_strings()
+        merged: dict[str, tuple[object, list[float]]] = {}
+        for i in idx:
+            arch = space.parse(strings[i])
+            key = space.canonical(arch) if space_name == "nb101" else strings[i]
+            merged.setdefault(key, (arch, []))[1].append(float(column[i]))
+        used[space_name] = sorted(int(i) for i in idx)
+        for arch, ys in merged.values():
+            y = float(np.mean(ys))
+            if not np.isfinite(y):
+                continue
+            for v in range(views):
+                graphs.append(space.to_graph(arch) if v == 0 else VIEWS.get(space_name)(arch, rng))
+                targets.append(y)
+                groups.append(group_of(space_name))
+    return LabelledSet(graphs, np.asarray(targets), groups, used)
+
+
+def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2):
+    """Trains one predictor on the labelled rows of several spaces; the card records the exact rows."""
+    from tgnas.predictor.train import train_predictor
+
+    data = labelled_set(rows, views, config.seed)
+    result = train_predictor(data.graphs, data.targets, config, groups=data.groups)
+    card = result.predictor.card
+    card.update(
+        {
+            "space": "+".join(rows),
+            "protocol": "multi-space",
+            "labels": {s: {"dataset": LABELS[s][0], "metric": LABELS[s][1]} for s in rows},
+            "split": {"rows": data.rows},  # every row listed trained (the trainer's validation part included)
+            "views": views,
+            "graphs": "cell",
+            "created": datetime.date.today().isoformat(),
+            "hyperparameters": asdict(config),
+        }
+    )
+    return result
+
+
+def default_rows(space: str, limit: int | None, seed: int, exclude: Sequence[int] = ()) -> list[int]:
+    """A seeded sample of ``limit`` rows of ``space``'s labels (all for ``None``), minus ``exclude``."""
+    n = len(get_benchmark(space))
+    pool = np.setdiff1d(np.arange(n), np.asarray(exclude, dtype=int))
+    perm = np.random.default_rng(seed).permutation(pool)
+    return sorted(perm[:limit].tolist() if limit is not None else perm.tolist())
