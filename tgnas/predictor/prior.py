@@ -27,6 +27,13 @@ parameters than any training graph gets a prior beyond the labels' range (scores
 not calibrated accuracies there).
 
 Both terms estimate accuracy in the same units, so graphs with and without unseen operators stay comparable.
+
+A multi-space predictor (:mod:`tgnas.predictor.multispace`) carries the term :math:`b \log(1 + P(g))`
+inside its GCN, with :math:`b` fitted within each training space. Its prior is that same term,
+:math:`a = 0`: then :math:`s(g) = (1 - w)\,r(g) + b \log(1 + P(g))` with :math:`r` the rest of the GCN's
+score, so for a graph with an unseen operator the learned part is shrunk and the size term kept, whatever
+the scale of its space (the NAS-Bench-201 line above would place every network of another space off its
+range).
 ``w = 0.7`` (:attr:`tgnas.predictor.train.TrainConfig.unseen_prior_weight`) was chosen on the nested
 unseen-operator protocol (``benchmarks/predictor.py --rows select-b --seeds 0,1``), which never looks at the
 cells that protocol (b)'s average-pooling row judges (its skip and 1x1 rows judge, among others, cells that

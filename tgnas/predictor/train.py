@@ -19,7 +19,7 @@ from tgnas.predictor.features import COST_COLUMNS, GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import node_texts
 from tgnas.predictor.predictor import Predictor
-from tgnas.predictor.prior import check_weight, fit_cost_prior, total_params
+from tgnas.predictor.prior import CostPrior, check_weight, fit_cost_prior, total_params
 
 
 @dataclass(frozen=True)
@@ -158,6 +158,10 @@ def train_predictor(
             centre = np.nanmean(log_p[gid == k]) if np.isfinite(log_p[gid == k]).any() else 0.0
             d.shift = torch.tensor([float(slope * centre) if np.isfinite(lp) else 0.0])
         y_mean, y_std = 0.0, 1.0
+        if config.cost_path == "prior" and config.global_cost:
+            # the GCN's own fixed term b log(1 + P) is the prior: s = (1 - w) gcn + w b log(1 + P) keeps
+            # the term and shrinks the rest, scale-free (see tgnas.predictor.prior)
+            prior = CostPrior(0.0, slope, config.unseen_prior_weight)
     else:
         data = featurizer.data_list(graphs, y)
         y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
