@@ -224,8 +224,9 @@ def test_score_graphs_file(capsys, tmp_path):
     chain = {"nodes": [{"op": "input"}, {"op": "sep_conv_3x3"}, {"op": "output"}], "edges": [[0, 1], [1, 2]]}
     path.write_text(json.dumps(chain) + "\n" + json.dumps(chain) + "\n")
     code, out, err = run(capsys, "score", BEST, "--graphs", str(path))
-    assert code == 0 and len(out.split()) == 3  # graphs go to the universal predictor: no cost prior note
-    assert "sep_conv_3x3 (2 node(s)) was never seen" in err and "log-parameter prior" not in err
+    assert code == 0 and len(out.split()) == 3  # graphs go to the universal predictor, whose prior is its
+    assert "sep_conv_3x3 (2 node(s)) was never seen" in err  # own log-parameter term
+    assert err.count("0.7 x a log-parameter prior fitted on the training labels + 0.3 x the GCN") == 1
     code, out, err = run(capsys, "score", BEST, "--graphs", str(path), "--checkpoint", "nb201_cifar10_half")
     assert code == 0
     values = [float(v) for v in out.split()]
@@ -279,15 +280,35 @@ def test_train_spaces_bad_input(capsys, args, match):
     assert code == 2 and re.search(match, err)
 
 
+def test_arch_of_the_new_spaces(capsys):
+    anb = "e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2"
+    code, out, err = run(capsys, "arch", anb, "--space", "anb", "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["arch"] == anb and d["cost"]["imagenet"]["params_M"] > 1
+    from tgnas.benchmarks import get_benchmark
+
+    spec = get_benchmark("nb101").arch_strings()[0]  # a labelled cell: its validation accuracy is shown
+    code, out, err = run(capsys, "arch", spec, "--space", "nb101")
+    assert code == 0 and "valid acc" in out and "test acc" not in out
+    lone = '{"adjacency": [[0,1,1],[0,0,1],[0,0,0]], "operations": ["input","maxpool3x3","output"]}'
+    code, out, err = run(capsys, "arch", lone, "--space", "nb101")
+    assert code == 0 and "acc" not in out  # a cell the labelled file does not hold
+    code, _, err = run(
+        capsys, "arch", '{"matrix": [[0,1],[1,0]], "ops": ["input","output"]}', "--space", "nb101"
+    )
+    assert code == 2 and "upper-triangular" in err
+
+
 def test_train_spaces_writes_a_universal_checkpoint(capsys, tmp_path):
     out = tmp_path / "u.pt"
-    code, stdout, err = run(
-        capsys, "train", "--spaces", "nb101,anb", "--epochs", "1", "--out", str(out), "--json"
-    )
+    args = ("train", "--spaces", "nb101,anb", "--limit", "60", "--epochs", "1", "--out", str(out), "--json")
+    code, stdout, err = run(capsys, *args)
     assert code == 0, err
     card = json.loads(out.with_suffix(".json").read_text())
     assert card["protocol"] == "multi-space" and set(card["split"]["rows"]) == {"nb101", "anb"}
-    assert len(card["split"]["rows"]["anb"]) == 4138 and card["hyperparameters"]["epochs"] == 1
+    assert len(card["split"]["rows"]["anb"]) == 60 and card["hyperparameters"]["epochs"] == 1
+    assert card["hyperparameters"]["cost_path"] == "prior" and card["cost_slope"] is not None
 
 
 def test_score_module_from_the_command_line(capsys):

@@ -89,7 +89,8 @@ def _print_report(report) -> None:
         + "  edges: "
         + " ".join(f"{u}->{v}" for u, v in report.graph["edges"])
     )
-    table = Table("dataset", "params (M)", "FLOPs (M)", "index", "valid acc", "test acc")
+    metrics = [m for m in ("valid", "test") if any(m in t for t in report.benchmark.values())]
+    table = Table("dataset", "params (M)", "FLOPs (M)", "index", *(f"{m} acc" for m in metrics))
     for ds, cost in report.cost.items():
         truth = report.benchmark.get(ds, {})
         table.add_row(
@@ -97,8 +98,7 @@ def _print_report(report) -> None:
             f"{cost['params_M']:.4f}",
             f"{cost.get('flops_M', float('nan')):.2f}",
             str(truth.get("index", "-")),
-            f"{truth.get('valid', float('nan')):.2f}",
-            f"{truth.get('test', float('nan')):.2f}",
+            *(f"{truth.get(m, float('nan')):.2f}" for m in metrics),
         )
     console.print(table)
 
@@ -161,6 +161,7 @@ def train(
     nb201_labels: int = typer.Option(
         3000, min=2, help="--spaces: seeded NAS-Bench-201 cells labelled (its other spaces use every label)."
     ),
+    limit: int = typer.Option(None, min=2, help="--spaces: at most this many seeded labels per space."),
     epochs: int = typer.Option(
         None, min=1, help="Training epochs [default: 300; with --spaces the universal recipe's 40]."
     ),
@@ -191,7 +192,7 @@ def train(
     from tgnas.predictor.protocols import PROTOCOLS
 
     if spaces is not None:
-        _train_spaces(spaces, nb201_labels, epochs, seed, out, accelerator, as_json)
+        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, accelerator, as_json)
         return
     epochs = 300 if epochs is None else epochs
     if train_metric not in ("valid", "test"):
@@ -254,7 +255,14 @@ def train(
 
 
 def _train_spaces(
-    spaces: str, nb201_labels: int, epochs: int | None, seed: int, out: str, accelerator: str, as_json: bool
+    spaces: str,
+    nb201_labels: int,
+    limit: int | None,
+    epochs: int | None,
+    seed: int,
+    out: str,
+    accelerator: str,
+    as_json: bool,
 ) -> None:
     """``tgnas train --spaces``: the universal recipe on the labelled rows of the named spaces."""
     from dataclasses import replace
@@ -273,7 +281,10 @@ def _train_spaces(
     from tgnas.predictor.crossspace import UNIVERSAL, VIEWS
     from tgnas.predictor.multispace import default_rows, train_on_spaces
 
-    rows = {s: default_rows(s, nb201_labels if s == "nb201" else None, seed) for s in names}
+    caps = {s: nb201_labels if s == "nb201" else None for s in names}
+    if limit is not None:
+        caps = {s: min(c, limit) if c is not None else limit for s, c in caps.items()}
+    rows = {s: default_rows(s, caps[s], seed) for s in names}
     config = replace(UNIVERSAL, seed=seed, accelerator=accelerator, progress=not as_json)
     if epochs is not None:
         config = replace(config, epochs=epochs)

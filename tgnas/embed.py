@@ -246,7 +246,8 @@ def default_embedder(variant: str = DEFAULT_VARIANT) -> OperatorEmbedder:
 
 
 def build_shipped_cache(path: Path | None = None) -> Path:
-    """Embeds every shipped description (all wordings) and writes them to the shipped cache file.
+    """Embeds every shipped description (all wordings) and the texts the spaces generate (NAS-Bench-101's
+    output node, every Accel-NASBench layer in every template) and writes them to the shipped cache file.
 
     Run after editing ``data/ops/descriptions.json`` so that a fresh clone scores known operators without
     loading the transformer.
@@ -254,7 +255,10 @@ def build_shipped_cache(path: Path | None = None) -> Path:
     target = path or data_dir() / "embeddings" / f"{MODEL_NAME}.npz"
     cache = EmbeddingCache(shipped=Path("/nonexistent"), user=target)
     embedder = OperatorEmbedder(cache=cache)
-    texts = sorted({t for op in _shipped_descriptions() for t in wordings(op)})
+    from tgnas.spaces.anb_text import all_texts
+    from tgnas.spaces.nb101 import OUTPUT_TEXT
+
+    texts = sorted({t for op in _shipped_descriptions() for t in wordings(op)} | {OUTPUT_TEXT, *all_texts()})
     embedder.embed_texts(texts)
     keys = [_key(embedder.model_id, t) for t in texts]
     cache.save(target, keys)

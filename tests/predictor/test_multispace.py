@@ -72,20 +72,10 @@ def test_views_keep_the_architecture_and_vary_the_text(space):
         assert v.costs is not None
 
 
-def test_wordings_cover_every_op_of_the_labelled_spaces():
-    for op in (
-        "none",
-        "skip_connect",
-        "nor_conv_1x1",
-        "nor_conv_3x3",
-        "avg_pool_3x3",
-        "conv3x3-bn-relu",
-        "conv1x1-bn-relu",
-        "maxpool3x3",
-        "input",
-        "output",
-    ):
-        assert len(wordings(op)) >= 3
+@pytest.mark.parametrize("space", ["nb201", "nb101"])
+def test_wordings_cover_every_op_of_the_labelled_spaces(space):
+    for op in (*get_space(space).ops, "input", "output"):
+        assert len(wordings(op)) >= 3, op
 
 
 def test_labelled_set_merges_isomorphic_rows_and_groups_by_space():
@@ -111,13 +101,15 @@ def test_multi_space_training_standardises_per_group_and_scores_in_standard_unit
     )
     result = train_on_spaces({"nb201": list(range(0, 15625, 250)), "nb101": list(range(40))}, config, views=1)
     p = result.predictor
-    assert (p.y_mean, p.y_std) == (0.0, 1.0) and p.cost_prior is None
+    assert (p.y_mean, p.y_std) == (0.0, 1.0)
     scaling = p.card["group_scaling"]
     assert set(scaling) == {"nb201/cifar10/valid", "nb101/cifar10/valid"}
     assert 80 < scaling["nb101/cifar10/valid"]["mean"] < 95
     slope = p.card["cost_slope"]
     assert slope > 0  # larger networks rank higher in both spaces
     assert p.models[0].cost_linear.weight[0, 0].item() == pytest.approx(20 * slope)
+    # its unseen-operator prior is its own size term: intercept 0, the same slope (scale-free)
+    assert (p.cost_prior.intercept, p.cost_prior.slope, p.cost_prior.weight) == (0.0, slope, 0.7)
     assert p.card["split"]["rows"]["nb101"] == list(range(40))
     scores = p.score_graphs([get_space("anb").to_graph(get_space("anb").sample(np.random.default_rng(1)))])
     assert np.isfinite(scores).all()

@@ -44,10 +44,6 @@ def shipped_rows(seed: int = 0) -> dict[str, list[int]]:
     }
 
 
-def graph_params(graph: OpGraph) -> float:
-    return total_params(graph)
-
-
 def graph_flops(graph: OpGraph) -> float:
     if graph.costs is None:
         return float("nan")
@@ -55,7 +51,8 @@ def graph_flops(graph: OpGraph) -> float:
 
 
 def judge(predictor, space: str, rows: Sequence[int], graphs: Sequence[OpGraph] | None = None) -> dict:
-    """Ranking figures on ``rows`` of ``space`` against its validation accuracy.
+    """Ranking figures on ``rows`` of ``space`` against its validation accuracy (and test accuracy, as
+    ``test_tau``, where the space has it).
 
     ``graphs`` replaces the space's own graphs of those rows (another representation); the baselines are
     always the space's own graph totals (for NAS-Bench-201 a first-stage cell's, which orders networks as
@@ -67,9 +64,9 @@ def judge(predictor, space: str, rows: Sequence[int], graphs: Sequence[OpGraph] 
     own = [sp.to_graph(sp.parse(strings[i])) for i in rows]
     y = bench.column(dataset, metric)[list(rows)]
     scores = predictor.score_graphs(list(graphs) if graphs is not None else own)
-    params = np.array([graph_params(g) for g in own])
+    params = np.array([total_params(g) for g in own])
     flops = np.array([graph_flops(g) for g in own])
-    return {
+    out = {
         "space": space,
         "n": len(rows),
         "tau": kendall_tau(scores, y),
@@ -77,6 +74,10 @@ def judge(predictor, space: str, rows: Sequence[int], graphs: Sequence[OpGraph] 
         "params_tau": kendall_tau(params, y),
         "flops_tau": kendall_tau(flops, y),
     }
+    if "test" in bench.metrics(dataset):  # NAS-Bench-201: also against test accuracy, its usual yardstick
+        test = bench.column(dataset, "test")[list(rows)]
+        out |= {"test_tau": kendall_tau(scores, test), "test_params_tau": kendall_tau(params, test)}
+    return out
 
 
 def represent(graph: OpGraph, how: str, rename: Mapping[str, tuple[str, str]] | None = None) -> OpGraph:

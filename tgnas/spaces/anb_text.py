@@ -61,6 +61,34 @@ def layer_text(layer: Layer, template: int = 0) -> str:
     return _LAYER[template % TEMPLATES](layer)
 
 
+def all_texts() -> list[str]:
+    """Every text an Accel-NASBench graph can carry, in every template (the shipped embedding cache holds
+    them, so scoring and training on the space need no encoder)."""
+    from tgnas.networks.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES, Layer
+    from tgnas.spaces.anb import EXPANSIONS, KERNELS
+
+    texts = {f(t) for t in range(TEMPLATES) for f in (stem_text, head_text)}
+    for b in range(len(STRIDES)):
+        for first in (True, False):
+            for e in EXPANSIONS:
+                for k in KERNELS:
+                    for se in (False, True):
+                        c_in = IN_CHANNELS[b] if first else OUT_CHANNELS[b]
+                        layer = Layer(
+                            b,
+                            0 if first else 1,
+                            c_in,
+                            OUT_CHANNELS[b],
+                            e,
+                            k,
+                            STRIDES[b] if first else 1,
+                            se,
+                            0,
+                        )
+                        texts |= {layer_text(layer, t) for t in range(TEMPLATES)}
+    return sorted(texts)
+
+
 def stem_text(template: int = 0) -> str:
     return _STEM[template % TEMPLATES]
 
