@@ -20,7 +20,7 @@ def load(name: str):
     return module
 
 
-@pytest.mark.parametrize("name", ["predictor", "proxies", "search"])
+@pytest.mark.parametrize("name", ["predictor", "proxies", "search", "universal"])
 def test_help(name, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", [f"{name}.py", "--help"])
     with pytest.raises(SystemExit) as exc:
@@ -60,3 +60,10 @@ def test_predictor_rows_c_and_score(tmp_path, monkeypatch):
     assert cross["imagenet16-120"]["kendall_tau"] == pytest.approx(0.836, abs=0.001)
     (score,) = [r for r in rows if r["protocol"] == "score all 15,625"]
     assert score["score_s"] > 0
+
+
+def test_universal_results_table_in_the_docs_is_the_committed_rows():
+    """docs/universal.md shows exactly what `benchmarks/universal.py --markdown` prints for the kept rows."""
+    table = load("universal").markdown(str(BENCHMARKS / "results" / "universal_seed0.jsonl"))
+    assert table in (BENCHMARKS.parent / "docs" / "universal.md").read_text()
+    assert "| f: nb201 given | 12625 | 1 | **0.846**" in table

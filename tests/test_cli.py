@@ -291,9 +291,18 @@ def test_arch_of_the_new_spaces(capsys):
     spec = get_benchmark("nb101").arch_strings()[0]  # a labelled cell: its validation accuracy is shown
     code, out, err = run(capsys, "arch", spec, "--space", "nb101")
     assert code == 0 and "valid acc" in out and "test acc" not in out
-    lone = '{"adjacency": [[0,1,1],[0,0,1],[0,0,0]], "operations": ["input","maxpool3x3","output"]}'
-    code, out, err = run(capsys, "arch", lone, "--space", "nb101")
-    assert code == 0 and "acc" not in out  # a cell the labelled file does not hold
+    from tgnas.errors import ArchitectureError
+    from tgnas.spaces import get_space
+
+    space, rng = get_space("nb101"), np.random.default_rng(0)
+    while True:  # a cell the labelled file does not hold
+        lone = space.sample(rng)
+        try:
+            get_benchmark("nb101").index(lone)
+        except ArchitectureError:
+            break
+    code, out, err = run(capsys, "arch", space.format(lone), "--space", "nb101")
+    assert code == 0 and "acc" not in out
     code, _, err = run(
         capsys, "arch", '{"matrix": [[0,1],[1,0]], "ops": ["input","output"]}', "--space", "nb101"
     )
