@@ -267,6 +267,35 @@ def test_score_file_of_mixed_spaces_and_stdin(capsys, tmp_path, monkeypatch):
     assert code == 2 and "UTF-8" in err
 
 
+def test_proxies_on_the_new_spaces_are_a_clear_error(capsys):
+    for space in ("anb", "nb101"):
+        code, _, err = run(capsys, "search", "--space", space, "--scorer", "proxies", "--budget", "3")
+        assert code == 2 and "do not run on" in err
+
+
+def test_search_on_the_new_spaces_withholds_what_the_universal_trained_on(capsys):
+    code, out, err = run(
+        capsys, "search", "--space", "anb", "--searcher", "random", "--budget", "20", "--json"
+    )
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["notes"]["labels_used"] == 4138 and "imagenet" in d["notes"]["withheld"]
+    args = (
+        "search",
+        "--space",
+        "nb101",
+        "--searcher",
+        "random",
+        "--budget",
+        "20",
+        "--checkpoint",
+        "nb201_cifar10_half",
+    )
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    assert json.loads(out)["notes"]["labels_used"] == 0  # NAS-Bench-201 labels cost an NB101 search nothing
+
+
 @pytest.mark.parametrize(
     "args, match",
     [

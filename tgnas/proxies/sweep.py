@@ -47,6 +47,11 @@ class SweepConfig:
     revisions: tuple[tuple[str, int], ...] = ()  # (family, revision); filled in from the registry
 
     def __post_init__(self) -> None:
+        if self.space in ("nb101", "anb"):  # networks exist (space.build); the sweep's settings are NB201's
+            raise TgnasError(
+                f"zero-cost proxies do not run on {self.space} yet (their input and network settings are "
+                "NAS-Bench-201's); score it with the predictor"
+            )
         if self.input not in INPUTS:
             raise TgnasError(f"unknown proxy input {self.input!r}; choose one of: {', '.join(INPUTS)}")
         if self.batch_size < 2:

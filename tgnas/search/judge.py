@@ -4,7 +4,7 @@ A predictor's card says which labels trained it (dataset, metric, the exact spli
 architecture's accuracy on dataset ``D`` is reported only if
 
 - the scorer used no predictor, or
-- the predictor was not trained on ``D``'s labels (cross-dataset), or
+- the predictor was not trained on ``D``'s labels (cross-dataset, or labels of another space), or
 - its training labels were a random few-shot sample (protocol ``random-N``): those ``N`` labels are then
   part of the search's cost, reported as ``notes["labels_used"]``.
 
@@ -20,10 +20,20 @@ from tgnas.errors import TgnasError
 from tgnas.search.base import SearchResult
 
 
-def reportable(card: dict | None, dataset: str) -> tuple[bool, str]:
+def reportable(card: dict | None, dataset: str, space: str = "nb201") -> tuple[bool, str]:
     """Whether ``dataset`` may be reported for a search driven by a predictor with this ``card``, and why."""
     if card is None:
         return True, "no predictor"
+    if card.get("protocol") == "multi-space":  # a universal predictor: labels of several spaces
+        rows = card.get("split", {}).get("rows", {})
+        if space not in rows:
+            return True, f"the predictor never trained on {space} labels"
+        return False, (
+            f"the predictor was trained on {len(rows[space])} labelled {space} architectures; its {dataset} "
+            "accuracy would be judged on labels it has seen"
+        )
+    if card.get("space", space) != space:
+        return True, f"predictor trained on {card['space']} labels only"
     trained_on = card.get("train_dataset")
     if trained_on is None or "split" not in card:
         return False, "the predictor's card does not say which labels trained it"
@@ -52,21 +62,30 @@ def judge(
     Raises:
         TgnasError: a dataset asked for explicitly is not reportable (see the module docstring).
     """
-    from tgnas.benchmarks.nb201 import canonical_dataset
+    from tgnas.errors import ArchitectureError
 
     asked = datasets is not None
-    names = [canonical_dataset(d) for d in datasets] if asked else list(bench.datasets)
+    names = [bench.canonical_dataset(d) for d in datasets] if asked else list(bench.datasets)
     withheld = {}
     for ds in names:
-        ok, why = reportable(card, ds)
+        ok, why = reportable(card, ds, bench.space)
         if not ok:
             if asked:
                 raise TgnasError(f"refusing to report {ds} accuracy: {why}")
             withheld[ds] = why
             continue
-        result.truth[ds] = {m: bench.query(result.arch, ds, m) for m in ("test", "valid")}
+        try:
+            result.truth[ds] = {
+                m: bench.query(result.arch, ds, m) for m in ("test", "valid") if m in bench.metrics(ds)
+            }
+        except ArchitectureError:  # a space sampled beyond its labelled rows (NAS-Bench-101, Accel-NASBench)
+            withheld[ds] = f"the {bench.name} labels do not hold the architecture found"
     if card is not None:
-        labels = len(card.get("split", {}).get("train", [])) + len(card.get("split", {}).get("val", []))
+        split = card.get("split", {})
+        labels = len(split.get("train", [])) + len(split.get("val", []))
+        labels += len(split.get("rows", {}).get(bench.space, []))
+        if card.get("space", bench.space) != bench.space and card.get("protocol") != "multi-space":
+            labels = 0  # labels of another space cost this search nothing
         result.notes["labels_used"] = labels
         result.notes["predictor_protocol"] = card.get("protocol")
     if withheld:
