@@ -450,3 +450,10 @@ def test_evaluate_sample_larger_than_the_space_judges_all_of_it(capsys):
     assert code == 0, err
     ev = json.loads(stdout)["cifar10"]
     assert (ev["n"], ev["excluded"]) == (15625 - 156, 156)  # the predictor's 156 labels are never judged
+
+
+def test_version(capsys):
+    import tgnas
+
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.strip() == f"tgnas {tgnas.__version__}"

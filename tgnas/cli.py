@@ -18,6 +18,23 @@ from rich.table import Table
 from tgnas.errors import TgnasError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Zero-cost neural architecture search.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from tgnas import __version__
+
+        print(f"tgnas {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Zero-cost neural architecture search."""
 console = Console()
 err_console = Console(stderr=True)
 JSON_OPT = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
