@@ -48,22 +48,32 @@ def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
         return arch, None
     if isinstance(arch, Mapping):
         return parse_graph(arch), None
-    spaces = [get_space(n) for n in SPACES.names()]
     if isinstance(arch, str):
-        complaints = []
-        for space in spaces:
-            try:
-                return space.to_graph(space.parse(arch)), space.name
-            except TgnasError as exc:
-                complaints.append(f"{space.name}: {exc}")
-        raise ArchitectureError(f"no search space parses {arch[:80]!r}; " + "; ".join(complaints))
-    for space in spaces:
+        arch = parse_architecture(arch)
+    for space in (get_space(n) for n in SPACES.names()):
         if isinstance(arch, space.arch_type):
             return space.to_graph(arch), space.name
     raise ArchitectureError(
         f"cannot score a {type(arch).__name__}: pass an architecture string, a space's architecture, "
         "an OpGraph or a graph dict"
     )
+
+
+def parse_architecture(text: str) -> object:
+    """The architecture object of the first registered space that parses ``text``.
+
+    Raises:
+        ArchitectureError: no space parses it (each space's complaint is listed).
+    """
+    from tgnas.spaces import SPACES, get_space
+
+    complaints = []
+    for space in (get_space(n) for n in SPACES.names()):
+        try:
+            return space.parse(text)
+        except TgnasError as exc:
+            complaints.append(f"{space.name}: {exc}")
+    raise ArchitectureError(f"no search space parses {text[:80]!r}; " + "; ".join(complaints))
 
 
 TRACED_NAME = "nb201_traced_1000"

@@ -59,16 +59,16 @@ def read_graphs(lines: Iterable[str], source: str = "input") -> list[OpGraph]:
 MAX_LINE = 1_000_000  # characters of one candidate line
 
 
-def read_candidates(lines: Iterable[str], source: str = "input") -> list[OpGraph | str]:
+def read_candidates(lines: Iterable[str], source: str = "input") -> list[object]:
     """One architecture per line: any registered space's string form (including the JSON forms of
     NAS-Bench-101 specs and Accel-NASBench objects) or an operator graph as JSON. Blank lines and ``#``
     comments are skipped. Every line is checked; a bad one is an error naming it.
 
-    Returns graphs as :class:`OpGraph` and architectures as their (stripped) strings, in order.
+    Returns graphs as :class:`OpGraph` and architectures as their spaces' objects (parsed once), in order.
     """
-    from tgnas.api import graph_and_space
+    from tgnas.api import parse_architecture
 
-    out: list[OpGraph | str] = []
+    out: list[object] = []
     for number, line in enumerate(lines, start=1):
         text = line.strip()
         if not text or text.startswith("#"):
@@ -76,7 +76,6 @@ def read_candidates(lines: Iterable[str], source: str = "input") -> list[OpGraph
         where = f"{source} line {number}"
         if len(text) > MAX_LINE:
             raise TgnasError(f"{where}: longer than {MAX_LINE} characters")
-        obj: object = text
         if text.startswith("{"):
             try:
                 parsed = json.loads(text)
@@ -86,16 +85,15 @@ def read_candidates(lines: Iterable[str], source: str = "input") -> list[OpGraph
                 out.append(parse_graph(parsed, where))
                 continue
         try:
-            graph_and_space(obj)
+            out.append(parse_architecture(text))
         except TgnasError as exc:
             raise type(exc)(f"{where}: {exc}") from None
-        out.append(text)
     if not out:
         raise TgnasError(f"{source} holds no architecture")
     return out
 
 
-def load_candidates(path: str) -> list[OpGraph | str]:
+def load_candidates(path: str) -> list[object]:
     """:func:`read_candidates` of a file, or of standard input for ``-``."""
     import sys
 

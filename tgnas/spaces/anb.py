@@ -121,9 +121,9 @@ def parse(text: str) -> ANBArch:
             obj = json.loads(s)
         except (json.JSONDecodeError, RecursionError) as exc:
             raise ArchitectureError(f"malformed Accel-NASBench JSON: {exc}") from None
-        return from_json(
-            obj.get("architecture", obj) if isinstance(obj, dict) and "architecture" in obj else obj
-        )
+        if isinstance(obj, dict) and "architecture" in obj:  # a whole benchmark record
+            obj = obj["architecture"]
+        return from_json(obj)
     parts = s.split("-")
     if len(parts) != BLOCKS:
         raise ArchitectureError(
