@@ -153,6 +153,40 @@ def split_positions(n: int, val_fraction: float, seed: int) -> tuple[list[int], 
     return sorted(order[n_val:].tolist()), sorted(order[:n_val].tolist())
 
 
+class GroupBatchSampler(torch.utils.data.Sampler):
+    r"""Batches of one group each: every pair of a batch can be ranked.
+
+    An epoch has :math:`\lceil N / B \rceil` batches. Each batch draws its group :math:`g` with probability
+    :math:`n_g^{\alpha} / \sum_h n_h^{\alpha}` (:math:`n_g` graphs in the group, :math:`\alpha` =
+    ``power``: 1 keeps the groups' shares, 0 gives every group the same share, so a group with few labels
+    is not drowned by a large one) and takes the next :math:`B` graphs of that group's seeded shuffle
+    (reshuffled when used up). Seeded by ``seed`` and the epoch number, so a run is reproducible.
+    """
+
+    def __init__(self, groups: Sequence[int], batch_size: int, power: float = 1.0, seed: int = 0) -> None:
+        self.groups = np.asarray(groups)
+        self.batch_size, self.power, self.seed = batch_size, power, seed
+        self.members = {int(g): np.flatnonzero(self.groups == g) for g in np.unique(self.groups)}
+        sizes = np.array([len(m) for m in self.members.values()], dtype=float)
+        self.prob = sizes**power / (sizes**power).sum()
+        self.epoch = 0
+
+    def __len__(self) -> int:
+        return -(-len(self.groups) // self.batch_size)
+
+    def __iter__(self):
+        rng = np.random.default_rng([self.seed, self.epoch])
+        self.epoch += 1
+        keys = list(self.members)
+        queues = {g: rng.permutation(self.members[g]).tolist() for g in keys}
+        for _ in range(len(self)):
+            g = keys[int(rng.choice(len(keys), p=self.prob))]
+            if len(queues[g]) < self.batch_size:
+                queues[g] += rng.permutation(self.members[g]).tolist()
+            batch, queues[g] = queues[g][: self.batch_size], queues[g][self.batch_size :]
+            yield batch
+
+
 class GraphDataModule(L.LightningDataModule):
     """Splits labelled ``Data`` graphs (seeded) in ``setup`` and serves them; shuffling is seeded too.
 
@@ -162,6 +196,8 @@ class GraphDataModule(L.LightningDataModule):
         batch_size: graphs per training batch.
         split_seed: seed of the train/validation split.
         shuffle_seed: seed of the training shuffle.
+        group_power: ``None``: batches mix groups (a seeded shuffle); else each batch holds one group,
+            drawn as :class:`GroupBatchSampler` does with this power.
     """
 
     def __init__(
@@ -171,8 +207,10 @@ class GraphDataModule(L.LightningDataModule):
         batch_size: int = 64,
         split_seed: int = 0,
         shuffle_seed: int = 0,
+        group_power: float | None = None,
     ) -> None:
         super().__init__()
+        self.group_power = group_power
         self.data = list(data)
         self.val_fraction, self.batch_size = val_fraction, batch_size
         self.split_seed, self.shuffle_seed = split_seed, shuffle_seed
@@ -185,6 +223,10 @@ class GraphDataModule(L.LightningDataModule):
         self.val = [self.data[i] for i in val_pos]
 
     def train_dataloader(self) -> DataLoader:
+        if self.group_power is not None:
+            groups = [int(getattr(d, "group", torch.zeros(1))[0]) for d in self.train]
+            sampler = GroupBatchSampler(groups, self.batch_size, self.group_power, self.shuffle_seed)
+            return DataLoader(self.train, batch_sampler=sampler)
         gen = torch.Generator().manual_seed(self.shuffle_seed)
         return DataLoader(self.train, batch_size=self.batch_size, shuffle=True, generator=gen)
 

@@ -36,6 +36,9 @@ class TrainConfig:
     features: str = "v1"  # structural node features: v1 (absolute costs) or v2 (shares + totals; universal)
     cost_path: str = "mlp"  # the totals reach the score through the head's MLP or a linear term
     cost_dropout: float = 0.0  # chance a training graph's cost features are zeroed (costs may be absent)
+    # multi-space: each batch holds one (space, dataset) group, drawn with probability ~ size**group_power
+    # (None: batches mix groups)
+    group_power: float | None = None
     epochs: int = 150  # training epochs (cosine learning-rate schedule)
     batch_size: int = 64  # graphs per step
     lr: float = 1e-3  # AdamW learning rate
@@ -68,6 +71,8 @@ class TrainConfig:
                 raise TgnasError(f"TrainConfig.{name} must be in [0, 1], got {getattr(self, name)!r}")
         if not 0 <= self.val_fraction <= 0.5:
             raise TgnasError(f"TrainConfig.val_fraction must be in [0, 0.5], got {self.val_fraction!r}")
+        if self.group_power is not None and not self.group_power >= 0:
+            raise TgnasError(f"TrainConfig.group_power must be >= 0 or None, got {self.group_power!r}")
         check_weight(self.unseen_prior_weight)
 
     def gcn(self, in_dim: int) -> GCNConfig:
@@ -199,6 +204,7 @@ def train_predictor(
             config.batch_size,
             split_seed=config.seed,
             shuffle_seed=config.seed * 1000 + member,
+            group_power=config.group_power if multi else None,
         )
         with tempfile.TemporaryDirectory() as tmp:
             ckpt = (
