@@ -38,11 +38,11 @@ import torch
 
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
-from tgnas.predictor.evaluate import evaluate_judged, evaluate_predictor, score_unseen
-from tgnas.predictor.nb201 import train_on_split
-from tgnas.predictor.predictor import load_predictor
-from tgnas.predictor.protocols import Split, nested_unseen_op, random_split, unseen_op
+from tgnas.predictor.predictor import load_checkpoint
 from tgnas.predictor.train import TrainConfig
+from tgnas.protocols.judge import evaluate_judged, evaluate_predictor, score_unseen
+from tgnas.protocols.nb201 import Split, nested_unseen_op, random_split, unseen_op
+from tgnas.protocols.training import train_on_split
 from tgnas.spaces import get_space
 from tgnas.spaces.nb201 import _cached_graph
 
@@ -213,7 +213,7 @@ def main() -> None:
     if (
         "traced" in rows
     ):  # the shipped traced-graph predictor on a seeded sample of architectures it never saw
-        traced = load_predictor("nb201_traced_1000")
+        traced = load_checkpoint("nb201_traced_1000")
         unseen = np.array(sorted(set(range(len(bench))) - traced.training_indices()))
         sample = np.sort(np.random.default_rng(1).choice(unseen, size=args.traced_sample, replace=False))
         for ds in ("cifar10", "cifar100", "imagenet16-120"):
@@ -228,7 +228,7 @@ def main() -> None:
             r["score_s"] = ev["seconds"]  # tracing + scoring the sample
             emit(r)
     if "c" in rows or "score" in rows:
-        predictor = load_predictor()
+        predictor = load_checkpoint()
         card = predictor.card
         if "c" in rows:
             judged = np.array(sorted(set(range(len(bench))) - predictor.training_indices()))

@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 
 from tgnas.benchmarks import get_benchmark
-from tgnas.predictor.nb201 import train_on_split
-from tgnas.predictor.predictor import load_predictor
-from tgnas.predictor.protocols import random_split
+from tgnas.predictor.predictor import load_checkpoint
 from tgnas.predictor.train import TrainConfig
+from tgnas.protocols.nb201 import random_split
+from tgnas.protocols.training import train_on_split
 from tgnas.proxies.sweep import SweepConfig
 from tgnas.score import EnsembleScorer, PredictorScorer, ProxyScorer
 from tgnas.search import SEARCHERS
@@ -50,7 +50,7 @@ def few_shot_predictor(bench, seed: int):
     """The 156-label predictor of ``seed`` (trained once, then loaded from the cache folder)."""
     path = CACHE / f"fewshot156_s{seed}.pt"
     if path.is_file():
-        return load_predictor(path), json.loads(path.with_suffix(".json").read_text())["training_seconds"]
+        return load_checkpoint(path), json.loads(path.with_suffix(".json").read_text())["training_seconds"]
     split = random_split(bench, n=156, seed=seed)
     # text_noise 0: the recipe of the cached predictors behind the reported search figures
     config = TrainConfig(epochs=300, val_fraction=0.0, text_noise=0.0, seed=seed, accelerator="cpu")
@@ -130,7 +130,7 @@ def main() -> None:
     scorers = args.scorers.split(",")
     proxies = ProxyScorer(space, ("az",), SweepConfig(proxies=("az",), batch_size=16))
     names = args.cross_checkpoints.split(",") if "cross-dataset" in args.settings else []
-    cross = {name: load_predictor(name) for name in names if name}
+    cross = {name: load_checkpoint(name) for name in names if name}
     rows: list[dict] = []
     train_s = []
     for seed in range(args.seeds):

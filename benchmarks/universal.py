@@ -2,7 +2,7 @@
 
 Usage: ``.venv/bin/python benchmarks/universal.py [--rows d,e,f,b,ship] [--seeds 0,1,2] [--json FILE]``
 
-Every row trains with :data:`tgnas.predictor.crossspace.UNIVERSAL` (seeded) and judges labels it never
+Every row trains with :data:`tgnas.protocols.crossspace.UNIVERSAL` (seeded) and judges labels it never
 trained on, against validation accuracy (the only label NAS-Bench-101 and Accel-NASBench have; NAS-Bench-201
 too, for one convention), beside the graph's total parameters and FLOPs on the same architectures.
 
@@ -38,8 +38,8 @@ import numpy as np
 
 from tgnas.benchmarks import get_benchmark
 from tgnas.paths import checkpoint_dir
-from tgnas.predictor.crossspace import UNIVERSAL, VIEWS, judge, represent, rows_without, shipped_rows
-from tgnas.predictor.multispace import default_rows, train_on_spaces
+from tgnas.predictor.multispace import UNIVERSAL, UNIVERSAL_VIEWS, default_rows, shipped_rows, train_on_spaces
+from tgnas.protocols.crossspace import judge, represent, rows_without
 from tgnas.spaces import get_space
 from tgnas.spaces.nb201 import to_graph as nb201_graph
 
@@ -66,7 +66,7 @@ SELECT = {
 OVERRIDES: dict = {}  # --set
 TARGETS_E = ["nb101", "anb"]  # --e-targets
 SIZES_E = [200, 50]  # --e-sizes
-VIEW_COUNT = [VIEWS]  # --views
+VIEW_COUNT = [UNIVERSAL_VIEWS]  # --views
 
 
 def rows_for(space: str, seed: int, exclude=()) -> list[int]:
@@ -226,7 +226,7 @@ def main() -> None:
     parser.add_argument("--json", default=None, help="append each row as a JSON line to this file")
     parser.add_argument("--markdown", default=None, help="print the table of a --json file and stop")
     parser.add_argument("--set", default="{}", help='recipe overrides as JSON, e.g. {"cost_dropout": 0.5}')
-    parser.add_argument("--views", type=int, default=VIEWS, help="views per architecture")
+    parser.add_argument("--views", type=int, default=UNIVERSAL_VIEWS, help="views per architecture")
     parser.add_argument("--e-targets", default="nb101,anb", help="(e): the target spaces")
     parser.add_argument("--e-sizes", default="200,50", help="(e): labelled rows of the target")
     args = parser.parse_args()

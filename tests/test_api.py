@@ -1,10 +1,11 @@
-"""The plug-in API: tgnas.Proxy."""
+"""The plug-in API: tgnas.Predictor (and its deprecated name tgnas.Proxy)."""
 
 import numpy as np
 import pytest
 
 import tgnas
 from tgnas.errors import ArchitectureError, GraphError, TgnasError, UnknownOperatorError
+from tgnas.predictor.predictor import load_checkpoint
 from tgnas.spaces import get_space
 
 BEST = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|"
@@ -18,11 +19,11 @@ GENOTYPE = (
 
 @pytest.fixture(scope="module")
 def proxy():
-    return tgnas.Proxy.load()
+    return tgnas.Predictor.load()
 
 
 def test_every_arch_form_scores_like_its_graph():
-    one = tgnas.Proxy.load("nb201_cifar10_half")  # a named checkpoint scores every form
+    one = tgnas.Predictor.load("nb201_cifar10_half")  # a named checkpoint scores every form
     nb201, darts = get_space("nb201"), get_space("darts")
     graph = nb201.to_graph(nb201.parse(BEST))
     forms = [BEST, nb201.parse(BEST), graph, graph.to_dict(), GENOTYPE, darts.parse(GENOTYPE)]
@@ -40,7 +41,7 @@ def test_default_routes_nb201_cells_to_the_specialist_and_the_rest_to_the_univer
     scores = proxy.score_many([BEST, nb101.format(spec), anb.format(net), graph.to_dict(), GENOTYPE])
     assert proxy.predictor.card.get("name", "nb201_cifar10_half") != "universal"
     assert scores[0] == pytest.approx(float(proxy.predictor.score_graphs([graph])[0]), rel=1e-6)
-    universal = tgnas.load_predictor("universal")
+    universal = load_checkpoint("universal")
     want = universal.score_graphs(
         [
             nb101.to_graph(spec),
@@ -118,7 +119,7 @@ def test_module_scoring_errors(proxy):
 
 def test_unseen_operators_of_a_foreign_space(proxy):
     assert proxy.unseen_operators([BEST]) == []  # the shipped predictor trained on every NAS-Bench-201 op
-    specialist = tgnas.Proxy.load("nb201_cifar10_half")
+    specialist = tgnas.Predictor.load("nb201_cifar10_half")
     found = {u.op: u for u in specialist.unseen_operators([GENOTYPE])}
     # the DARTS operators it never saw (both cells); skip_connect, input and output it knows
     assert set(found) == {"sep_conv_3x3", "dil_conv_3x3", "max_pool_3x3", "concat"}
@@ -127,3 +128,10 @@ def test_unseen_operators_of_a_foreign_space(proxy):
     # by default DARTS goes to the universal predictor, which trained on NAS-Bench-101's max pooling
     found = {u.op for u in proxy.unseen_operators([GENOTYPE])}
     assert found == {"sep_conv_3x3", "dil_conv_3x3", "concat"}
+
+
+def test_proxy_is_a_deprecated_alias_of_predictor():
+    with pytest.warns(DeprecationWarning, match="tgnas.Predictor"):
+        alias = tgnas.Proxy
+    assert alias is tgnas.Predictor
+    assert isinstance(tgnas.load_predictor("nb201_cifar10_half"), tgnas.Predictor)

@@ -394,7 +394,7 @@ def test_evaluate_prior_weight_reaches_the_unseen_operator_cells(capsys, tmp_pat
     from tgnas.embed import default_embedder, describe_op
     from tgnas.predictor.features import GraphFeaturizer
     from tgnas.predictor.model import GCNConfig, GCNPredictor
-    from tgnas.predictor.predictor import Predictor
+    from tgnas.predictor.predictor import TrainedPredictor
 
     emb = default_embedder()
     torch.manual_seed(0)
@@ -408,7 +408,7 @@ def test_evaluate_prior_weight_reaches_the_unseen_operator_cells(capsys, tmp_pat
         "training_texts": known,
         "cost_prior": {"intercept": 60.0, "slope": 2.0, "weight": 0.7},
     }
-    path, _ = Predictor([gcn], emb, 85.0, 5.0, card).save(tmp_path / "no_pool.pt")
+    path, _ = TrainedPredictor([gcn], emb, 85.0, 5.0, card).save(tmp_path / "no_pool.pt")
     taus = {}
     for weight in ("0", "0.7", "1"):
         code, stdout, err = run(

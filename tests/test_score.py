@@ -12,9 +12,9 @@ from tgnas.spaces import get_space
 
 @pytest.fixture(scope="module")
 def predictor():
-    from tgnas.predictor.predictor import load_predictor
+    from tgnas.predictor.predictor import load_checkpoint
 
-    return load_predictor()
+    return load_checkpoint()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from torch import nn
 
 from tgnas.cost import count_flops, count_params
 from tgnas.trace import TraceError, graph_from_module
-from tgnas.trace_ops import describe_module
+from tgnas.trace.ops import describe_module
 
 X = torch.zeros(1, 3, 32, 32)
 

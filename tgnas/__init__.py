@@ -1,28 +1,42 @@
 """tgnas: zero-cost neural architecture search.
 
 Importing ``tgnas`` is light: it loads neither Lightning nor the sentence transformer nor torch; those are
-imported by the submodules that need them.
+imported by the submodules that need them. The plug-in API:
+
+- :func:`load_predictor` / :class:`Predictor` (:mod:`tgnas.api`): ``score(arch) -> float``;
+- ``tgnas.proxies``: the zero-cost proxies;
+- :func:`graph_from_module` (:mod:`tgnas.trace`): any ``nn.Module`` as an operator graph.
+
+``tgnas.Proxy`` is the former name of :class:`Predictor`, kept for one release with a
+``DeprecationWarning`` (it collided with the zero-cost proxies of ``tgnas.proxies``).
 """
 
 __version__ = "0.1.0"
 
 
-def load_predictor(path=None, device="cpu"):
-    """Loads a predictor checkpoint (the shipped default if ``path`` is None) on CPU by default.
+def load_predictor(checkpoint=None, device="cpu"):
+    """The shipped predictors (or the checkpoint ``checkpoint``: a shipped name or a path) on ``device``,
+    as a :class:`tgnas.api.Predictor`; imported lazily to keep ``import tgnas`` light."""
+    from tgnas.api import Predictor
 
-    See :func:`tgnas.predictor.predictor.load_predictor`; imported lazily to keep ``import tgnas`` light.
-    """
-    from tgnas.predictor.predictor import load_predictor as _load
-
-    return _load(path, device)
+    return Predictor.load(checkpoint, device)
 
 
 def __getattr__(name: str):
-    """``tgnas.Proxy`` and ``tgnas.graph_from_module`` are imported on first use (tgnas stays light)."""
-    if name == "Proxy":
-        from tgnas.api import Proxy
+    """``tgnas.Predictor``, ``tgnas.graph_from_module`` (and the deprecated ``tgnas.Proxy``) are imported on
+    first use (tgnas stays light)."""
+    if name in ("Predictor", "Proxy"):
+        from tgnas.api import Predictor
 
-        return Proxy
+        if name == "Proxy":
+            import warnings
+
+            warnings.warn(
+                "tgnas.Proxy is deprecated: use tgnas.Predictor (or tgnas.load_predictor())",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        return Predictor
     if name == "graph_from_module":
         from tgnas.trace import graph_from_module
 

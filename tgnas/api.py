@@ -2,13 +2,13 @@
 
 .. code-block:: python
 
-    proxy = tgnas.Proxy.load()                      # the shipped predictor, on CPU
-    proxy.score("|nor_conv_3x3~0|+|...|")           # one float, higher = better
-    proxy.score_many([genotype, graph_dict, ...])   # one float each, in order
+    predictor = tgnas.load_predictor()                  # the shipped predictors, on CPU
+    predictor.score("|nor_conv_3x3~0|+|...|")           # one float, higher = better
+    predictor.score_many([genotype, graph_dict, ...])   # one float each, in order
 
 An architecture is a benchmark string of any registered space (``|op~0|+...`` for NAS-Bench-201,
-``Genotype(...)`` for DARTS), a space's architecture object, an :class:`~tgnas.arch.OpGraph`, a generic
-graph dict (``{"nodes": [...], "edges": [...]}``, see :mod:`tgnas.graphs`), or a ``torch.nn.Module`` with
+``Genotype(...)`` for DARTS), a space's architecture object, an :class:`~tgnas.opgraph.OpGraph`, a generic
+graph dict (``{"nodes": [...], "edges": [...]}``, see :mod:`tgnas.graphfile`), or a ``torch.nn.Module`` with
 ``input_shape`` (e.g. ``(1, 3, 32, 32)``): modules are traced into whole-network graphs
 (:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
 (``checkpoints/nb201_traced_1000``). Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tgnas.arch import OpGraph
 from tgnas.errors import ArchitectureError, TgnasError
+from tgnas.opgraph import OpGraph
 
 
 def to_graph(arch: object) -> OpGraph:
@@ -41,7 +41,7 @@ def to_graph(arch: object) -> OpGraph:
 
 def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
     """:func:`to_graph` and the name of the space the architecture belongs to (``None`` for a graph)."""
-    from tgnas.graphs import parse_graph
+    from tgnas.graphfile import parse_graph
     from tgnas.spaces import SPACES, get_space
 
     if isinstance(arch, OpGraph):
@@ -86,11 +86,12 @@ def _is_module(arch: object) -> bool:
     return torch is not None and isinstance(arch, torch.nn.Module)
 
 
-class Proxy:
-    """Predictors behind ``score(arch) -> float``.
+class Predictor:
+    """tgnas's predictors behind one ``score(arch) -> float`` (``tgnas.Predictor``; ``tgnas.Proxy`` is its
+    deprecated former name).
 
     Args:
-        predictor: the cell predictor (:class:`~tgnas.predictor.predictor.Predictor`).
+        predictor: the cell predictor (:class:`~tgnas.predictor.predictor.TrainedPredictor`).
         traced: the traced-graph predictor for ``nn.Module``s; loaded on first use when ``None``.
         traced_checkpoint: what to load then (a shipped name or a path).
         device: where the lazily loaded predictors run.
@@ -116,13 +117,13 @@ class Proxy:
     @classmethod
     def load(
         cls, checkpoint: str | None = None, device: str = "cpu", traced_checkpoint: str | None = None
-    ) -> Proxy:
+    ) -> Predictor:
         """Loads the cell predictor (default: the NAS-Bench-201 specialist, with the universal predictor,
         loaded lazily, for everything else) and names the traced one (loaded lazily)."""
-        from tgnas.predictor.predictor import default_checkpoint, load_predictor
+        from tgnas.predictor.predictor import default_checkpoint, load_checkpoint
 
         return cls(
-            load_predictor(checkpoint, device),
+            load_checkpoint(checkpoint, device),
             traced_checkpoint=traced_checkpoint or TRACED_NAME,
             device=device,
             universal_checkpoint=default_checkpoint(None) if checkpoint is None else None,
@@ -134,18 +135,18 @@ class Proxy:
         if self._universal_checkpoint is None:
             return self.predictor
         if self._universal is None:
-            from tgnas.predictor.predictor import load_predictor
+            from tgnas.predictor.predictor import load_checkpoint
 
-            self._universal = load_predictor(self._universal_checkpoint, self._device)
+            self._universal = load_checkpoint(self._universal_checkpoint, self._device)
         return self._universal
 
     @property
     def traced(self):
         """The traced-graph predictor (scores ``nn.Module``s)."""
         if self._traced is None:
-            from tgnas.predictor.predictor import load_predictor
+            from tgnas.predictor.predictor import load_checkpoint
 
-            self._traced = load_predictor(self._traced_checkpoint, self._device)
+            self._traced = load_checkpoint(self._traced_checkpoint, self._device)
         return self._traced
 
     def score(self, arch: object, input_shape: Sequence[int] | None = None) -> float:
@@ -196,7 +197,7 @@ class Proxy:
 
 @dataclass
 class ScoreReport:
-    """What :meth:`Proxy.report` returns: ``scores`` in input order, and the ``unseen`` operators."""
+    """What :meth:`Predictor.report` returns: ``scores`` in input order, and the ``unseen`` operators."""
 
     scores: np.ndarray
     unseen: list = field(default_factory=list)

@@ -35,6 +35,8 @@ def _root(
     ),
 ) -> None:
     """Zero-cost neural architecture search."""
+
+
 console = Console()
 err_console = Console(stderr=True)
 JSON_OPT = typer.Option(False, "--json", help="Print machine-readable JSON instead of tables.")
@@ -134,11 +136,11 @@ def demo(
 
     from tgnas.benchmarks import get_benchmark
     from tgnas.describe import describe
-    from tgnas.predictor.evaluate import evaluate_judged, score_unseen
-    from tgnas.predictor.predictor import load_predictor
+    from tgnas.predictor.predictor import load_checkpoint
+    from tgnas.protocols.judge import evaluate_judged, score_unseen
 
     bench = get_benchmark("nb201")
-    predictor = load_predictor(checkpoint)
+    predictor = load_checkpoint(checkpoint)
     judged = score_unseen(predictor, bench)  # every architecture outside the training split, scored once
     evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in bench.datasets}
     unseen = judged.indices
@@ -206,7 +208,7 @@ def train(
 
     from tgnas.benchmarks import get_benchmark
     from tgnas.paths import check_checkpoint_path
-    from tgnas.predictor.protocols import PROTOCOLS
+    from tgnas.protocols.nb201 import PROTOCOLS
 
     if spaces is not None:
         _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, accelerator, as_json)
@@ -229,8 +231,8 @@ def train(
         )
     split = make(bench, **args[protocol])
     # Lightning and the GCN are imported only once the flags are known to be good (a typo fails at once)
-    from tgnas.predictor.nb201 import train_on_split
     from tgnas.predictor.train import TrainConfig
+    from tgnas.protocols.training import train_on_split
 
     if eval_sample is not None and eval_sample < len(split.evaluate):
         import numpy as np
@@ -295,8 +297,7 @@ def _train_spaces(
             f"got {spaces!r}"
         )
     check_checkpoint_path(out)
-    from tgnas.predictor.crossspace import UNIVERSAL, VIEWS
-    from tgnas.predictor.multispace import default_rows, train_on_spaces
+    from tgnas.predictor.multispace import UNIVERSAL, UNIVERSAL_VIEWS, default_rows, train_on_spaces
 
     caps = {s: nb201_labels if s == "nb201" else None for s in names}
     if limit is not None:
@@ -305,7 +306,7 @@ def _train_spaces(
     config = replace(UNIVERSAL, seed=seed, accelerator=accelerator, progress=not as_json)
     if epochs is not None:
         config = replace(config, epochs=epochs)
-    result = train_on_spaces(rows, config, VIEWS)
+    result = train_on_spaces(rows, config, UNIVERSAL_VIEWS)
     ckpt, card = result.predictor.save(out)
     if as_json:
         _print_json(
@@ -363,8 +364,8 @@ def evaluate(
     bench = get_benchmark(space)
     dataset = [canonical_dataset(d) for d in dataset]  # a bad name fails before anything is loaded or scored
     if scorer == "predictor":
-        from tgnas.predictor.evaluate import evaluate_judged, score_unseen
-        from tgnas.predictor.predictor import load_predictor
+        from tgnas.predictor.predictor import load_checkpoint
+        from tgnas.protocols.judge import evaluate_judged, score_unseen
 
         pool = (
             None
@@ -373,7 +374,7 @@ def evaluate(
                 np.random.default_rng(seed).choice(len(bench), min(sample, len(bench)), replace=False)
             )
         )
-        judged = score_unseen(load_predictor(checkpoint), bench, pool, prior_weight=prior_weight)
+        judged = score_unseen(load_checkpoint(checkpoint), bench, pool, prior_weight=prior_weight)
         evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in dataset}
         title = f"predictor {checkpoint or 'default'}: judged outside its training split"
     elif scorer.startswith("proxies:"):
@@ -556,8 +557,8 @@ def score(
     CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
     a --module by the traced-graph predictor.
     """
-    from tgnas.api import Proxy
-    from tgnas.graphs import load_candidates, load_graphs, read_candidates
+    from tgnas.api import Predictor
+    from tgnas.graphfile import load_candidates, load_graphs, read_candidates
 
     items: list = read_candidates(archs, "argument") if archs else []
     if graphs:
@@ -577,7 +578,7 @@ def score(
         raise TgnasError(
             "nothing to score: pass architecture strings, --file FILE, --graphs FILE.jsonl or --module"
         )
-    report = Proxy.load(checkpoint).report(items, shape)
+    report = Predictor.load(checkpoint).report(items, shape)
     if as_json:
         _print_json([float(v) for v in report.scores])
     else:
@@ -612,8 +613,11 @@ def _load_module(spec: str):
     path, sep, attr = spec.rpartition(":")
     if not sep or not path or not attr:
         raise TgnasError(f"--module must look like package.module:factory or file.py:factory, got {spec!r}")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # a module in the current folder, as `python -m` would find it
+    # a package in the current folder is found as `python -m` would, but only while the user's module is
+    # imported, and after everything installed (it cannot shadow tgnas's own dependencies)
+    added = os.getcwd() not in sys.path
+    if added:
+        sys.path.append(os.getcwd())
     try:
         if path.endswith(".py"):
             if not os.path.isfile(path):
@@ -626,6 +630,9 @@ def _load_module(spec: str):
         obj = getattr(source, attr)
     except (ImportError, AttributeError) as exc:
         raise TgnasError(f"cannot load {spec}: {type(exc).__name__}: {exc}") from None
+    finally:
+        if added and os.getcwd() in sys.path:
+            sys.path.remove(os.getcwd())
     if callable(obj) and not isinstance(obj, nn.Module):
         try:
             obj = obj()

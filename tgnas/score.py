@@ -58,7 +58,7 @@ class PredictorScorer:
 
     Attributes:
         space: the search space (turns architectures into operator graphs).
-        predictor: a loaded :class:`~tgnas.predictor.predictor.Predictor`.
+        predictor: a loaded :class:`~tgnas.predictor.predictor.TrainedPredictor`.
     """
 
     space: SearchSpace
@@ -173,10 +173,10 @@ SCORERS: Registry = Registry("scorer")
 
 @SCORERS.register("predictor")
 def _predictor(space: SearchSpace, checkpoint=None, **_) -> PredictorScorer:
-    from tgnas.predictor.predictor import default_checkpoint, load_predictor
+    from tgnas.predictor.predictor import default_checkpoint, load_checkpoint
 
     return PredictorScorer(
-        space, load_predictor(checkpoint if checkpoint is not None else default_checkpoint(space.name))
+        space, load_checkpoint(checkpoint if checkpoint is not None else default_checkpoint(space.name))
     )
 
 

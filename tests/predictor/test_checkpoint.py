@@ -1,13 +1,13 @@
 import json
+import shutil
 
 import numpy as np
 import pytest
 import torch
 
-import tgnas
 from tgnas.errors import DataError, TgnasError
-from tgnas.predictor.evaluate import evaluate_predictor
-from tgnas.predictor.predictor import DEFAULT_NAME, load_predictor, resolve_checkpoint
+from tgnas.predictor.predictor import DEFAULT_NAME, load_checkpoint, resolve_checkpoint, sha256_of
+from tgnas.protocols.judge import evaluate_predictor
 from tgnas.spaces import get_space
 from tgnas.spaces.nb201 import parse
 
@@ -17,7 +17,7 @@ WORST = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
 
 @pytest.fixture(scope="module")
 def shipped():
-    return tgnas.load_predictor()
+    return load_checkpoint()
 
 
 def test_shipped_checkpoint_and_card(shipped):
@@ -38,7 +38,7 @@ def test_deterministic_prediction(shipped):
     a, b = shipped.score_graphs(graphs), shipped.score_graphs(graphs[::-1])[::-1]
     assert np.array_equal(a, b)
     assert a[0] > a[1] + 10  # an all-conv cell is far better than a cell that computes nothing
-    assert np.array_equal(a, tgnas.load_predictor().score_graphs(graphs))
+    assert np.array_equal(a, load_checkpoint().score_graphs(graphs))
 
 
 def test_evaluation_excludes_the_training_split(shipped, nb201_bench):
@@ -51,47 +51,86 @@ def test_evaluation_excludes_the_training_split(shipped, nb201_bench):
         evaluate_predictor(shipped_no_card, nb201_bench)
 
 
+def _write(blob, card: dict, path):
+    """A weights file and a card that belongs to it."""
+    torch.save(blob, path)
+    path.with_suffix(".json").write_text(json.dumps(card | {"weights_sha256": sha256_of(path)}))
+    return path
+
+
 def test_missing_corrupt_and_mismatched_checkpoints(tmp_path, shipped):
     with pytest.raises(DataError, match="not found"):
-        load_predictor(tmp_path / "nope.pt")
+        load_checkpoint(tmp_path / "nope.pt")
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"\x00not a torch file")
     with pytest.raises(DataError, match="corrupt"):
-        load_predictor(bad)
+        load_checkpoint(bad)
     with pytest.raises(TgnasError, match="is a folder"):
         shipped.save(tmp_path)  # would have written tmp_path.pt beside the folder
     path, _ = shipped.save(tmp_path / "copy.pt")
     blob = torch.load(path, weights_only=True)
     blob["features"]["dim"] = 768
-    torch.save(blob, tmp_path / "wide.pt")
     with pytest.raises(DataError, match="768-d embeddings"):
-        load_predictor(tmp_path / "wide.pt")
+        load_checkpoint(_write(blob, shipped.card, tmp_path / "wide.pt"))
+    del blob["features"]
+    with pytest.raises(DataError, match="incomplete or malformed.*features"):
+        load_checkpoint(_write(blob, shipped.card, tmp_path / "nokey.pt"))
     blob["format"] = "something-else"
-    torch.save(blob, tmp_path / "other.pt")
     with pytest.raises(DataError, match="not a tgnas predictor"):
-        load_predictor(tmp_path / "other.pt")
+        load_checkpoint(_write(blob, shipped.card, tmp_path / "other.pt"))
+
+
+def test_a_checkpoint_needs_its_own_card(tmp_path, shipped):
+    path, card = shipped.save(tmp_path / "a.pt")
+    card.unlink()
+    with pytest.raises(DataError, match="card .* is missing"):
+        load_checkpoint(path)
+    path, card = shipped.save(tmp_path / "a.pt")
+    other = load_checkpoint("nb201_cifar10_156")
+    shutil.copy(resolve_checkpoint("nb201_cifar10_156").with_suffix(".json"), card)  # another one's card
+    with pytest.raises(DataError, match="belongs to other weights"):
+        load_checkpoint(path)
+    assert other.card["weights_sha256"] != shipped.card["weights_sha256"]
+    card.write_bytes(b"\xff\xfe not utf-8 {")
+    with pytest.raises(DataError, match="corrupt"):
+        load_checkpoint(path)
+    card.write_text(json.dumps({"hyperparameters": {}}))  # no hash recorded
+    with pytest.raises(DataError, match="SHA-256"):
+        load_checkpoint(path)
+
+
+def test_save_writes_exactly_the_path_it_is_given(tmp_path, shipped):
+    with pytest.raises(TgnasError, match="ends in .pt"):
+        shipped.save(tmp_path / "notes.txt")
+    assert not (tmp_path / "notes.pt").exists()
+    (tmp_path / "notes.json").write_text('{"my": "notes"}')
+    with pytest.raises(TgnasError, match="not a tgnas predictor card"):
+        shipped.save(tmp_path / "notes.pt")
+    assert (tmp_path / "notes.json").read_text() == '{"my": "notes"}' and not (tmp_path / "notes.pt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.json"]  # no temporary file left behind
 
 
 def test_save_load_round_trip(tmp_path, shipped):
-    path, card = shipped.save(tmp_path / "rt")
-    again = load_predictor(path)
+    path, card = shipped.save(tmp_path / "rt.pt")
+    again = load_checkpoint(path)
     g = [get_space("nb201").to_graph(parse(BEST))]
     assert np.array_equal(again.score_graphs(g), shipped.score_graphs(g)) and again.card == shipped.card
+    assert again.card["weights_sha256"] == sha256_of(path)
 
 
 def test_scores_do_not_depend_on_how_graphs_are_chunked():
     import numpy as np
 
-    from tgnas.predictor.predictor import load_predictor
+    from tgnas.predictor.predictor import load_checkpoint
     from tgnas.spaces import get_space
 
     space, rng = get_space("nb201"), np.random.default_rng(5)
     graphs = [space.to_graph(space.sample(rng)) for _ in range(40)]
-    p = load_predictor()
+    p = load_checkpoint()
     np.testing.assert_allclose(p.score_graphs(graphs), p.score_graphs(graphs, max_nodes=9), rtol=1e-5)
 
 
 @pytest.mark.parametrize("device", ["nope", "meta"] + ([] if torch.cuda.is_available() else ["cuda"]))
 def test_load_onto_a_device_this_machine_lacks(device):
     with pytest.raises(TgnasError, match="device|meta"):
-        load_predictor(None, device)
+        load_checkpoint(None, device)

@@ -3,8 +3,8 @@ import pytest
 import torch
 from torch_geometric.data import Batch
 
-from tgnas.arch import OpGraph
 from tgnas.embed import default_embedder
+from tgnas.opgraph import OpGraph
 from tgnas.predictor.features import STRUCTURAL, GraphFeaturizer, structural_features
 from tgnas.spaces import get_space
 from tgnas.spaces.nb201 import parse, to_graph

@@ -50,7 +50,7 @@ def test_cpu_inference_path_matches_the_training_path(direction):
 
 
 def test_total_cost_recovers_the_graph_totals():
-    from tgnas.arch import OpGraph
+    from tgnas.opgraph import OpGraph
     from tgnas.predictor.features import structural_features
     from tgnas.predictor.model import total_cost
 

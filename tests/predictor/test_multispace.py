@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from tgnas.arch import OpGraph
 from tgnas.embed import default_embedder, wordings
 from tgnas.errors import TgnasError
+from tgnas.opgraph import OpGraph
 from tgnas.predictor.features import GraphFeaturizer, structural_features
 from tgnas.predictor.lightning import pairwise_rank_loss
 from tgnas.predictor.multispace import VIEWS, labelled_set, train_on_spaces

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tgnas.arch import OpGraph
 from tgnas.embed import default_embedder, describe_op
+from tgnas.opgraph import OpGraph
 from tgnas.predictor.novelty import node_texts, unseen_operators
 
 

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from tgnas.arch import OpGraph
 from tgnas.embed import default_embedder, describe_op
 from tgnas.errors import TgnasError
+from tgnas.opgraph import OpGraph
 from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import has_unseen, node_texts
-from tgnas.predictor.predictor import Predictor, load_predictor
+from tgnas.predictor.predictor import TrainedPredictor, load_checkpoint
 from tgnas.predictor.prior import NOVEL_COSINE, CostPrior, fit_cost_prior, total_params
 from tgnas.predictor.train import TrainConfig, train_predictor
 
@@ -82,11 +82,11 @@ def test_has_unseen_compares_node_texts():
     assert has_unseen([], training, emb, NOVEL_COSINE).tolist() == []
 
 
-def tiny_predictor(card: dict) -> Predictor:
+def tiny_predictor(card: dict) -> TrainedPredictor:
     emb = default_embedder()
     torch.manual_seed(0)
     config = GCNConfig(in_dim=GraphFeaturizer(emb).num_features, hidden=8, layers=2)
-    return Predictor([GCNPredictor(config)], emb, y_mean=90.0, y_std=2.0, card=card)
+    return TrainedPredictor([GCNPredictor(config)], emb, y_mean=90.0, y_std=2.0, card=card)
 
 
 def test_predictor_shrinks_only_graphs_with_unseen_operators():
@@ -118,13 +118,13 @@ def test_predictor_shrinks_only_graphs_with_unseen_operators():
 def test_predictor_card_round_trip_keeps_the_prior(tmp_path):
     card = {"training_texts": ["x"], "cost_prior": CostPrior(1.0, 2.0, 0.7).to_dict()}
     path, _ = tiny_predictor(card).save(tmp_path / "p.pt")
-    assert load_predictor(path).cost_prior == CostPrior(1.0, 2.0, 0.7)
+    assert load_checkpoint(path).cost_prior == CostPrior(1.0, 2.0, 0.7)
 
 
 def test_shipped_predictor_keeps_nb201_scores_and_shrinks_darts_cells():
     from tgnas.spaces import get_space
 
-    predictor = load_predictor()
+    predictor = load_checkpoint()
     assert predictor.cost_prior is not None and predictor.cost_prior.weight == 0.7
     nb201 = get_space("nb201")
     cell = nb201.to_graph(nb201.sample(np.random.default_rng(0)))

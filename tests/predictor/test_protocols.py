@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from tgnas.errors import TgnasError, UnknownNameError
-from tgnas.predictor.protocols import PROTOCOLS, nested_unseen_op, random_split, unseen_op
+from tgnas.protocols.nb201 import PROTOCOLS, nested_unseen_op, random_split, unseen_op
 from tgnas.spaces.nb201 import parse
 
 

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import torch
 
-from tgnas.arch import OpGraph
 from tgnas.embed import default_embedder
 from tgnas.errors import TgnasError
+from tgnas.opgraph import OpGraph
 from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.lightning import GraphDataModule, PredictorModule, pairwise_rank_loss, split_positions
 from tgnas.predictor.model import GCNConfig
@@ -37,7 +37,7 @@ def test_lightning_fast_dev_run():
     graphs, ys = synthetic(24)
     data = GraphFeaturizer(default_embedder()).data_list(graphs, ys)
     config = GCNConfig(in_dim=data[0].x.shape[1], hidden=16, layers=2)
-    module = PredictorModule(config.to_dict(), float(ys.mean()), float(ys.std()), epochs=1, text_noise=0.1)
+    module = PredictorModule(TrainConfig(epochs=1, text_noise=0.1), config, float(ys.mean()), float(ys.std()))
     trainer = L.Trainer(
         fast_dev_run=True,
         accelerator="cpu",
@@ -71,8 +71,25 @@ def test_training_learns_a_ranking_and_is_seeded():
         {default_embedder().text_of(op) for p in result.train_positions for op in graphs[p].ops}
     )
     assert len(result.val_positions) == 6 and not set(result.val_positions) & set(result.train_positions)
-    again = train_predictor(graphs[:60], ys[:60], config).predictor.score_graphs(test_graphs)
-    assert np.allclose(scores, again, atol=1e-4)
+    again = train_predictor(graphs[:60], ys[:60], config).predictor
+    first, second = result.predictor.models[0].state_dict(), again.models[0].state_dict()
+    assert all(torch.equal(first[k], second[k]) for k in first)  # a seed means the same weights, bitwise
+    assert np.array_equal(scores, again.score_graphs(test_graphs))
+
+
+def test_training_leaves_no_global_state_behind():
+    import logging
+    import warnings
+
+    graphs, ys = synthetic(30)
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    filters = list(warnings.filters)
+    level = logging.getLogger("lightning.pytorch").level
+    train_predictor(graphs, ys, TrainConfig(hidden=8, layers=1, epochs=2, accelerator="cpu"))
+    assert torch.equal(torch.rand(3), expected)  # the caller's RNG stream goes on where it was
+    assert warnings.filters == filters and logging.getLogger("lightning.pytorch").level == level
 
 
 def test_bad_training_input():
@@ -111,7 +128,7 @@ def test_text_dropout_one_hides_every_text():
     graphs, ys = synthetic(16)
     data = GraphFeaturizer(default_embedder()).data_list(graphs, ys)
     config = GCNConfig(in_dim=data[0].x.shape[1], hidden=16, layers=2, dropout=0.0)
-    module = PredictorModule(config.to_dict(), float(ys.mean()), float(ys.std()), text_dropout=1.0)
+    module = PredictorModule(TrainConfig(text_dropout=1.0), config, float(ys.mean()), float(ys.std()))
     from torch_geometric.data import Batch
 
     batch = Batch.from_data_list(data)

@@ -22,8 +22,8 @@ import numpy as np
 import torch
 from torch_geometric.data import Batch, Data
 
-from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder
+from tgnas.opgraph import OpGraph
 
 TOPOLOGY = ("depth", "log_in_degree", "log_out_degree", "is_input", "is_output")
 STRUCTURAL = (*TOPOLOGY, "log_params", "log_flops", "has_cost")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from tgnas.arch import OpGraph
+from tgnas.opgraph import OpGraph
 from tgnas.registry import Registry
 from tgnas.spaces import get_space
 
@@ -33,8 +33,9 @@ def traced_graph(space: str, arch: str) -> OpGraph:
     from tgnas.trace import graph_from_module
 
     sp = get_space(space)
-    torch.manual_seed(0)
-    return graph_from_module(sp.build(sp.parse(arch)), torch.zeros(1, 3, 32, 32)).graph
+    with torch.random.fork_rng(devices=[]):  # seeded initialisation; the caller's RNG state is untouched
+        torch.manual_seed(0)
+        return graph_from_module(sp.build(sp.parse(arch)), torch.zeros(1, 3, 32, 32)).graph
 
 
 def graphs_for(kind: str, space: str, archs: list[str]) -> list[OpGraph]:

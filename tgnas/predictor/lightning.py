@@ -23,6 +23,7 @@ from torch_geometric.data import Data
 from torch_geometric.loader import DataLoader
 
 from tgnas.evaluation import kendall_tau
+from tgnas.predictor.features import COST_COLUMNS
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 
 
@@ -45,40 +46,23 @@ class PredictorModule(L.LightningModule):
     r"""Trains a GCN predictor with MSE on standardised accuracy plus a pairwise ranking loss.
 
     Args:
-        config: the GCN's hyper-parameters (as a dict, so that ``save_hyperparameters`` records them).
+        config: how to train (:class:`~tgnas.predictor.train.TrainConfig`): the optimiser (AdamW ``lr``,
+            ``weight_decay``, a cosine schedule over ``epochs``), :math:`\lambda` = ``rank_weight``, and the
+            training-time augmentations: ``text_noise`` (Gaussian noise on the text embedding, so the GCN
+            relies on coarse semantic directions rather than the exact vectors of the training operators),
+            ``text_dropout`` (a node's whole text embedding zeroed, so it also reads structure and cost
+            alone) and ``cost_dropout`` (a graph's cost columns zeroed, as for a graph given without costs).
+        gcn: the network's configuration (its ``features`` say which trailing columns are costs).
         y_mean, y_std: standardisation of the targets (from the training split).
-        lr, weight_decay: AdamW settings; the learning rate follows a cosine schedule over ``epochs``.
-        rank_weight: :math:`\lambda` of the ranking term.
-        epochs: length of the cosine schedule.
-        text_noise: standard deviation of Gaussian noise added to the first ``text_dim`` node features
-            (the text embedding) during training, so the GCN relies on coarse semantic directions rather
-            than on the exact vectors of the training operators.
         text_dim: size of the text-embedding part of the node features.
-        text_dropout: probability that a node's whole text embedding is zeroed during training, so the GCN
-            also learns to read structure and cost alone (what it can trust for an operator it never saw).
-        cost_dropout: probability that a graph's cost columns are zeroed during training (as for a graph
-            given without costs), so a missing cost does not ruin the ranking.
-        cost_columns: how many trailing node-feature columns describe costs.
     """
 
-    def __init__(
-        self,
-        config: dict,
-        y_mean: float,
-        y_std: float,
-        lr: float = 1e-3,
-        weight_decay: float = 1e-4,
-        rank_weight: float = 1.0,
-        epochs: int = 100,
-        text_noise: float = 0.0,
-        text_dim: int = 384,
-        text_dropout: float = 0.0,
-        cost_dropout: float = 0.0,
-        cost_columns: int = 3,
-    ) -> None:
+    def __init__(self, config, gcn: GCNConfig, y_mean: float, y_std: float, text_dim: int = 384) -> None:
         super().__init__()
-        self.save_hyperparameters()
-        self.model = GCNPredictor(GCNConfig(**config))
+        self.config, self.gcn = config, gcn
+        self.y_mean, self.y_std, self.text_dim = float(y_mean), float(y_std), text_dim
+        self.cost_columns = COST_COLUMNS[gcn.features]
+        self.model = GCNPredictor(gcn)
         self._val_pred: list[torch.Tensor] = []
         self._val_true: list[torch.Tensor] = []
         self._val_group: list[torch.Tensor] = []
@@ -87,30 +71,28 @@ class PredictorModule(L.LightningModule):
         return self.model(batch.x, batch.edge_index, batch.batch)
 
     def _z(self, y: torch.Tensor) -> torch.Tensor:
-        return (y - self.hparams.y_mean) / self.hparams.y_std
+        return (y - self.y_mean) / self.y_std
 
     def training_step(self, batch, batch_idx: int) -> torch.Tensor:
-        d = self.hparams.text_dim
-        cost_dropout = self.hparams.get("cost_dropout", 0.0)
-        if self.hparams.text_noise > 0 or self.hparams.text_dropout > 0 or cost_dropout > 0:
+        c, d = self.config, self.text_dim
+        if c.text_noise > 0 or c.text_dropout > 0 or c.cost_dropout > 0:
             batch.x = batch.x.clone()
-        if self.hparams.text_noise > 0:
-            batch.x[:, :d] += self.hparams.text_noise * torch.randn_like(batch.x[:, :d])
-        if self.hparams.text_dropout > 0:
-            keep = torch.rand(batch.x.size(0), 1, device=batch.x.device) >= self.hparams.text_dropout
+        if c.text_noise > 0:
+            batch.x[:, :d] += c.text_noise * torch.randn_like(batch.x[:, :d])
+        if c.text_dropout > 0:
+            keep = torch.rand(batch.x.size(0), 1, device=batch.x.device) >= c.text_dropout
             batch.x[:, :d] *= keep
         keep = torch.ones(int(batch.num_graphs), dtype=torch.bool, device=batch.x.device)  # (G,)
-        if cost_dropout > 0:
-            keep = torch.rand(int(batch.num_graphs), device=batch.x.device) >= cost_dropout
-            cols = self.hparams.cost_columns
-            batch.x[:, -cols:] *= keep[batch.batch].unsqueeze(1).to(batch.x.dtype)
+        if c.cost_dropout > 0:
+            keep = torch.rand(int(batch.num_graphs), device=batch.x.device) >= c.cost_dropout
+            batch.x[:, -self.cost_columns :] *= keep[batch.batch].unsqueeze(1).to(batch.x.dtype)
         pred, z = self(batch), self._z(batch.y)
         shift = getattr(batch, "shift", None)
         if shift is not None:  # a fixed cost term's group offset, for graphs whose costs are kept
             z = z + shift * keep.to(shift.dtype)
         mse = torch.nn.functional.mse_loss(pred, z)
         rank = pairwise_rank_loss(pred, z, getattr(batch, "group", None))
-        loss = mse + self.hparams.rank_weight * rank
+        loss = mse + self.config.rank_weight * rank
         self.log_dict({"train_mse": mse, "train_rank": rank, "train_loss": loss}, batch_size=z.numel())
         return loss
 
@@ -137,8 +119,9 @@ class PredictorModule(L.LightningModule):
         self.log("val_mse", torch.nn.functional.mse_loss(pred, self._z(true).cpu()))
 
     def configure_optimizers(self):
-        opt = torch.optim.AdamW(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)
-        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, self.hparams.epochs))
+        c = self.config
+        opt = torch.optim.AdamW(self.parameters(), lr=c.lr, weight_decay=c.weight_decay)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, c.epochs))
         return {"optimizer": opt, "lr_scheduler": sched}
 
 

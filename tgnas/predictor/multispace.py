@@ -16,10 +16,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tgnas.arch import OpGraph
 from tgnas.benchmarks import get_benchmark
 from tgnas.embed import wordings
 from tgnas.errors import TgnasError
+from tgnas.opgraph import OpGraph
+from tgnas.predictor.train import TrainConfig
 from tgnas.registry import Registry
 from tgnas.spaces import get_space
 
@@ -145,3 +146,27 @@ def default_rows(space: str, limit: int | None, seed: int, exclude: Sequence[int
     pool = np.setdiff1d(np.arange(n), np.asarray(exclude, dtype=int))
     perm = np.random.default_rng(seed).permutation(pool)
     return sorted(perm[:limit].tolist() if limit is not None else perm.tolist())
+
+
+# how checkpoints/universal.pt is trained (docs/universal.md)
+UNIVERSAL = TrainConfig(
+    features="v2",
+    global_cost=True,
+    cost_path="prior",
+    cost_dropout=0.3,
+    text_noise=0.1,
+    epochs=40,
+    batch_size=64,
+    val_fraction=0.1,
+)
+SHIPPED_NB201_ROWS = 3000  # a seeded sample of NAS-Bench-201 (all 15,625 cells would only cost time)
+UNIVERSAL_VIEWS = 3  # graphs per labelled architecture
+
+
+def shipped_rows(seed: int = 0) -> dict[str, list[int]]:
+    """The labelled rows of the shipped universal checkpoint."""
+    return {
+        "nb201": default_rows("nb201", SHIPPED_NB201_ROWS, seed),
+        "nb101": default_rows("nb101", None, seed),
+        "anb": default_rows("anb", None, seed),
+    }

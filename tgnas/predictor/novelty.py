@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder
+from tgnas.opgraph import OpGraph
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,15 @@
 
 A checkpoint is two files: ``NAME.pt`` (a plain ``torch.save`` dict: weights, GCN config, feature spec,
 target scaling) and ``NAME.json`` (the card: data, the exact training split, seed, hyper-parameters,
-measured figures). :func:`load_predictor` checks both and fails with a clear :class:`DataError`.
+measured figures). :func:`load_checkpoint` checks both and fails with a clear :class:`DataError`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder, default_embedder, model_id
 from tgnas.errors import DataError, TgnasError
+from tgnas.opgraph import OpGraph
 from tgnas.paths import check_checkpoint_path, checkpoint_dir
 from tgnas.predictor.features import FEATURE_SETS, GraphFeaturizer, feature_set_of
 from tgnas.predictor.model import GCNConfig, GCNPredictor
@@ -31,7 +34,7 @@ GPU_CHUNK_NODES = 200_000  # nodes per forward pass on an accelerator (memory-si
 
 
 @dataclass
-class Predictor:
+class TrainedPredictor:
     """Scores operator graphs with one or more GCNs (an ensemble averages their standardised outputs).
 
     Attributes:
@@ -87,14 +90,7 @@ class Predictor:
         unique: list[OpGraph] = []
         where = np.empty(len(graphs), dtype=np.int64)
         for k, g in enumerate(graphs):
-            key = (
-                g.ops,
-                g.edges,
-                g.texts,
-                None
-                if g.costs is None
-                else tuple(None if c is None else tuple(sorted(c.items())) for c in g.costs),
-            )
+            key = g.key
             if key not in slot:
                 slot[key] = len(unique)
                 unique.append(g)
@@ -151,29 +147,64 @@ class Predictor:
         return set(split.get("train", [])) | set(split.get("val", []))
 
     def save(self, path: Path | str) -> tuple[Path, Path]:
-        """Writes ``path`` (``.pt``) and the card beside it (``.json``); ``path`` must not be a folder."""
+        """Writes the weights to ``path`` (which must end in ``.pt``) and the card beside it (``.json``),
+        the card recording the weights' SHA-256. Both writes are atomic; a ``.json`` file there that is not a
+        tgnas card is never overwritten."""
+        path = Path(path)
         check_checkpoint_path(path)
-        path = Path(path).with_suffix(".pt")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(
-            {
-                "format": FORMAT,
-                "config": self.models[0].config.to_dict(),
-                "state_dicts": [{k: v.cpu() for k, v in m.state_dict().items()} for m in self.models],
-                "features": {
-                    "model_id": self.embedder.model_id,
-                    "dim": self.embedder.dim,
-                    "variant": self.embedder.variant,
-                    "structural": list(self.featurizer.structural),
-                },
-                "y_mean": self.y_mean,
-                "y_std": self.y_std,
-            },
-            path,
-        )
+        if path.suffix != ".pt":
+            raise TgnasError(f"a checkpoint file name ends in .pt, got {path.name!r}")
         card_path = path.with_suffix(".json")
-        card_path.write_text(json.dumps(self.card, indent=1) + "\n")
+        if card_path.exists() and not is_card(card_path):
+            raise TgnasError(f"{card_path} exists and is not a tgnas predictor card; it would be overwritten")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        blob = {
+            "format": FORMAT,
+            "config": self.models[0].config.to_dict(),
+            "state_dicts": [{k: v.cpu() for k, v in m.state_dict().items()} for m in self.models],
+            "features": {
+                "model_id": self.embedder.model_id,
+                "dim": self.embedder.dim,
+                "variant": self.embedder.variant,
+                "structural": list(self.featurizer.structural),
+            },
+            "y_mean": self.y_mean,
+            "y_std": self.y_std,
+        }
+        atomic_write(path, lambda f: torch.save(blob, f))
+        self.card["weights_sha256"] = sha256_of(path)
+        atomic_write(card_path, lambda f: f.write((json.dumps(self.card, indent=1) + "\n").encode()))
         return path, card_path
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_card(path: Path) -> bool:
+    """Whether ``path`` holds a tgnas predictor card (a JSON object with training hyper-parameters)."""
+    try:
+        card = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(card, dict) and "hyperparameters" in card
+
+
+def atomic_write(path: Path, write) -> None:
+    """Calls ``write(binary file)`` on a temporary file beside ``path``, then renames it onto ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 UNIVERSAL_NAME = "universal"
@@ -195,7 +226,7 @@ def resolve_checkpoint(path: Path | str | None) -> Path:
     return p
 
 
-def load_predictor(path: Path | str | None = None, device: str | torch.device = "cpu") -> Predictor:
+def load_checkpoint(path: Path | str | None = None, device: str | torch.device = "cpu") -> TrainedPredictor:
     """Loads a checkpoint (the shipped default if ``path`` is ``None``) onto ``device`` (CPU by default).
 
     Raises:
@@ -215,6 +246,17 @@ def load_predictor(path: Path | str | None = None, device: str | torch.device = 
         ) from None
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
         raise DataError(f"{p} is not a tgnas predictor checkpoint (expected format {FORMAT!r})")
+    card = read_card(p)  # first: a card of other weights says more than any mismatch below
+    try:
+        models, embedder = _build(p, blob, device)
+        y_mean, y_std = float(blob["y_mean"]), float(blob["y_std"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a missing or mangled key
+        raise DataError(f"checkpoint {p} is incomplete or malformed: {type(exc).__name__}: {exc}") from None
+    return TrainedPredictor(models, embedder, y_mean, y_std, card)
+
+
+def _build(p: Path, blob: dict, device: torch.device) -> tuple[list[GCNPredictor], OperatorEmbedder]:
+    """The GCNs and the embedder a checkpoint's blob describes, checked against this installation."""
     feats = blob["features"]
     embedder = default_embedder(feats.get("variant", "long"))
     try:
@@ -241,12 +283,36 @@ def load_predictor(path: Path | str | None = None, device: str | torch.device = 
         except RuntimeError as exc:
             raise DataError(f"checkpoint {p} does not fit its own GCN config: {exc}") from None
         models.append(m.to(device))
-    card_path = p.with_suffix(".json")
+    return models, embedder
+
+
+def read_card(weights: Path) -> dict:
+    """The card beside ``weights``, checked to belong to it (its ``weights_sha256``).
+
+    Raises:
+        DataError: no card (a predictor without one would score without its cost prior and could not tell
+            which labels trained it), a corrupt card, or a card of other weights.
+    """
+    card_path = weights.with_suffix(".json")
+    if not card_path.is_file():
+        raise DataError(
+            f"the card {card_path} of checkpoint {weights} is missing; a checkpoint is its .pt and its .json"
+        )
     try:
-        card = json.loads(card_path.read_text()) if card_path.is_file() else {}
-    except json.JSONDecodeError as exc:
-        raise DataError(f"the card {card_path} is corrupt: {exc}") from None
-    return Predictor(models, embedder, float(blob["y_mean"]), float(blob["y_std"]), card)
+        card = json.loads(card_path.read_bytes())
+    except (OSError, ValueError) as exc:  # unreadable bytes, bad UTF-8 or JSON
+        raise DataError(f"the card {card_path} is corrupt: {str(exc)[:200]}") from None
+    if not isinstance(card, dict):
+        raise DataError(f"the card {card_path} is not a JSON object")
+    want = card.get("weights_sha256")
+    if want is None:
+        raise DataError(f"the card {card_path} does not record the SHA-256 of its weights")
+    if want != sha256_of(weights):
+        raise DataError(
+            f"the card {card_path} belongs to other weights than {weights.name} (SHA-256 mismatch); "
+            "save the predictor again to pair them"
+        )
+    return card
 
 
 def usable_device(device: str | torch.device) -> torch.device:

@@ -51,8 +51,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from tgnas.arch import OpGraph
 from tgnas.errors import TgnasError
+from tgnas.opgraph import OpGraph
 
 NOVEL_COSINE = 0.85  # below this cosine to the nearest training text, an unseen text is a new operator
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import time
@@ -12,13 +13,13 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import torch
 
-from tgnas.arch import OpGraph
 from tgnas.embed import OperatorEmbedder, default_embedder
 from tgnas.errors import TgnasError
-from tgnas.predictor.features import COST_COLUMNS, GraphFeaturizer
+from tgnas.opgraph import OpGraph
+from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import node_texts
-from tgnas.predictor.predictor import Predictor
+from tgnas.predictor.predictor import TrainedPredictor
 from tgnas.predictor.prior import CostPrior, check_weight, fit_cost_prior, total_params
 
 
@@ -94,7 +95,7 @@ class TrainConfig:
 class TrainResult:
     """A trained predictor and how it was trained."""
 
-    predictor: Predictor
+    predictor: TrainedPredictor
     seconds: float
     train_positions: list[int] = field(default_factory=list)  # positions (in the input list) trained on
     val_positions: list[int] = field(default_factory=list)  # positions used to pick the best epoch
@@ -119,10 +120,8 @@ def train_predictor(
     group are ranked, and the predictor scores in those standard units (``y_mean = 0, y_std = 1``); the
     card records each group's scaling.
     """
-    import lightning as L
-    from lightning.pytorch.callbacks import ModelCheckpoint
 
-    from tgnas.predictor.lightning import GraphDataModule, PredictorModule, split_positions
+    from tgnas.predictor.lightning import split_positions
 
     y = np.asarray(targets, dtype=float)
     if len(graphs) != len(y):
@@ -172,65 +171,16 @@ def train_predictor(
         y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
     gcn = config.gcn(featurizer.num_features)
 
-    for name in ("lightning.pytorch", "lightning.fabric", "lightning"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", ".*does not have many workers.*")
-    warnings.filterwarnings("ignore", ".*Total length of.*across ranks is zero.*")
-    warnings.filterwarnings("ignore", ".*LeafSpec.*")
-    warnings.filterwarnings("ignore", ".*torch.jit.script.*")
     start = time.perf_counter()
     models, taus, device = [], [], "cpu"
-    for member in range(config.ensemble):
-        L.seed_everything(config.seed * 1000 + member, workers=True, verbose=False)
-        module = PredictorModule(
-            gcn.to_dict(),
-            y_mean,
-            y_std,
-            config.lr,
-            config.weight_decay,
-            config.rank_weight,
-            config.epochs,
-            config.text_noise,
-            embedder.dim,
-            config.text_dropout,
-            config.cost_dropout,
-            COST_COLUMNS[config.features],
-        )
-        if gcn.cost_path == "prior" and gcn.global_cost:  # the totals column holds log(1 + P) / 20
-            module.model.cost_linear.weight.data[:] = torch.tensor([[20.0 * slope, 0.0, 0.0]])
-        dm = GraphDataModule(
-            data,
-            config.val_fraction,
-            config.batch_size,
-            split_seed=config.seed,
-            shuffle_seed=config.seed * 1000 + member,
-            group_power=config.group_power if multi else None,
-        )
-        with tempfile.TemporaryDirectory() as tmp:
-            ckpt = (
-                ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if val_pos else None
+    with _quiet_lightning(), torch.random.fork_rng(devices=_cuda_devices()):
+        for member in range(config.ensemble):
+            torch.manual_seed(config.seed * 1000 + member)  # initialisation, text noise, cost dropout
+            model, tau, device = _fit_member(
+                config, gcn, data, val_pos, slope, y_mean, y_std, embedder, multi, member
             )
-            trainer = _trainer(
-                config.accelerator,
-                max_epochs=config.epochs,
-                devices=1,
-                logger=False,
-                enable_checkpointing=ckpt is not None,
-                callbacks=[ckpt] if ckpt else [],
-                enable_progress_bar=config.progress,
-                enable_model_summary=False,
-                deterministic=False,
-                num_sanity_val_steps=0,
-            )
-            trainer.fit(module, datamodule=dm)
-            device = str(trainer.strategy.root_device)
-            if ckpt is not None and ckpt.best_model_path:
-                state = torch.load(ckpt.best_model_path, map_location="cpu", weights_only=False)["state_dict"]
-                module.load_state_dict(state)
-                taus.append(float(ckpt.best_model_score))
-        model = GCNPredictor(gcn)
-        model.load_state_dict({k.removeprefix("model."): v.cpu() for k, v in module.state_dict().items()})
-        models.append(model.eval())
+            models.append(model)
+            taus += tau
     seconds = time.perf_counter() - start
     card = {
         "hyperparameters": asdict(config),
@@ -240,13 +190,14 @@ def train_predictor(
         "cost_slope": slope if gcn.cost_path == "prior" else None,
         "training_seconds": seconds,
         "training_device": device,
+        "environment": training_environment(),  # with the seed: what makes the weights reproducible
         "best_val_tau": taus,
-        # what the GCN learned from; Predictor.unseen_operators compares scored graphs with it
+        # what the GCN learned from; TrainedPredictor.unseen_operators compares scored graphs with it
         "training_texts": sorted(node_texts([graphs[p] for p in train_pos], embedder)),
         # accuracy ~ log params on all labelled graphs, for graphs with unseen operators (predictor.prior)
         "cost_prior": prior.to_dict() if prior else None,
     }
-    predictor = Predictor(models, embedder, y_mean, y_std, card)
+    predictor = TrainedPredictor(models, embedder, y_mean, y_std, card)
     return TrainResult(predictor, seconds, train_pos, val_pos, taus, device)
 
 
@@ -281,3 +232,89 @@ def _trainer(accelerator: str, **options):
             f"Lightning cannot train on accelerator {accelerator!r} here ({exc}); use auto (a GPU when one "
             "is present, else the CPU) or cpu"
         ) from None
+
+
+def _fit_member(config, gcn, data, val_pos, slope, y_mean, y_std, embedder, multi, member):
+    """One ensemble member: fits, then keeps the best validation epoch (or the last)."""
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    from tgnas.predictor.lightning import GraphDataModule, PredictorModule
+
+    taus, device = [], "cpu"
+    module = PredictorModule(config, gcn, y_mean, y_std, embedder.dim)
+    if gcn.cost_path == "prior" and gcn.global_cost:  # the totals column holds log(1 + P) / 20
+        module.model.cost_linear.weight.data[:] = torch.tensor([[20.0 * slope, 0.0, 0.0]])
+    dm = GraphDataModule(
+        data,
+        config.val_fraction,
+        config.batch_size,
+        split_seed=config.seed,
+        shuffle_seed=config.seed * 1000 + member,
+        group_power=config.group_power if multi else None,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        ckpt = ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if val_pos else None
+        trainer = _trainer(
+            config.accelerator,
+            max_epochs=config.epochs,
+            devices=1,
+            logger=False,
+            enable_checkpointing=ckpt is not None,
+            callbacks=[ckpt] if ckpt else [],
+            enable_progress_bar=config.progress,
+            enable_model_summary=False,
+            deterministic=True,
+            num_sanity_val_steps=0,
+        )
+        trainer.fit(module, datamodule=dm)
+        device = str(trainer.strategy.root_device)
+        if ckpt is not None and ckpt.best_model_path:
+            state = torch.load(ckpt.best_model_path, map_location="cpu", weights_only=False)["state_dict"]
+            module.load_state_dict(state)
+            taus.append(float(ckpt.best_model_score))
+    model = GCNPredictor(gcn)
+    model.load_state_dict({k.removeprefix("model."): v.cpu() for k, v in module.state_dict().items()})
+    return model.eval(), taus, device
+
+
+@contextlib.contextmanager
+def _quiet_lightning():
+    """Lightning's info logs and its warnings about this small-data setting silenced, for the block only."""
+    loggers = [logging.getLogger(n) for n in ("lightning.pytorch", "lightning.fabric", "lightning")]
+    levels = [lg.level for lg in loggers]
+    with warnings.catch_warnings():
+        for pattern in (
+            "does not have many workers",
+            "Total length of.*across ranks is zero",
+            "LeafSpec",
+            "torch.jit.script",
+        ):
+            warnings.filterwarnings("ignore", f".*{pattern}.*")
+        for lg in loggers:
+            lg.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            for lg, level in zip(loggers, levels, strict=True):
+                lg.setLevel(level)
+
+
+def _cuda_devices() -> list[int]:
+    """CUDA devices whose RNG state training forks (none without CUDA)."""
+    return list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+
+
+def training_environment() -> dict:
+    """What else than the seed decides the trained weights: library versions and the CPU thread count
+    (a sum split over another number of threads rounds differently)."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version(), "threads": torch.get_num_threads()}
+    for package in ("torch", "torch_geometric", "lightning", "numpy"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            out[package] = None
+    return out
+

@@ -102,21 +102,24 @@ def compute_proxies(
     result = ProxyResult()
     for k, (family, outputs) in enumerate(families.items(), start=1):
         spec = FAMILIES.get(family)
-        torch.manual_seed(seed)  # seeds the initialisation and anything random inside the proxy
-        # initialise in the default layout (the random draws fill memory in order), then convert
-        own = model if reuse_model and k == len(families) else copy.deepcopy(model)
-        net = INITS.get(spec.init)(own.to(device)).to(memory_format=layout)
-        net.train(spec.mode == "train")
-        start = time.perf_counter()
-        try:
-            values = spec.fn(net, data if spec.data else batch)
-        except ProxyError:
-            raise
-        except (RuntimeError, FloatingPointError, ZeroDivisionError, ValueError, IndexError) as exc:
-            values = {name: float("nan") for name in outputs}
-            for name in outputs:
-                result.failures[name] = f"{type(exc).__name__}: {exc}"
-        result.seconds[family] = time.perf_counter() - start
+        # seeds the initialisation and anything random inside the proxy, in a forked RNG state
+        place = torch.device(device)
+        with torch.random.fork_rng(devices=[place] if place.type == "cuda" else []):
+            torch.manual_seed(seed)
+            # initialise in the default layout (the random draws fill memory in order), then convert
+            own = model if reuse_model and k == len(families) else copy.deepcopy(model)
+            net = INITS.get(spec.init)(own.to(device)).to(memory_format=layout)
+            net.train(spec.mode == "train")
+            start = time.perf_counter()
+            try:
+                values = spec.fn(net, data if spec.data else batch)
+            except ProxyError:
+                raise
+            except (RuntimeError, FloatingPointError, ZeroDivisionError, ValueError, IndexError) as exc:
+                values = {name: float("nan") for name in outputs}
+                for name in outputs:
+                    result.failures[name] = f"{type(exc).__name__}: {exc}"
+            result.seconds[family] = time.perf_counter() - start
         for name in outputs:
             value = float(values.get(name, float("nan")))
             if not math.isfinite(value):

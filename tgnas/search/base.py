@@ -106,7 +106,7 @@ def check_budget(budget: int) -> None:
         raise TgnasError(f"the search budget must be a positive number of architectures, got {budget!r}")
 
 
-def fresh(space: SearchSpace, seen: dict, draw, tries: int = 50) -> Hashable:
+def fresh(seen: dict, draw, tries: int = 50) -> Hashable:
     """``draw()`` until an architecture not yet in ``seen`` comes up (the last draw after ``tries``)."""
     arch = draw()
     for _ in range(tries):

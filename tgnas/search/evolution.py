@@ -51,7 +51,7 @@ class RegularizedEvolution:
             if len(pop) < size:
                 pop.append(s)
         while len(pop) < size:
-            pop.append(fresh(space, tracker.seen, lambda: space.sample(rng)))
+            pop.append(fresh(tracker.seen, lambda: space.sample(rng)))
         tracker.score(list(pop))
         k = min(self.tournament, len(pop))
         stale = 0  # consecutive steps whose child had been scored before (a nearly exhausted space)
@@ -59,7 +59,7 @@ class RegularizedEvolution:
             picks = [pop[i] for i in rng.choice(len(pop), size=k, replace=False)]
             scores = tracker.score(picks)
             parent = picks[int(np.argmax(scores))]
-            child = fresh(space, tracker.seen, lambda p=parent: space.mutate(p, rng))
+            child = fresh(tracker.seen, lambda p=parent: space.mutate(p, rng))
             stale = stale + 1 if child in tracker.seen else 0
             tracker.score([child])
             pop.append(child)  # the deque drops the oldest member

@@ -19,7 +19,7 @@ class RandomSearch:
         target = budget if size is None else min(budget, size)
         drawn: dict = {}
         while len(drawn) < target:
-            arch = fresh(space, drawn, lambda: space.sample(rng))
+            arch = fresh(drawn, lambda: space.sample(rng))
             if arch in drawn:  # the space is (nearly) exhausted
                 break
             drawn[arch] = None

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tgnas.arch import INPUT, OUTPUT, OpGraph
 from tgnas.errors import ArchitectureError
+from tgnas.opgraph import INPUT, OUTPUT, OpGraph
 
 BLOCKS = 7
 EXPANSIONS = (1, 4, 6)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
-from tgnas.arch import OpGraph
 from tgnas.errors import ArchitectureError
+from tgnas.opgraph import OpGraph
 
 if TYPE_CHECKING:
     from torch import nn

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tgnas.arch import INPUT, OUTPUT, OpGraph
 from tgnas.errors import ArchitectureError, TgnasError, UnknownOperatorError
+from tgnas.opgraph import INPUT, OUTPUT, OpGraph
 
 OPS: tuple[str, ...] = (
     "none",

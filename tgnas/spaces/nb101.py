@@ -22,8 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from tgnas.arch import INPUT, OUTPUT, OpGraph
 from tgnas.errors import ArchitectureError, UnknownOperatorError
+from tgnas.opgraph import INPUT, OUTPUT, OpGraph, prune_unreachable
 
 OPS: tuple[str, ...] = ("conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3")
 MAX_VERTICES = 7
@@ -106,16 +106,9 @@ def _validated(matrix, ops) -> tuple[tuple[tuple[int, ...], ...], tuple[str, ...
 def _prune(matrix, ops):
     """Drops vertices not on an input-to-output path (the benchmark's ``ModelSpec`` pruning)."""
     n = len(ops)
-    fwd, bwd = {0}, {n - 1}
-    for v in range(1, n):
-        if any(matrix[u][v] and u in fwd for u in range(v)):
-            fwd.add(v)
-    for u in range(n - 2, -1, -1):
-        if any(matrix[u][v] and v in bwd for v in range(u + 1, n)):
-            bwd.add(u)
-    if n - 1 not in fwd:
+    keep = prune_unreachable(n, [(u, v) for u in range(n) for v in range(u + 1, n) if matrix[u][v]])
+    if not keep:
         raise ArchitectureError("the NAS-Bench-101 cell's input does not reach its output")
-    keep = sorted(fwd & bwd)
     return tuple(tuple(matrix[u][v] for v in keep) for u in keep), tuple(ops[v] for v in keep)
 
 

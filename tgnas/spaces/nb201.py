@@ -18,8 +18,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from tgnas.arch import INPUT, OUTPUT, OpGraph
 from tgnas.errors import ArchitectureError, UnknownOperatorError
+from tgnas.opgraph import INPUT, OUTPUT, OpGraph, prune_unreachable
 from tgnas.spaces.base import PartialArch
 
 OPS: tuple[str, ...] = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -181,15 +181,8 @@ def _wiring(counts: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[tuple[int, 
     output node comes last. Depends only on ``counts``, so it is computed once per wiring pattern.
     """
     last = NUM_NODES - 1
-    live_edges = {EDGES[k] for k, c in enumerate(counts) if c}
-    reach_in, reach_out = {0}, {last}
-    for t, s in sorted(live_edges, key=lambda e: e[1]):  # sources in increasing order: one forward sweep
-        if s in reach_in:
-            reach_in.add(t)
-    for t, s in sorted(live_edges, key=lambda e: -e[0]):
-        if t in reach_out:
-            reach_out.add(s)
-    kept = [k for k, c in enumerate(counts) if c and EDGES[k][1] in reach_in and EDGES[k][0] in reach_out]
+    on_path = set(prune_unreachable(NUM_NODES, [(s, t) for k, (t, s) in enumerate(EDGES) if counts[k]]))
+    kept = [k for k, c in enumerate(counts) if c and EDGES[k][1] in on_path and EDGES[k][0] in on_path]
     nodes = [k for k in kept for _ in range(counts[k])]  # edge position of each op node
     out = len(nodes) + 1
     edges = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import networkx as nx
@@ -22,9 +22,12 @@ OUTPUT = "output"
 CACHED_EDGES = 256  # edge sets up to this size have their structural checks cached
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class OpGraph:
     """A single-input, single-output DAG with an operator name on every node.
+
+    Two graphs are equal (and hash alike) when everything that can change a score agrees: operators,
+    edges, texts and costs.
 
     Attributes:
         ops: operator name of each node; ``ops[0] == "input"``, ``ops[-1] == "output"``.
@@ -35,8 +38,8 @@ class OpGraph:
 
     ops: tuple[str, ...]
     edges: tuple[tuple[int, int], ...]
-    texts: tuple[str | None, ...] | None = field(default=None, compare=False)
-    costs: tuple[Mapping[str, float] | None, ...] | None = field(default=None, compare=False, hash=False)
+    texts: tuple[str | None, ...] | None = None
+    costs: tuple[Mapping[str, float] | None, ...] | None = None
 
     def __post_init__(self) -> None:
         ops, edges = tuple(self.ops), tuple(sorted({(int(u), int(v)) for u, v in self.edges}))
@@ -68,15 +71,43 @@ class OpGraph:
         object.__setattr__(self, "_order", checked)
 
     @property
+    def key(self) -> tuple:
+        """Everything that can change a score, hashable: ``(ops, edges, texts, costs)``."""
+        costs = None
+        if self.costs is not None:
+            costs = tuple(None if c is None else tuple(sorted(c.items())) for c in self.costs)
+        return (self.ops, self.edges, self.texts, costs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OpGraph) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    @classmethod
+    def from_pruned(
+        cls,
+        ops: Sequence[str],
+        edges: Sequence[tuple[int, int]],
+        texts: Sequence[str | None] | None = None,
+        costs: Sequence[Mapping[str, float] | None] | None = None,
+    ) -> OpGraph:
+        """The graph of the nodes on some input-to-output path (:func:`prune_unreachable`), renumbered in
+        order; raises :class:`GraphError` when the output does not depend on the input."""
+        keep = prune_unreachable(len(ops), edges)
+        if not keep:
+            raise GraphError("the output does not depend on the input (no input-to-output path)")
+        new = {old: k for k, old in enumerate(keep)}
+        return cls(
+            tuple(ops[i] for i in keep),
+            tuple((new[u], new[v]) for u, v in edges if u in new and v in new),
+            None if texts is None else tuple(texts[i] for i in keep),
+            None if costs is None else tuple(costs[i] for i in keep),
+        )
+
+    @property
     def num_nodes(self) -> int:
         return len(self.ops)
-
-    def to_networkx(self) -> nx.DiGraph:
-        """The graph as a ``networkx.DiGraph`` with an ``op`` attribute on every node."""
-        g = nx.DiGraph()
-        g.add_nodes_from((i, {"op": op}) for i, op in enumerate(self.ops))
-        g.add_edges_from(self.edges)
-        return g
 
     def depths(self) -> list[int]:
         """Longest-path distance of every node from the input node."""
@@ -130,6 +161,33 @@ class OpGraph:
             texts if any(t is not None for t in texts) else None,
             costs if any(c is not None for c in costs) else None,
         )
+
+
+def prune_unreachable(n: int, edges: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+    """The nodes of an ``n``-node directed graph that lie on some path from node 0 (the input) to node
+    ``n - 1`` (the output): reachable from the input and reaching the output. Sorted; empty when the output
+    is not reachable from the input. The one pruning rule of every space and of tracing."""
+    succ: list[list[int]] = [[] for _ in range(n)]
+    pred: list[list[int]] = [[] for _ in range(n)]
+    for u, v in edges:
+        succ[u].append(v)
+        pred[v].append(u)
+
+    def sweep(start: int, nxt: list[list[int]]) -> set[int]:
+        seen, todo = {start}, [start]
+        while todo:
+            for w in nxt[todo.pop()]:
+                if w not in seen:
+                    seen.add(w)
+                    todo.append(w)
+        return seen
+
+    if n < 2:
+        return ()
+    forward = sweep(0, succ)
+    if n - 1 not in forward:
+        return ()
+    return tuple(sorted(forward & sweep(n - 1, pred)))
 
 
 @dataclass(frozen=True)

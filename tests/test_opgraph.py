@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from tgnas.arch import OpGraph
 from tgnas.errors import GraphError
+from tgnas.opgraph import OpGraph
 
 
 def diamond() -> OpGraph:
@@ -81,3 +81,28 @@ def test_opgraph_refuses_a_cost_that_is_not_a_finite_count(value):
     )
     with pytest.raises(GraphError, match="node 1 \\('nor_conv_3x3'\\): params must be a finite number >= 0"):
         OpGraph(ops, edges, costs=(None, {"params": value}, None))
+
+
+def test_equality_and_hash_cover_texts_and_costs():
+    from tgnas.opgraph import OpGraph
+
+    base = OpGraph(("input", "conv", "output"), ((0, 1), (1, 2)))
+    worded = OpGraph(base.ops, base.edges, (None, "a 3x3 convolution", None))
+    costed = OpGraph(base.ops, base.edges, costs=(None, {"params": 10.0, "flops": 5.0}, None))
+    same_cost = OpGraph(base.ops, base.edges, costs=(None, {"flops": 5.0, "params": 10.0}, None))
+    assert base != worded and base != costed and worded != costed
+    assert costed == same_cost and hash(costed) == hash(same_cost)  # key order in a cost does not matter
+    assert len({base, worded, costed, same_cost}) == 3
+
+
+def test_prune_unreachable_keeps_only_nodes_on_an_input_output_path():
+    from tgnas.opgraph import OpGraph, prune_unreachable
+
+    # 0 -> 1 -> 4; 0 -> 2 (dead end); 3 -> 4 (no input); 4 is the output
+    edges = [(0, 1), (1, 4), (0, 2), (3, 4)]
+    assert prune_unreachable(5, edges) == (0, 1, 4)
+    assert prune_unreachable(3, [(0, 1)]) == ()  # the output is not reached
+    g = OpGraph.from_pruned(("input", "a", "b", "c", "output"), edges, texts=(None, "x", "y", "z", None))
+    assert g.ops == ("input", "a", "output") and g.edges == ((0, 1), (1, 2)) and g.texts == (None, "x", None)
+    with pytest.raises(GraphError, match="does not depend on the input"):
+        OpGraph.from_pruned(("input", "a", "output"), [(0, 1)])

@@ -6,10 +6,10 @@ import datetime
 from dataclasses import asdict
 
 from tgnas.benchmarks.nb201 import NB201Benchmark
-from tgnas.predictor.evaluate import evaluate_judged, score_unseen
 from tgnas.predictor.graphs import graphs_for
-from tgnas.predictor.protocols import Split
 from tgnas.predictor.train import TrainConfig, TrainResult, train_predictor
+from tgnas.protocols.judge import evaluate_judged, score_unseen
+from tgnas.protocols.nb201 import Split
 
 
 def train_on_split(

@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from tgnas.arch import INPUT, OUTPUT, OpGraph
 from tgnas.embed import known_operators
 from tgnas.errors import DataError, GraphError, TgnasError, UnknownOperatorError
+from tgnas.opgraph import INPUT, OUTPUT, OpGraph
 
 
 def parse_graph(obj: object, where: str = "graph") -> OpGraph:

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from tgnas.arch import OpGraph
 from tgnas.errors import DataError, GraphError, TgnasError, UnknownOperatorError
-from tgnas.graphs import load_graphs, read_graphs, write_graphs
+from tgnas.graphfile import load_graphs, read_graphs, write_graphs
+from tgnas.opgraph import OpGraph
 
 CHAIN = {"nodes": [{"op": "input"}, {"op": "sep_conv_3x3"}, {"op": "output"}], "edges": [[0, 1], [1, 2]]}
 NEW_OP = {

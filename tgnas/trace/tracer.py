@@ -3,7 +3,7 @@
 :func:`graph_from_module` traces the model with ``torch.fx`` (symbolic tracing, then one run on the example
 input to record shapes): every leaf module call (convolution, linear, normalisation, activation, pooling,
 identity) and every computing function or method (addition, concatenation, multiplication, ...) becomes a
-node whose ``text`` is generated from its hyper-parameters (:mod:`tgnas.trace_ops`), edges follow data
+node whose ``text`` is generated from its hyper-parameters (:mod:`tgnas.trace.ops`), edges follow data
 flow, and node costs (parameters, FLOPs per sample, :func:`tgnas.cost.module_flops`) are attached. Pure
 data-movement operations (flatten, view, reshape, getitem, dropout, ...) are contracted away.
 
@@ -28,10 +28,10 @@ from dataclasses import dataclass
 import torch
 from torch import fx, nn
 
-from tgnas.arch import INPUT, OUTPUT, OpGraph
 from tgnas.cost import module_flops
 from tgnas.errors import TgnasError
-from tgnas.trace_ops import SHAPE_ONLY, SHAPE_ONLY_MODULES, describe_function, describe_module
+from tgnas.opgraph import INPUT, OUTPUT, OpGraph, prune_unreachable
+from tgnas.trace.ops import SHAPE_ONLY, SHAPE_ONLY_MODULES, describe_function, describe_module
 
 MAX_NODES = 20_000
 
@@ -241,27 +241,12 @@ def _from_hooks(model: nn.Module, example: torch.Tensor) -> TracedGraph:
 
 
 def _finish(model: nn.Module, ops: Sequence, texts: Sequence, costs: Sequence, edges: Sequence) -> OpGraph:
-    """Drops nodes that do not reach the output (unused branches) and builds the checked graph."""
+    """Drops nodes off every input-to-output path (unused branches) and builds the checked graph."""
     n = len(ops)
     if n > MAX_NODES:
         raise TraceError(f"{type(model).__name__} traces to {n} nodes, over the limit of {MAX_NODES}")
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for u, v in edges:
-        succ[u].append(v)
-    reach = {n - 1}
-    for u in range(n - 1, -1, -1):  # node order is topological: fx and hook order both follow execution
-        if any(v in reach for v in succ[u]):
-            reach.add(u)
-    if 0 not in reach:
+    if not prune_unreachable(n, edges):
         raise TraceError(f"{type(model).__name__}: the output does not depend on the input")
-    keep = sorted(reach)
-    new = {old: k for k, old in enumerate(keep)}
-    return OpGraph(
-        tuple(ops[i] for i in keep),
-        tuple((new[u], new[v]) for u, v in edges if u in new and v in new),
-        tuple(texts[i] for i in keep),
-        tuple(costs[i] for i in keep),
-    )
-
+    return OpGraph.from_pruned(ops, edges, texts, costs)
 
 __all__ = ["MAX_NODES", "TraceError", "TracedGraph", "graph_from_module"]

@@ -11,7 +11,7 @@ from tgnas.benchmarks.nb201 import NB201Benchmark, canonical_dataset
 from tgnas.errors import TgnasError
 from tgnas.evaluation import RankingReport, evaluate_ranking
 from tgnas.predictor.graphs import graphs_for
-from tgnas.predictor.predictor import Predictor
+from tgnas.predictor.predictor import TrainedPredictor
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,14 @@ class Judged:
 
 
 def score_unseen(
-    predictor: Predictor,
+    predictor: TrainedPredictor,
     bench: NB201Benchmark,
     indices: np.ndarray | None = None,
     prior_weight: float | None = None,
 ) -> Judged:
     """Scores ``indices`` (default: the whole space) minus the predictor's training split (from its card);
-    ``prior_weight`` overrides the card's unseen-operator prior weight (:meth:`Predictor.score_graphs`).
+    ``prior_weight`` overrides the card's unseen-operator prior weight
+    (:meth:`TrainedPredictor.score_graphs`).
 
     Raises:
         TgnasError: if the card does not say which architectures trained the predictor on this benchmark,
@@ -101,7 +102,7 @@ def evaluate_judged(
 
 
 def evaluate_predictor(
-    predictor: Predictor,
+    predictor: TrainedPredictor,
     bench: NB201Benchmark,
     dataset: str = "cifar10",
     metric: str = "test",

@@ -1,7 +1,5 @@
-"""The universal predictor's recipe and the cross-space protocols that judge it.
+"""The cross-space protocols that judge a universal (multi-space) predictor.
 
-- :data:`UNIVERSAL`: how ``checkpoints/universal.pt`` is trained (one GCN over NAS-Bench-201, NAS-Bench-101
-  and Accel-NASBench, ``v2`` features, a fixed log-parameter term, costs dropped at random, 3 views).
 - :func:`judge`: Kendall tau and Spearman of a predictor on benchmark rows of one space, beside the same
   figures for the graph's total parameters and FLOPs (the baselines), against validation accuracy.
 - :func:`represent`: NAS-Bench-201 cells written the ways a user might (protocol (f)).
@@ -13,35 +11,12 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from tgnas.arch import OpGraph
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau, spearman_rho
-from tgnas.predictor.multispace import LABELS, default_rows
+from tgnas.opgraph import OpGraph
+from tgnas.predictor.multispace import LABELS
 from tgnas.predictor.prior import total_params
-from tgnas.predictor.train import TrainConfig
 from tgnas.spaces import get_space
-
-UNIVERSAL = TrainConfig(
-    features="v2",
-    global_cost=True,
-    cost_path="prior",
-    cost_dropout=0.3,
-    text_noise=0.1,
-    epochs=40,
-    batch_size=64,
-    val_fraction=0.1,
-)
-SHIPPED_NB201_ROWS = 3000  # a seeded sample of NAS-Bench-201 (all 15,625 cells would only cost time)
-VIEWS = 3
-
-
-def shipped_rows(seed: int = 0) -> dict[str, list[int]]:
-    """The labelled rows of the shipped universal checkpoint."""
-    return {
-        "nb201": default_rows("nb201", SHIPPED_NB201_ROWS, seed),
-        "nb101": default_rows("nb101", None, seed),
-        "anb": default_rows("anb", None, seed),
-    }
 
 
 def graph_flops(graph: OpGraph) -> float:
