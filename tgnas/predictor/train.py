@@ -317,4 +317,3 @@ def training_environment() -> dict:
         except PackageNotFoundError:
             out[package] = None
     return out
-

@@ -249,4 +249,5 @@ def _finish(model: nn.Module, ops: Sequence, texts: Sequence, costs: Sequence, e
         raise TraceError(f"{type(model).__name__}: the output does not depend on the input")
     return OpGraph.from_pruned(ops, edges, texts, costs)
 
+
 __all__ = ["MAX_NODES", "TraceError", "TracedGraph", "graph_from_module"]
