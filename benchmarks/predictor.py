@@ -38,8 +38,8 @@ import torch
 
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
+from tgnas.predictor.config import TrainConfig, schedule_for
 from tgnas.predictor.predictor import load_checkpoint
-from tgnas.predictor.train import TrainConfig
 from tgnas.protocols.judge import evaluate_judged, evaluate_predictor, score_unseen
 from tgnas.protocols.nb201 import Split, nested_unseen_op, random_split, unseen_op
 from tgnas.protocols.training import train_on_split
@@ -48,21 +48,11 @@ from tgnas.spaces.nb201 import _cached_graph
 
 
 def config_for(n: int, seed: int, ensemble: int = 1, accelerator: str = "cpu") -> TrainConfig:
-    """Fixed schedules by label budget (chosen on random splits of seeds 0-2, never on held-out data);
+    """The library's schedule for the label budget (:func:`tgnas.predictor.config.schedule_for`);
     ``ensemble`` independently seeded GCNs are trained on the same labels and averaged. Every schedule
     keeps TrainConfig's text noise of 0.1, chosen on the ``select-b`` rows. ``accelerator`` is
     Lightning's (``cpu`` for the figures in the README; ``auto`` or ``gpu`` to time a GPU)."""
-    return replace(_schedule(n, seed), ensemble=ensemble, accelerator=accelerator)
-
-
-def _schedule(n: int, seed: int) -> TrainConfig:
-    if n < 500:  # scarce labels: train on all of them for a fixed 300 epochs, no validation hold-out,
-        # in steps of 16 graphs (seeds 0-2, N = 156: tau against the other cells' *validation* accuracy
-        # 0.781 against 0.776 with steps of 64; smaller steps helped the traced predictor much more)
-        return TrainConfig(epochs=300, batch_size=16, val_fraction=0.0, seed=seed)
-    if n <= 2000:
-        return TrainConfig(epochs=200, val_fraction=0.1, seed=seed)
-    return TrainConfig(epochs=60, batch_size=128, val_fraction=0.1, seed=seed)
+    return replace(schedule_for(n, seed), ensemble=ensemble, accelerator=accelerator)
 
 
 def row(name: str, labels: str, ev: dict, train_s: float, n_train: int, device: str = "cpu") -> dict:

@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from tgnas.benchmarks import get_benchmark
+from tgnas.predictor.config import TrainConfig
 from tgnas.predictor.predictor import load_checkpoint
-from tgnas.predictor.train import TrainConfig
 from tgnas.protocols.nb201 import random_split
 from tgnas.protocols.training import train_on_split
 from tgnas.proxies.sweep import SweepConfig

@@ -31,14 +31,15 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
 
 from tgnas.benchmarks import get_benchmark
 from tgnas.paths import checkpoint_dir
-from tgnas.predictor.multispace import UNIVERSAL, UNIVERSAL_VIEWS, default_rows, shipped_rows, train_on_spaces
+from tgnas.predictor.config import UNIVERSAL, UNIVERSAL_VIEWS, GCNConfig
+from tgnas.predictor.multispace import default_rows, shipped_rows, train_on_spaces
 from tgnas.protocols.crossspace import judge, represent, rows_without
 from tgnas.spaces import get_space
 from tgnas.spaces.nb201 import to_graph as nb201_graph
@@ -63,7 +64,8 @@ SELECT = {
     "nor_conv_3x3": ("conv3", "ReLU, conv with a 3-by-3 window, batchnorm"),
     "avg_pool_3x3": ("meanpool", "average over each 3-by-3 patch, stride one"),
 }
-OVERRIDES: dict = {}  # --set
+OVERRIDES: dict = {}  # --set (fields of TrainConfig or of its GCNConfig)
+GCN_FIELDS = {f.name for f in fields(GCNConfig)}
 TARGETS_E = ["nb101", "anb"]  # --e-targets
 SIZES_E = [200, 50]  # --e-sizes
 VIEW_COUNT = [UNIVERSAL_VIEWS]  # --views
@@ -80,7 +82,10 @@ def train(rows: dict, seed: int):
     key = (json.dumps(rows, sort_keys=True), seed)
     if key not in _TRAINED:
         start = time.perf_counter()
-        result = train_on_spaces(rows, replace(UNIVERSAL, seed=seed, **OVERRIDES), VIEW_COUNT[0])
+        model = {k: v for k, v in OVERRIDES.items() if k in GCN_FIELDS}
+        rest = {k: v for k, v in OVERRIDES.items() if k not in GCN_FIELDS}
+        config = replace(UNIVERSAL.with_model(**model), seed=seed, **rest)
+        result = train_on_spaces(rows, config, VIEW_COUNT[0])
         _TRAINED[key] = (result.predictor, time.perf_counter() - start)
     return _TRAINED[key]
 

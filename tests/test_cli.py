@@ -92,10 +92,13 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
     assert code == 0, err
     trained = json.loads(stdout)
     card = json.loads(out.with_suffix(".json").read_text())
-    assert len(card["split"]["train"]) + len(card["split"]["val"]) == 30
+    assert len(card["split"]["train"]) == 30 and card["split"]["val"] == []
     hp = card["hyperparameters"]  # every training option reaches the trainer and its card
     assert (hp["epochs"], hp["batch_size"], hp["rank_weight"]) == (3, 8, 1.5)
-    assert (hp["text_noise"], hp["global_cost"], card["gcn"]["global_cost"]) == (0.05, True, True)
+    assert (hp["text_noise"], hp["model"]["global_cost"], card["gcn"]["global_cost"]) == (0.05, True, True)
+    assert (
+        hp["val_fraction"] == 0.0
+    )  # unset: the schedule for 30 labels (tgnas.predictor.config.schedule_for)
     assert hp["unseen_prior_weight"] == card["cost_prior"]["weight"] == 0.4  # fitted on the 30 labels
     assert trained["evaluation"]["cifar10"]["n"] == 15625 - 30
     code, stdout, _ = run(capsys, "evaluate", "--checkpoint", str(out), "--json", "--dataset", "cifar100")
@@ -346,7 +349,7 @@ def test_train_spaces_writes_a_universal_checkpoint(capsys, tmp_path):
     card = json.loads(out.with_suffix(".json").read_text())
     assert card["protocol"] == "multi-space" and set(card["split"]["rows"]) == {"nb101", "anb"}
     assert len(card["split"]["rows"]["anb"]) == 60 and card["hyperparameters"]["epochs"] == 1
-    assert card["hyperparameters"]["cost_path"] == "prior" and card["cost_slope"] is not None
+    assert card["hyperparameters"]["model"]["cost_path"] == "prior" and card["cost_slope"] is not None
 
 
 def test_score_module_from_the_command_line(capsys):

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tgnas.errors import TgnasError
+from tgnas.predictor import config as _TRAIN  # defaults of the training options (plain dataclasses)
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Zero-cost neural architecture search.")
 
@@ -182,19 +183,42 @@ def train(
     ),
     limit: int = typer.Option(None, min=2, help="--spaces: at most this many seeded labels per space."),
     epochs: int = typer.Option(
-        None, min=1, help="Training epochs [default: 300; with --spaces the universal recipe's 40]."
+        None,
+        min=1,
+        help="Training epochs [default: the schedule for the number of labels (tgnas.predictor.config."
+        "schedule_for: 300 below 500 labels, 200 up to 2,000, 60 above); with --spaces the universal "
+        f"recipe's {_TRAIN.UNIVERSAL.epochs}].",
     ),
-    batch_size: int = typer.Option(64, min=1, help="Graphs per training step."),
-    rank_weight: float = typer.Option(3.0, min=0.0, help="Weight of the pairwise ranking loss."),
+    batch_size: int = typer.Option(
+        None, min=1, help="Graphs per training step [default: the schedule's: 16 below 500 labels, 64, 128]."
+    ),
+    rank_weight: float = typer.Option(
+        _TRAIN.TrainConfig.rank_weight, min=0.0, help="Weight of the pairwise ranking loss."
+    ),
     text_noise: float = typer.Option(
-        0.1, min=0.0, help="Gaussian noise on the text embeddings in training (robustness to unseen ops)."
+        _TRAIN.TrainConfig.text_noise,
+        min=0.0,
+        help="Gaussian noise on the text embeddings in training (robustness to unseen ops).",
     ),
-    global_cost: bool = typer.Option(False, help="The GCN's head also reads the graph's total params/FLOPs."),
+    global_cost: bool = typer.Option(
+        _TRAIN.GCNConfig.global_cost, help="The GCN's head also reads the graph's total params/FLOPs."
+    ),
     unseen_prior_weight: float = typer.Option(
-        0.7, min=0.0, max=1.0, help="Weight of the log-params prior for graphs with unseen operators."
+        _TRAIN.TrainConfig.unseen_prior_weight,
+        min=0.0,
+        max=1.0,
+        help="Weight of the log-params prior for graphs with unseen operators.",
     ),
-    ensemble: int = typer.Option(1, min=1, help="Independently seeded models averaged."),
-    val_fraction: float = typer.Option(0.1, min=0.0, max=0.5, help="Held-out share of labels for val_tau."),
+    ensemble: int = typer.Option(
+        _TRAIN.TrainConfig.ensemble, min=1, help="Independently seeded models averaged."
+    ),
+    val_fraction: float = typer.Option(
+        None,
+        min=0.0,
+        max=0.5,
+        help="Held-out share of labels that picks the best epoch [default: the schedule's: 0 below 500 "
+        "labels, else 0.1].",
+    ),
     seed: int = typer.Option(0, min=0, help="Seed of the split and the training."),
     out: str = typer.Option("checkpoints/predictor.pt", help="Checkpoint path (its card goes beside it)."),
     accelerator: str = typer.Option("auto", help="Lightning accelerator: auto, cpu, gpu."),
@@ -213,7 +237,6 @@ def train(
     if spaces is not None:
         _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, accelerator, as_json)
         return
-    epochs = 300 if epochs is None else epochs
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
     check_checkpoint_path(out)  # before training, not after
@@ -231,7 +254,6 @@ def train(
         )
     split = make(bench, **args[protocol])
     # Lightning and the GCN are imported only once the flags are known to be good (a typo fails at once)
-    from tgnas.predictor.train import TrainConfig
     from tgnas.protocols.training import train_on_split
 
     if eval_sample is not None and eval_sample < len(split.evaluate):
@@ -239,16 +261,16 @@ def train(
 
         keep = np.random.default_rng(seed).choice(len(split.evaluate), size=eval_sample, replace=False)
         split = replace(split, evaluate=np.sort(split.evaluate[keep]))
-    config = TrainConfig(
-        epochs=epochs,
-        batch_size=batch_size,
+    schedule = _TRAIN.schedule_for(len(split.train), seed)  # what the options left unset default to
+    config = replace(
+        schedule.with_model(global_cost=global_cost),
+        epochs=epochs if epochs is not None else schedule.epochs,
+        batch_size=batch_size if batch_size is not None else schedule.batch_size,
+        val_fraction=val_fraction if val_fraction is not None else schedule.val_fraction,
         rank_weight=rank_weight,
         text_noise=text_noise,
-        global_cost=global_cost,
         unseen_prior_weight=unseen_prior_weight,
         ensemble=ensemble,
-        val_fraction=val_fraction,
-        seed=seed,
         accelerator=accelerator,
         progress=not as_json,
     )
@@ -297,7 +319,8 @@ def _train_spaces(
             f"got {spaces!r}"
         )
     check_checkpoint_path(out)
-    from tgnas.predictor.multispace import UNIVERSAL, UNIVERSAL_VIEWS, default_rows, train_on_spaces
+    from tgnas.predictor.config import UNIVERSAL, UNIVERSAL_VIEWS
+    from tgnas.predictor.multispace import default_rows, train_on_spaces
 
     caps = {s: nb201_labels if s == "nb201" else None for s in names}
     if limit is not None:

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from tgnas.errors import UnknownNameError
+from tgnas.errors import TgnasError, UnknownNameError
 from tgnas.predictor.model import CONVS, READOUTS, GCNConfig, GCNPredictor
 
 
@@ -31,9 +31,9 @@ def test_every_variant_scores_each_graph(readout, conv, direction):
 def test_bad_config():
     with pytest.raises(UnknownNameError, match="readout"):
         GCNConfig(readout="attention")
-    with pytest.raises(UnknownNameError, match="convolution"):
+    with pytest.raises(UnknownNameError, match="unknown conv 'gat'"):
         GCNConfig(conv="gat")
-    with pytest.raises(ValueError):
+    with pytest.raises(TgnasError, match="layers must be a positive integer"):
         GCNConfig(layers=0)
 
 

@@ -7,10 +7,11 @@ import torch
 from tgnas.embed import default_embedder, wordings
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
+from tgnas.predictor.config import GCNConfig, TrainConfig
 from tgnas.predictor.features import GraphFeaturizer, structural_features
 from tgnas.predictor.lightning import pairwise_rank_loss
 from tgnas.predictor.multispace import VIEWS, labelled_set, train_on_spaces
-from tgnas.predictor.train import TrainConfig, within_group_slope
+from tgnas.predictor.train import within_group_slope
 from tgnas.spaces import get_space
 
 CHAIN = OpGraph(
@@ -90,13 +91,9 @@ def test_labelled_set_merges_isomorphic_rows_and_groups_by_space():
 
 def test_multi_space_training_standardises_per_group_and_scores_in_standard_units():
     config = TrainConfig(
+        model=GCNConfig(features="v2", global_cost=True, cost_path="prior", hidden=16, layers=2),
         epochs=2,
-        features="v2",
-        global_cost=True,
-        cost_path="prior",
         cost_dropout=0.2,
-        hidden=16,
-        layers=2,
         val_fraction=0.2,
     )
     result = train_on_spaces({"nb201": list(range(0, 15625, 250)), "nb101": list(range(40))}, config, views=1)

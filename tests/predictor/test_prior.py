@@ -9,12 +9,13 @@ import torch
 from tgnas.embed import default_embedder, describe_op
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
+from tgnas.predictor.config import TrainConfig
 from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import has_unseen, node_texts
 from tgnas.predictor.predictor import TrainedPredictor, load_checkpoint
 from tgnas.predictor.prior import NOVEL_COSINE, CostPrior, fit_cost_prior, total_params
-from tgnas.predictor.train import TrainConfig, train_predictor
+from tgnas.predictor.train import train_predictor
 
 
 def chain(*ops, params=None, texts=None):
@@ -51,7 +52,7 @@ def test_weight_outside_unit_interval_is_refused(weight):
     with pytest.raises(TgnasError, match="prior weight"):
         fit_cost_prior([chain("nor_conv_3x3")], [1.0], weight)
     graphs = [chain("nor_conv_3x3", params=(9.0,)), chain("nor_conv_1x1", params=(1.0,))]
-    with pytest.raises(TgnasError, match="prior weight"):  # refused before any training starts
+    with pytest.raises(TgnasError, match="prior_weight must be in"):  # refused before any training starts
         train_predictor(graphs, [2.0, 1.0], TrainConfig(unseen_prior_weight=weight, accelerator="cpu"))
 
 

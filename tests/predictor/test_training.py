@@ -6,10 +6,11 @@ import torch
 from tgnas.embed import default_embedder
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
+from tgnas.predictor.config import TrainConfig
 from tgnas.predictor.features import GraphFeaturizer
 from tgnas.predictor.lightning import GraphDataModule, PredictorModule, pairwise_rank_loss, split_positions
 from tgnas.predictor.model import GCNConfig
-from tgnas.predictor.train import TrainConfig, train_predictor
+from tgnas.predictor.train import train_predictor
 
 OPS = ("nor_conv_3x3", "skip_connect", "avg_pool_3x3", "nor_conv_1x1")
 
@@ -59,7 +60,9 @@ def test_split_is_seeded_and_disjoint():
 
 def test_training_learns_a_ranking_and_is_seeded():
     graphs, ys = synthetic(80)
-    config = TrainConfig(hidden=32, layers=2, epochs=40, batch_size=16, seed=3, accelerator="cpu")
+    config = TrainConfig(
+        model=GCNConfig(hidden=32, layers=2), epochs=40, batch_size=16, seed=3, accelerator="cpu"
+    )
     result = train_predictor(graphs[:60], ys[:60], config)
     test_graphs, test_y = synthetic(40, seed=1)
     scores = result.predictor.score_graphs(test_graphs)
@@ -87,7 +90,7 @@ def test_training_leaves_no_global_state_behind():
     torch.manual_seed(123)
     filters = list(warnings.filters)
     level = logging.getLogger("lightning.pytorch").level
-    train_predictor(graphs, ys, TrainConfig(hidden=8, layers=1, epochs=2, accelerator="cpu"))
+    train_predictor(graphs, ys, TrainConfig(model=GCNConfig(hidden=8, layers=1), epochs=2, accelerator="cpu"))
     assert torch.equal(torch.rand(3), expected)  # the caller's RNG stream goes on where it was
     assert warnings.filters == filters and logging.getLogger("lightning.pytorch").level == level
 
@@ -105,15 +108,17 @@ def test_bad_training_input():
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("epochs", 0, "epochs must be positive"),
-        ("batch_size", 0, "batch_size must be positive"),
-        ("ensemble", 0, "ensemble must be positive"),
+        ("epochs", 0, "epochs must be a positive integer"),
+        ("epochs", 2.5, "epochs must be a positive integer"),
+        ("batch_size", 0, "batch_size must be a positive integer"),
+        ("ensemble", 0, "ensemble must be a positive integer"),
         ("lr", -1e-3, "lr must be positive"),
         ("rank_weight", -1.0, "rank_weight must be >= 0"),
         ("text_noise", float("nan"), "text_noise must be >= 0"),
         ("text_dropout", 1.5, r"text_dropout must be in \[0, 1\]"),
         ("val_fraction", 1.0, r"val_fraction must be in \[0, 0.5\]"),
-        ("unseen_prior_weight", -0.1, "prior weight must be in"),
+        ("unseen_prior_weight", -0.1, r"unseen_prior_weight must be in \[0, 1\]"),
+        ("group_power", -1.0, "group_power must be >= 0"),
     ],
 )
 def test_train_config_refuses_values_that_cannot_train(field, value, message):
@@ -142,3 +147,19 @@ def test_text_dropout_one_hides_every_text():
     assert torch.equal(batch.x[:, 384:], x_before[:, 384:]) and batch.x[:, :384].abs().sum() == 0
     assert x_before[:, :384].abs().sum() > 0  # the step zeroes a copy: the collated features are intact
     assert not torch.equal(other_before, other.x)
+
+
+def test_schedule_follows_the_label_budget():
+    from tgnas.predictor.config import schedule_for
+
+    scarce, mid, many = schedule_for(156), schedule_for(1000), schedule_for(7812)
+    assert (scarce.epochs, scarce.batch_size, scarce.val_fraction) == (300, 16, 0.0)
+    assert (mid.epochs, mid.batch_size, mid.val_fraction) == (200, 64, 0.1) and mid == TrainConfig()
+    assert (many.epochs, many.batch_size) == (60, 128) and schedule_for(156, seed=4).seed == 4
+    with pytest.raises(TgnasError, match="at least 2 labels"):
+        schedule_for(1)
+
+
+def test_train_config_round_trips_through_its_card_form():
+    config = TrainConfig(model=GCNConfig(hidden=16, features="v2"), epochs=7, group_power=0.5)
+    assert TrainConfig(**config.to_dict()) == config

@@ -31,7 +31,6 @@ larger networks rank higher, which holds in every labelled space, and that a new
 from __future__ import annotations
 
 import warnings
-from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
@@ -39,55 +38,13 @@ from torch_geometric.nn import GCNConv, GraphConv, global_add_pool, global_max_p
 from torch_geometric.nn.conv.gcn_conv import gcn_norm
 from torch_geometric.utils import scatter
 
-from tgnas.errors import UnknownNameError
+from tgnas.predictor.config import COST_PATHS, READOUTS, GCNConfig  # noqa: F401  (GCNConfig: re-exported)
 
-READOUTS = ("mean", "sum", "max", "output", "virtual")
-COST_PATHS = ("mlp", "linear", "prior")
 CONVS = {
     # normalisation (with self-loops) is computed once per forward pass and passed as edge weights
     "gcn": lambda d, aggr: GCNConv(d, d, normalize=False),
     "graph": lambda d, aggr: GraphConv(d, d, aggr=aggr),
 }
-
-
-@dataclass(frozen=True)
-class GCNConfig:
-    """Hyper-parameters of :class:`GCNPredictor`."""
-
-    in_dim: int = 392  # node feature size: 384-d text embedding + 8 structural features
-    hidden: int = 128  # width of every layer
-    layers: int = 4  # graph convolutions
-    conv: str = "gcn"  # "gcn" (normalised, Kipf & Welling) or "graph" (GraphConv with `aggregation`)
-    aggregation: str = "add"  # neighbour aggregation of "graph" convolutions: add, mean or max
-    direction: str = "both"  # "forward" edges only, or "both" (forward and reversed, separate weights)
-    readout: str = "virtual"  # one of READOUTS
-    dropout: float = 0.1  # dropout on node states between layers
-    global_cost: bool = False  # the head also reads the graph's total parameters and FLOPs (see above)
-    features: str = "v1"  # structural node features: v1 (absolute log costs) or v2 (shares and totals)
-    cost_path: str = (
-        "mlp"  # how the totals reach the score: "mlp" (concatenated), "linear" or "prior" (added)
-    )
-
-    def __post_init__(self) -> None:
-        if self.readout not in READOUTS:
-            raise UnknownNameError(f"unknown readout {self.readout!r}; choose one of: {', '.join(READOUTS)}")
-        if self.conv not in CONVS:
-            raise UnknownNameError(f"unknown convolution {self.conv!r}; choose one of: {', '.join(CONVS)}")
-        if self.direction not in ("forward", "both"):
-            raise UnknownNameError(f"unknown direction {self.direction!r}; choose forward or both")
-        if self.aggregation not in ("add", "mean", "max"):
-            raise UnknownNameError(f"unknown aggregation {self.aggregation!r}; choose add, mean or max")
-        if self.features not in ("v1", "v2"):
-            raise UnknownNameError(f"unknown feature set {self.features!r}; choose v1 or v2")
-        if self.cost_path not in COST_PATHS:
-            raise UnknownNameError(
-                f"unknown cost path {self.cost_path!r}; choose one of: {', '.join(COST_PATHS)}"
-            )
-        if self.in_dim < 1 or self.hidden < 1 or self.layers < 1:
-            raise ValueError("in_dim, hidden and layers must be positive")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def _csr_transposed(edge_index: torch.Tensor, weight: torch.Tensor, n: int) -> torch.Tensor:

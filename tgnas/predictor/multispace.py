@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,7 +20,6 @@ from tgnas.benchmarks import get_benchmark
 from tgnas.embed import wordings
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
-from tgnas.predictor.train import TrainConfig
 from tgnas.registry import Registry
 from tgnas.spaces import get_space
 
@@ -134,7 +133,7 @@ def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2):
             "views": views,
             "graphs": "cell",
             "created": datetime.date.today().isoformat(),
-            "hyperparameters": asdict(config),
+            "hyperparameters": config.to_dict(),
         }
     )
     return result
@@ -148,19 +147,7 @@ def default_rows(space: str, limit: int | None, seed: int, exclude: Sequence[int
     return sorted(perm[:limit].tolist() if limit is not None else perm.tolist())
 
 
-# how checkpoints/universal.pt is trained (docs/universal.md)
-UNIVERSAL = TrainConfig(
-    features="v2",
-    global_cost=True,
-    cost_path="prior",
-    cost_dropout=0.3,
-    text_noise=0.1,
-    epochs=40,
-    batch_size=64,
-    val_fraction=0.1,
-)
 SHIPPED_NB201_ROWS = 3000  # a seeded sample of NAS-Bench-201 (all 15,625 cells would only cost time)
-UNIVERSAL_VIEWS = 3  # graphs per labelled architecture
 
 
 def shipped_rows(seed: int = 0) -> dict[str, list[int]]:

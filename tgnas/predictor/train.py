@@ -8,7 +8,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -16,79 +16,12 @@ import torch
 from tgnas.embed import OperatorEmbedder, default_embedder
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
+from tgnas.predictor.config import TrainConfig
 from tgnas.predictor.features import GraphFeaturizer
-from tgnas.predictor.model import GCNConfig, GCNPredictor
+from tgnas.predictor.model import GCNPredictor
 from tgnas.predictor.novelty import node_texts
 from tgnas.predictor.predictor import TrainedPredictor
-from tgnas.predictor.prior import CostPrior, check_weight, fit_cost_prior, total_params
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train a predictor."""
-
-    hidden: int = 128  # GCN width
-    layers: int = 4  # GCN depth
-    conv: str = "gcn"  # graph convolution: gcn | graph
-    direction: str = "both"  # message passing along forward edges only, or both directions
-    readout: str = "virtual"  # mean | sum | max | output | virtual
-    dropout: float = 0.1  # dropout between layers
-    global_cost: bool = False  # the head also reads the graph's total parameters and FLOPs
-    features: str = "v1"  # structural node features: v1 (absolute costs) or v2 (shares + totals; universal)
-    cost_path: str = "mlp"  # the totals reach the score through the head's MLP or a linear term
-    cost_dropout: float = 0.0  # chance a training graph's cost features are zeroed (costs may be absent)
-    # multi-space: each batch holds one (space, dataset) group, drawn with probability ~ size**group_power
-    # (None: batches mix groups)
-    group_power: float | None = None
-    epochs: int = 150  # training epochs (cosine learning-rate schedule)
-    batch_size: int = 64  # graphs per step
-    lr: float = 1e-3  # AdamW learning rate
-    weight_decay: float = 1e-4  # AdamW weight decay
-    rank_weight: float = 3.0  # weight of the pairwise ranking loss next to the MSE
-    # Gaussian noise on the text embedding in training (unseen-op robustness): 0.1 chosen by the nested
-    # unseen-op protocol (benchmarks/predictor.py --rows select-b), neutral on random splits
-    text_noise: float = 0.1
-    text_dropout: float = 0.0  # chance a node's text embedding is zeroed in training (tried, not adopted)
-    # weight of the cost prior (accuracy ~ log params, fitted on the labels) in the score of a graph with an
-    # operator never seen in training; 0.7 chosen by the nested unseen-op protocol (tgnas.predictor.prior)
-    unseen_prior_weight: float = 0.7
-    val_fraction: float = 0.1  # share of the labelled graphs held out to pick the best epoch (val_tau)
-    ensemble: int = 1  # independently seeded models averaged at prediction time
-    seed: int = 0  # seeds the split, the initialisation and the shuffling
-    accelerator: str = "auto"  # Lightning accelerator: auto picks a GPU when one is present
-    progress: bool = False  # show Lightning's progress bar
-
-    def __post_init__(self) -> None:
-        positive = {"hidden": self.hidden, "layers": self.layers, "epochs": self.epochs}
-        positive |= {"batch_size": self.batch_size, "ensemble": self.ensemble, "lr": self.lr}
-        for name, value in positive.items():
-            if not value > 0:
-                raise TgnasError(f"TrainConfig.{name} must be positive, got {value!r}")
-        for name in ("weight_decay", "rank_weight", "text_noise"):
-            if not getattr(self, name) >= 0:
-                raise TgnasError(f"TrainConfig.{name} must be >= 0, got {getattr(self, name)!r}")
-        for name in ("dropout", "text_dropout", "cost_dropout"):
-            if not 0 <= getattr(self, name) <= 1:
-                raise TgnasError(f"TrainConfig.{name} must be in [0, 1], got {getattr(self, name)!r}")
-        if not 0 <= self.val_fraction <= 0.5:
-            raise TgnasError(f"TrainConfig.val_fraction must be in [0, 0.5], got {self.val_fraction!r}")
-        if self.group_power is not None and not self.group_power >= 0:
-            raise TgnasError(f"TrainConfig.group_power must be >= 0 or None, got {self.group_power!r}")
-        check_weight(self.unseen_prior_weight)
-
-    def gcn(self, in_dim: int) -> GCNConfig:
-        return GCNConfig(
-            in_dim=in_dim,
-            hidden=self.hidden,
-            layers=self.layers,
-            conv=self.conv,
-            direction=self.direction,
-            readout=self.readout,
-            dropout=self.dropout,
-            global_cost=self.global_cost,
-            features=self.features,
-            cost_path=self.cost_path,
-        )
+from tgnas.predictor.prior import CostPrior, fit_cost_prior, total_params
 
 
 @dataclass
@@ -135,7 +68,7 @@ def train_predictor(
     # the log-params line is one space's scale: a multi-space predictor relies on its linear cost term instead
     prior = None if multi else fit_cost_prior(graphs, y, config.unseen_prior_weight)
     embedder = embedder or default_embedder()
-    featurizer = GraphFeaturizer(embedder, config.features)
+    featurizer = GraphFeaturizer(embedder, config.model.features)
     train_pos, val_pos = split_positions(len(y), config.val_fraction, config.seed)
     group_ids = {g: k for k, g in enumerate(sorted(set(names)))}
     gid = np.array([group_ids[g] for g in names])
@@ -154,7 +87,7 @@ def train_predictor(
         z = np.array([(v - scaling[g]["mean"]) / scaling[g]["std"] for v, g in zip(y, names, strict=True)])
         data = featurizer.data_list(graphs, z)
         log_p = np.log1p(np.array([total_params(g) for g in graphs]))  # NaN without costs
-        if config.cost_path == "prior":
+        if config.model.cost_path == "prior":
             slope = within_group_slope(log_p[train_pos], z[train_pos], gid[train_pos])
         for d, k, lp in zip(data, gid, log_p, strict=True):
             d.group = torch.tensor([int(k)])
@@ -162,14 +95,14 @@ def train_predictor(
             centre = np.nanmean(log_p[gid == k]) if np.isfinite(log_p[gid == k]).any() else 0.0
             d.shift = torch.tensor([float(slope * centre) if np.isfinite(lp) else 0.0])
         y_mean, y_std = 0.0, 1.0
-        if config.cost_path == "prior" and config.global_cost:
+        if config.model.cost_path == "prior" and config.model.global_cost:
             # the GCN's own fixed term b log(1 + P) is the prior: s = (1 - w) gcn + w b log(1 + P) keeps
             # the term and shrinks the rest, scale-free (see tgnas.predictor.prior)
             prior = CostPrior(0.0, slope, config.unseen_prior_weight)
     else:
         data = featurizer.data_list(graphs, y)
         y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
-    gcn = config.gcn(featurizer.num_features)
+    gcn = replace(config.model, in_dim=featurizer.num_features)
 
     start = time.perf_counter()
     models, taus, device = [], [], "cpu"
@@ -183,7 +116,7 @@ def train_predictor(
             taus += tau
     seconds = time.perf_counter() - start
     card = {
-        "hyperparameters": asdict(config),
+        "hyperparameters": config.to_dict(),
         "gcn": gcn.to_dict(),
         "target_scaling": {"mean": y_mean, "std": y_std},
         "group_scaling": scaling if multi else None,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import asdict
 
 from tgnas.benchmarks.nb201 import NB201Benchmark
+from tgnas.predictor.config import TrainConfig
 from tgnas.predictor.graphs import graphs_for
-from tgnas.predictor.train import TrainConfig, TrainResult, train_predictor
+from tgnas.predictor.train import TrainResult, train_predictor
 from tgnas.protocols.judge import evaluate_judged, score_unseen
 from tgnas.protocols.nb201 import Split
 
@@ -49,5 +49,5 @@ def train_on_split(
     if evaluate:
         judged = score_unseen(result.predictor, bench, split.evaluate)
         card["evaluation"] = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in split.eval_datasets}
-    card["hyperparameters"] = asdict(config)
+    card["hyperparameters"] = config.to_dict()
     return result
