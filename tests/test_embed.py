@@ -6,6 +6,7 @@ from tgnas.embed import (
     EmbeddingCache,
     OperatorEmbedder,
     SentenceEncoder,
+    _key,
     add_description,
     describe_op,
     known_operators,
@@ -88,10 +89,16 @@ def test_disk_cache_hit_on_second_run(tmp_path, real_encoder):
 def test_corrupt_user_cache_is_rebuilt(tmp_path, real_encoder):
     user = tmp_path / "cache.npz"
     user.write_bytes(b"garbage")
-    emb = OperatorEmbedder(
-        cache=EmbeddingCache(shipped=tmp_path / "none.npz", user=user), encoder=real_encoder
-    )
+    with pytest.warns(UserWarning, match="unreadable"):
+        cache = EmbeddingCache(shipped=tmp_path / "none.npz", user=user)
+    emb = OperatorEmbedder(cache=cache, encoder=real_encoder)
     assert emb.embed_texts(["identity skip connection test"]).shape == (1, DIM)
+    assert (
+        EmbeddingCache(shipped=tmp_path / "none.npz", user=user).get(  # rewritten, readable again
+            _key(emb.model_id, "identity skip connection test")
+        )
+        is not None
+    )
 
 
 def test_similarity_ordering(tmp_path, real_encoder):

@@ -53,7 +53,7 @@ def test_from_dict_rejects_malformed():
         OpGraph.from_dict({"edges": []})
     with pytest.raises(GraphError, match="op"):
         OpGraph.from_dict({"nodes": [{"type": "x"}], "edges": []})
-    with pytest.raises(GraphError, match="pairs"):
+    with pytest.raises(GraphError, match="a pair"):
         OpGraph.from_dict({"nodes": [{"op": "input"}, {"op": "output"}], "edges": [[0]]})
 
 

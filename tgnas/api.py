@@ -50,12 +50,16 @@ def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
         return parse_graph(arch), None
     if isinstance(arch, str):
         arch = parse_architecture(arch)
+    from tgnas.spaces.darts import is_genotype
+
+    if is_genotype(arch):  # the DARTS search code's own namedtuple
+        return graph_and_space(get_space("darts").parse(arch))
     for space in (get_space(n) for n in SPACES.names()):
         if isinstance(arch, space.arch_type):
             return space.to_graph(arch), space.name
     raise ArchitectureError(
         f"cannot score a {type(arch).__name__}: pass an architecture string, a space's architecture, "
-        "an OpGraph or a graph dict"
+        "a DARTS Genotype, an OpGraph or a graph dict"
     )
 
 

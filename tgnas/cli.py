@@ -133,19 +133,19 @@ def demo(
     Scores every architecture the predictor was not trained on, reports Kendall tau / Spearman / top-k
     precision against test accuracy on all three datasets, and describes the architecture it ranks first.
     """
-    import numpy as np
 
     from tgnas.benchmarks import get_benchmark
     from tgnas.describe import describe
     from tgnas.predictor.predictor import load_checkpoint
     from tgnas.protocols.judge import evaluate_judged, score_unseen
+    from tgnas.search.base import best_index
 
     bench = get_benchmark("nb201")
     predictor = load_checkpoint(checkpoint)
     judged = score_unseen(predictor, bench)  # every architecture outside the training split, scored once
     evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in bench.datasets}
     unseen = judged.indices
-    top = describe(str(int(unseen[int(np.argmax(judged.scores))])))
+    top = describe(str(int(unseen[best_index(judged.scores)])))
     if as_json:
         _print_json({"evaluation": evaluations, "top_ranked": top.to_dict()})
         return
@@ -675,9 +675,30 @@ def _null():
 
 
 def main() -> None:
-    """Entry point: runs the app and turns tgnas input errors into ``error: ...`` with exit code 2."""
+    """Entry point: runs the app; a tgnas input error becomes one line ``error: ...`` on stderr (under
+    ``--json``: ``{"error": ..., "type": ...}`` on stdout) with exit code 2; anything else is a bug in
+    tgnas, reported as ``internal error`` with exit code 1 and where to report it."""
+    as_json = "--json" in sys.argv[1:]
     try:
         app()
     except TgnasError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(2)
+        _fail(str(exc), type(exc).__name__, as_json, 2)
+    except KeyboardInterrupt:
+        _fail("interrupted", "KeyboardInterrupt", as_json, 130)
+    except Exception as exc:  # noqa: BLE001 - the last resort: no traceback reaches the user
+        message = f"internal error: {type(exc).__name__}: {str(exc)[:300]}"
+        _fail(
+            f"{message}\nthis is a bug in tgnas: please report it to the tgnas issue tracker with what "
+            "you ran, this message and `tgnas --version`",
+            "InternalError",
+            as_json,
+            1,
+        )
+
+
+def _fail(message: str, kind: str, as_json: bool, code: int) -> None:
+    if as_json:
+        print(json.dumps({"error": message, "type": kind}))
+    else:
+        print(f"error: {message}" if code != 1 else message, file=sys.stderr)
+    sys.exit(code)

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from tgnas.errors import DataError, UnknownOperatorError
+from tgnas.inputs import MAX_TEXT
 from tgnas.paths import cache_dir, data_dir
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -144,51 +146,101 @@ class SentenceEncoder:
 
 
 class EmbeddingCache:
-    """``(model id, text) -> vector``: in memory, backed by a read-only shipped file and a user file."""
+    """``(model id, text) -> vector``: in memory, backed by a read-only shipped file and a user file.
 
-    def __init__(self, shipped: Path | None = None, user: Path | None = None) -> None:
+    A file holds one model id, its texts as one UTF-8 blob with offsets, and their vectors. Reading checks
+    every entry: a vector must be finite and of unit length, and an entry's key is recomputed from the model
+    id and its text (so a vector cannot be filed under another text). Shipped vectors win over the user
+    file's; a user file that cannot be read is ignored with a warning and rewritten on the next new text.
+    Writes are atomic.
+    """
+
+    def __init__(
+        self, shipped: Path | None = None, user: Path | None = None, model: str | None = None
+    ) -> None:
         self.shipped = shipped if shipped is not None else data_dir() / "embeddings" / f"{MODEL_NAME}.npz"
-        cache_root = cache_dir()
-        self.user = user if user is not None else cache_root / "embeddings.npz"
+        self.user = user if user is not None else cache_dir() / "embeddings.npz"
+        self.model = model if model is not None else model_id()
         self._mem: dict[str, np.ndarray] = {}
         self._texts: dict[str, str] = {}
-        for path in (self.shipped, self.user):
-            self._read(path)
+        self._shipped_keys: set[str] = set()
+        self._read(self.user)
+        self._shipped_keys = self._read(self.shipped, overwrite=True)
 
-    def _read(self, path: Path) -> None:
+    def _read(self, path: Path, overwrite: bool = False) -> set[str]:
+        """Loads the valid entries of ``path`` (shipped ones ``overwrite``); returns their keys."""
         if not path.is_file():
-            return
+            return set()
         try:
-            with np.load(path, allow_pickle=False) as z:
-                keys, texts, vecs = z["keys"], z["texts"], z["vectors"]
-        except (OSError, KeyError, ValueError):
-            return  # a corrupt cache is only a cache: it is rebuilt
-        if vecs.ndim != 2 or vecs.shape[1] != DIM or len(keys) != len(vecs):
-            return
-        for k, t, v in zip(keys.tolist(), texts.tolist(), vecs, strict=True):
-            self._mem[k] = v
-            self._texts[k] = t
+            texts, vectors = read_cache_file(path, self.model)
+        except Exception as exc:  # any damage: the file is only a cache
+            warnings.warn(
+                f"embedding cache {path} is unreadable ({type(exc).__name__}); it is ignored", stacklevel=3
+            )
+            return set()
+        norms = np.linalg.norm(vectors, axis=1) if len(vectors) else np.zeros(0)
+        good = np.isfinite(vectors).all(axis=1) & (np.abs(norms - 1.0) < 1e-3)
+        if not good.all():
+            warnings.warn(
+                f"embedding cache {path}: {int((~good).sum())} invalid vector(s) ignored", stacklevel=3
+            )
+        keys = set()
+        for text, vector, ok in zip(texts, vectors, good, strict=True):
+            key = _key(self.model, text)
+            if ok and (overwrite or key not in self._mem):
+                self._mem[key], self._texts[key] = vector, text
+                keys.add(key)
+        return keys
 
     def get(self, key: str) -> np.ndarray | None:
         return self._mem.get(key)
 
     def put(self, items: dict[str, tuple[str, np.ndarray]]) -> None:
-        """Adds ``{key: (text, vector)}`` and rewrites the user file atomically."""
+        """Adds ``{key: (text, vector)}`` (never over a shipped vector) and rewrites the user file."""
         for k, (t, v) in items.items():
-            self._mem[k] = v
-            self._texts[k] = t
-        self.save(self.user)
+            if k not in self._shipped_keys:
+                self._mem[k], self._texts[k] = np.asarray(v, dtype=np.float32), t
+        self.save(self.user, [k for k in self._mem if k not in self._shipped_keys])
 
     def save(self, path: Path, keys: Sequence[str] | None = None) -> None:
-        """Writes the given (default: all) entries to ``path``."""
+        """Writes the given (default: all) entries to ``path``, atomically."""
         keys = list(self._mem) if keys is None else list(keys)
         path.parent.mkdir(parents=True, exist_ok=True)
+        texts = [self._texts[k] for k in keys]
+        blobs = [t.encode("utf-8") for t in texts]
+        offsets = np.cumsum([0] + [len(b) for b in blobs]).astype(np.int64)
+        vectors = np.stack([self._mem[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
         os.close(fd)
-        vectors = np.stack([self._mem[k] for k in keys]) if keys else np.zeros((0, DIM), np.float32)
-        np.savez(tmp, keys=np.array(keys), texts=np.array([self._texts[k] for k in keys]), vectors=vectors)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        try:
+            np.savez(
+                tmp,
+                model=np.array(self.model),
+                blob=np.frombuffer(b"".join(blobs), dtype=np.uint8),
+                offsets=offsets,
+                vectors=vectors.astype(np.float32),
+            )
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def read_cache_file(path: Path, model: str) -> tuple[list[str], np.ndarray]:
+    """The texts and vectors of an embedding-cache file written for ``model`` (none for another model)."""
+    with np.load(path, allow_pickle=False) as z:
+        vectors = np.asarray(z["vectors"], dtype=np.float32)
+        if "blob" in z:
+            if str(z["model"]) != model:
+                return [], np.zeros((0, DIM), np.float32)
+            blob, offsets = z["blob"].tobytes(), z["offsets"]
+            texts = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(len(offsets) - 1)]
+        else:  # the earlier format: one fixed-width string per text (keys checked by recomputing them)
+            texts = [str(t) for t in z["texts"]]
+    if vectors.ndim != 2 or vectors.shape[1] != DIM or len(texts) != len(vectors):
+        raise ValueError("shapes do not match")
+    return texts, vectors
 
 
 class OperatorEmbedder:
@@ -220,6 +272,11 @@ class OperatorEmbedder:
         keys = [_key(self.model_id, t) for t in texts]
         missing = {k: t for k, t in zip(keys, texts, strict=True) if self.cache.get(k) is None}
         if missing:
+            long = [t for t in missing.values() if len(t) > MAX_TEXT]
+            if long:
+                raise UnknownOperatorError(
+                    f"an operator text of {len(long[0])} characters is too long: at most {MAX_TEXT} are read"
+                )
             vecs = self.encoder.encode(list(missing.values()))
             self.cache.put({k: (t, v) for (k, t), v in zip(missing.items(), vecs, strict=True)})
         if not keys:

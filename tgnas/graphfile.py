@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tgnas.embed import known_operators
 from tgnas.errors import DataError, GraphError, TgnasError, UnknownOperatorError
+from tgnas.inputs import MAX_LINE, loads, quote, read_text
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph
 
 
@@ -24,17 +25,15 @@ def parse_graph(obj: object, where: str = "graph") -> OpGraph:
     """One graph from its dict form, checked (``where`` prefixes error messages, e.g. ``"line 3"``)."""
     try:
         graph = OpGraph.from_dict(obj)  # type: ignore[arg-type]
-    except (GraphError, ValueError, TypeError) as exc:
+    except GraphError as exc:
         raise GraphError(f"{where}: {exc}") from None
     known = set(known_operators()) | {INPUT, OUTPUT}
     texts = graph.texts or (None,) * graph.num_nodes
     for i, (op, text) in enumerate(zip(graph.ops, texts, strict=True)):
-        if text is not None and (not isinstance(text, str) or not text.strip()):
-            raise GraphError(f'{where}: node {i} has an empty or non-string "text"')
         if text is None and op not in known:
             raise UnknownOperatorError(
-                f'{where}: node {i} uses operator {op!r}, which has no description; add a "text" field to '
-                "the node or describe it with tgnas.embed.add_description"
+                f'{where}: node {i} uses operator {quote(op)}, which has no description; add a "text" '
+                "field to the node or describe it with tgnas.embed.add_description"
             )
     return graph
 
@@ -46,17 +45,11 @@ def read_graphs(lines: Iterable[str], source: str = "input") -> list[OpGraph]:
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise GraphError(f"{source} line {number}: not valid JSON ({exc.msg})") from None
-        graphs.append(parse_graph(obj, f"{source} line {number}"))
+        where = f"{source} line {number}"
+        graphs.append(parse_graph(loads(text, where, GraphError), where))
     if not graphs:
         raise TgnasError(f"{source} holds no graph")
     return graphs
-
-
-MAX_LINE = 1_000_000  # characters of one candidate line
 
 
 def read_candidates(lines: Iterable[str], source: str = "input") -> list[object]:
@@ -77,10 +70,7 @@ def read_candidates(lines: Iterable[str], source: str = "input") -> list[object]
         if len(text) > MAX_LINE:
             raise TgnasError(f"{where}: longer than {MAX_LINE} characters")
         if text.startswith("{"):
-            try:
-                parsed = json.loads(text)
-            except (json.JSONDecodeError, RecursionError) as exc:
-                raise GraphError(f"{where}: not valid JSON ({exc})") from None
+            parsed = loads(text, where, GraphError)
             if isinstance(parsed, dict) and "nodes" in parsed:
                 out.append(parse_graph(parsed, where))
                 continue
@@ -98,24 +88,17 @@ def load_candidates(path: str) -> list[object]:
     import sys
 
     if path == "-":
-        return read_candidates(sys.stdin, "standard input")
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"candidate file not found: {p}")
-    try:
-        with p.open(encoding="utf-8") as f:
-            return read_candidates(f, str(p))
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{p} is not UTF-8 text: {exc}") from None
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        try:
+            return read_candidates(raw.decode("utf-8").splitlines(), "standard input")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"standard input is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+    return read_candidates(read_text(path, "candidate file").splitlines(), str(path))
 
 
 def load_graphs(path: Path | str) -> list[OpGraph]:
     """Reads a ``.jsonl`` file of operator graphs (see the module docstring)."""
-    p = Path(path)
-    if not p.is_file():
-        raise DataError(f"graph file not found: {p}")
-    with p.open() as f:
-        return read_graphs(f, str(p))
+    return read_graphs(read_text(path, "graph file").splitlines(), str(path))
 
 
 def write_graphs(graphs: Iterable[OpGraph], path: Path | str) -> Path:

@@ -60,7 +60,8 @@ class OpGraph:
                 raise GraphError(f"{name} has {len(extra)} entries for {n} nodes")
         for i, cost in enumerate(self.costs or ()):
             for key, value in (cost or {}).items():
-                if not (isinstance(value, numbers.Real) and math.isfinite(value) and value >= 0):
+                ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+                if not (ok and math.isfinite(value) and value >= 0):
                     raise GraphError(
                         f"node {i} ({ops[i]!r}): {key} must be a finite number >= 0, got {value!r}"
                     )
@@ -141,26 +142,61 @@ class OpGraph:
 
     @classmethod
     def from_dict(cls, data: Mapping) -> OpGraph:
-        """Inverse of :meth:`to_dict`; raises :class:`GraphError` on a malformed dict."""
+        """Inverse of :meth:`to_dict`; raises :class:`GraphError` on a malformed dict: nodes without a
+        string ``op``, a node key other than ``op``, ``text``, ``params``, ``flops``, a ``text`` that is not
+        a non-empty string (at most :data:`~tgnas.inputs.MAX_TEXT` characters), a cost that is not a finite
+        number >= 0 (booleans included), an edge that is not a pair of integers, more than
+        :data:`~tgnas.inputs.MAX_NODES` nodes."""
+        from tgnas import inputs
+
         if not isinstance(data, Mapping) or "nodes" not in data or "edges" not in data:
-            raise GraphError('an operator graph dict needs "nodes" and "edges"')
-        nodes: Sequence = data["nodes"]
-        try:
-            ops = tuple(str(node["op"]) for node in nodes)
-        except (KeyError, TypeError):
-            raise GraphError('every node needs an "op" field') from None
-        texts = tuple(node.get("text") for node in nodes)
-        costs = tuple({k: float(node[k]) for k in ("params", "flops") if k in node} or None for node in nodes)
-        try:
-            edges = tuple((int(u), int(v)) for u, v in data["edges"])
-        except (TypeError, ValueError):
-            raise GraphError("edges must be pairs of node indices") from None
+            raise GraphError('an operator graph is a JSON object with "nodes" and "edges"')
+        extra = set(data) - {"nodes", "edges"}
+        if extra:
+            raise GraphError(
+                f"unknown graph key(s) {inputs.quote(sorted(map(str, extra)))}: use nodes and edges"
+            )
+        nodes, edge_list = data["nodes"], data["edges"]
+        if not isinstance(nodes, list) or not isinstance(edge_list, list):
+            raise GraphError('"nodes" and "edges" must be lists')
+        if len(nodes) > inputs.MAX_NODES:
+            raise GraphError(f"{len(nodes)} nodes: an operator graph has at most {inputs.MAX_NODES}")
+        ops, texts, costs = [], [], []
+        for i, node in enumerate(nodes):
+            if not isinstance(node, Mapping) or not isinstance(node.get("op"), str) or not node["op"]:
+                raise GraphError(f'node {i} must be an object with a non-empty string "op"')
+            unknown = set(node) - NODE_KEYS
+            if unknown:
+                raise GraphError(
+                    f"node {i} has unknown key(s) {inputs.quote(sorted(map(str, unknown)))}; a node has "
+                    + ", ".join(sorted(NODE_KEYS))
+                )
+            ops.append(inputs.text(node["op"], f'node {i} "op"', GraphError))
+            texts.append(
+                None
+                if node.get("text") is None
+                else inputs.text(node["text"], f'node {i} "text"', GraphError)
+            )
+            cost = {
+                k: inputs.number(node[k], f"node {i} {k}", GraphError, 0)
+                for k in ("params", "flops")
+                if k in node
+            }
+            costs.append(cost or None)
+        edges = []
+        for e in edge_list:
+            if not isinstance(e, list | tuple) or len(e) != 2:
+                raise GraphError(f"an edge is a pair [source, target] of node indices, got {inputs.quote(e)}")
+            edges.append(tuple(inputs.integer(v, "an edge's node index", GraphError) for v in e))
         return cls(
-            ops,
-            edges,
-            texts if any(t is not None for t in texts) else None,
-            costs if any(c is not None for c in costs) else None,
+            tuple(ops),
+            tuple(edges),
+            tuple(texts) if any(t is not None for t in texts) else None,
+            tuple(costs) if any(c is not None for c in costs) else None,
         )
+
+
+NODE_KEYS = frozenset({"op", "text", "params", "flops"})
 
 
 def prune_unreachable(n: int, edges: Sequence[tuple[int, int]]) -> tuple[int, ...]:

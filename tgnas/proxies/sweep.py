@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tgnas.errors import DataError, TgnasError
+from tgnas.inputs import loads, quote, read_text
 from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch
 from tgnas.proxies.data import cifar10_batch, gaussian_batch
 from tgnas.proxies.runner import WORST, compute_proxies, resolve
@@ -85,29 +86,45 @@ def proxy_batch(config: SweepConfig) -> tuple[ProxyBatch, ProxyBatch | None]:
     return noise, None
 
 
-def _read(out: Path, config: SweepConfig) -> dict[str, dict]:
-    """Rows already in ``out``; a last line cut off by an interrupted run is dropped (and rewritten away)."""
-    lines = [line for line in out.read_text().splitlines() if line.strip()]
+def _read(out: Path, config: SweepConfig) -> dict[str, dict] | None:
+    """Rows already in ``out`` (``None`` for a file without a line yet); a last line cut off by an
+    interrupted run is dropped (and rewritten away). A row carries ``arch``, ``values``, ``failures``."""
+    lines = [line for line in read_text(out, "proxy file").splitlines() if line.strip()]
     if not lines:
-        return {}
-    try:
-        header = json.loads(lines[0])
-    except json.JSONDecodeError:
-        header = None
-    if not isinstance(header, dict) or "tgnas_proxies" not in header:
+        return None
+    header = _row(lines[0])
+    if header is None or "tgnas_proxies" not in header:
         raise DataError(f"{out} is not a tgnas proxy file (no header line)")
     if header.get("config") != json.loads(json.dumps(asdict(config))):
-        raise DataError(f"{out} was written with other settings ({header.get('config')}); use another file")
+        raise DataError(
+            f"{out} was written with other settings ({quote(header.get('config'))}); use another file"
+        )
     done: dict[str, dict] = {}
     for number, line in enumerate(lines[1:], start=2):
-        try:
-            row = json.loads(line)
-            done[row["arch"]] = row
-        except (json.JSONDecodeError, KeyError, TypeError):
+        row = _row(line)
+        if row is None or not set(row) >= ROW_KEYS or not isinstance(row["arch"], str):
             if number != len(lines):
-                raise DataError(f"{out} line {number} is corrupt") from None
+                raise DataError(f"{out} line {number} is not a proxy row")
             out.write_text("\n".join(lines[:-1]) + "\n")  # drop the half-written last line
+            continue
+        done[row["arch"]] = row
     return done
+
+
+ROW_KEYS = {"arch", "values", "failures"}
+
+
+def _row(line: str) -> dict | None:
+    """A JSON object from one line, or ``None``."""
+    try:
+        row = loads(line, "proxy row")
+    except TgnasError:
+        return None
+    return (
+        row
+        if isinstance(row, dict) and all(isinstance(row.get(k, {}), dict) for k in ("values", "failures"))
+        else None
+    )
 
 
 def sweep(
@@ -119,10 +136,11 @@ def sweep(
     path = Path(out) if out is not None else None
     if path is not None and path.is_dir():
         raise DataError(f"the proxy file {path} is a folder; name a .jsonl file in it")
-    done = _read(path, config) if path is not None and path.is_file() and path.stat().st_size else {}
-    if path is not None and not done and (not path.is_file() or not path.stat().st_size):
+    done = _read(path, config) if path is not None and path.is_file() else None
+    if path is not None and done is None:  # a new (or blank) file: the header first
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"tgnas_proxies": 1, "config": asdict(config)}) + "\n")
+    done = done or {}
     batch, data_batch = proxy_batch(config)
     todo = [a for a in dict.fromkeys(parsed) if a not in done]
     bar = None

@@ -60,6 +60,20 @@ class Searcher(Protocol):
 SEARCHERS: Registry = Registry("searcher")
 
 
+def ranked(scores: Sequence[float]) -> np.ndarray:
+    """``scores`` with NaN as ``-inf``: an architecture whose score failed never wins."""
+    values = np.asarray(scores, dtype=float)
+    return np.where(np.isnan(values), -np.inf, values)
+
+
+def best_index(scores: Sequence[float]) -> int:
+    """The position of the highest score, NaN counting as the lowest; an error if every score is NaN."""
+    raw = np.asarray(scores, dtype=float)
+    if raw.size == 0 or np.isnan(raw).all():
+        raise TgnasError("no architecture has a score (every score is NaN)")
+    return int(np.argmax(ranked(raw)))
+
+
 class Tracker:
     """Scores architectures through a scorer while counting the distinct ones against a budget."""
 
@@ -86,7 +100,7 @@ class Tracker:
         if not pool:
             raise TgnasError("the search scored no architecture")
         scores = self.scorer.score(pool)
-        k = int(np.argmax(scores))
+        k = best_index(scores)
         return pool[k], float(scores[k])
 
     def result(self, space: SearchSpace, searcher: str, arch: Hashable, score: float) -> SearchResult:

@@ -19,7 +19,7 @@ import numpy as np
 
 from tgnas.errors import TgnasError
 from tgnas.score import Scorer
-from tgnas.search.base import SEARCHERS, SearchResult, Tracker
+from tgnas.search.base import SEARCHERS, SearchResult, Tracker, best_index, ranked
 from tgnas.search.evolution import RegularizedEvolution, _is_partial
 from tgnas.spaces.base import SearchSpace
 
@@ -52,10 +52,10 @@ class Cascade:
         RegularizedEvolution(self.population, self.tournament).run(space, cheap, budget, rng, tracker=tracker)
         seen = [a for a in tracker.seen if not _is_partial(a)]
         predicted = cheap.score(seen)
-        order = np.argsort(-predicted, kind="stable")
+        order = np.argsort(-ranked(predicted), kind="stable")
         shortlist = [seen[i] for i in order[: self.shortlist]]
         scores = scorer.score(shortlist)
-        best = int(np.argmax(scores))
+        best = best_index(scores)
         result = SearchResult(
             space=space.name,
             searcher="cascade",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tgnas.score import Scorer
-from tgnas.search.base import SEARCHERS, SearchResult, Tracker, fresh
+from tgnas.search.base import SEARCHERS, SearchResult, Tracker, best_index, fresh
 from tgnas.spaces.base import SearchSpace
 
 
@@ -58,7 +58,7 @@ class RegularizedEvolution:
         while tracker.left > 0 and stale < 1000:
             picks = [pop[i] for i in rng.choice(len(pop), size=k, replace=False)]
             scores = tracker.score(picks)
-            parent = picks[int(np.argmax(scores))]
+            parent = picks[best_index(scores)]
             child = fresh(tracker.seen, lambda p=parent: space.mutate(p, rng))
             stale = stale + 1 if child in tracker.seen else 0
             tracker.score([child])

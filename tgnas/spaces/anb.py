@@ -15,7 +15,6 @@ each block as ``e{e}k{k}l{l}`` with a ``se`` suffix when squeeze-and-excitation 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tgnas.errors import ArchitectureError
+from tgnas.inputs import loads, quote
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph
 
 BLOCKS = 7
@@ -53,10 +53,10 @@ class ANBBlock:
         ):
             if isinstance(value, bool) or value not in valid:
                 raise ArchitectureError(
-                    f"Accel-NASBench {name} must be one of {', '.join(map(str, valid))}, got {value!r}"
+                    f"Accel-NASBench {name} must be one of {', '.join(map(str, valid))}, got {quote(value)}"
                 )
         if not isinstance(self.se, bool):
-            raise ArchitectureError(f"Accel-NASBench se must be true or false, got {self.se!r}")
+            raise ArchitectureError(f"Accel-NASBench se must be true or false, got {quote(self.se)}")
 
     def __str__(self) -> str:
         return f"e{self.expansion}k{self.kernel}l{self.layers}{'se' if self.se else ''}"
@@ -117,23 +117,23 @@ def parse(text: str) -> ANBArch:
         raise ArchitectureError(f"an Accel-NASBench architecture is at most {MAX_TEXT} characters")
     s = text.strip()
     if s.startswith("{"):
-        try:
-            obj = json.loads(s)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            raise ArchitectureError(f"malformed Accel-NASBench JSON: {exc}") from None
+        obj = loads(s, "malformed Accel-NASBench JSON", ArchitectureError)
         if isinstance(obj, dict) and "architecture" in obj:  # a whole benchmark record
             obj = obj["architecture"]
         return from_json(obj)
     parts = s.split("-")
     if len(parts) != BLOCKS:
         raise ArchitectureError(
-            f"malformed Accel-NASBench string {text!r}: expected {BLOCKS} '-'-separated blocks like e6k3l2se"
+            f"malformed Accel-NASBench string {quote(text)}: expected {BLOCKS} '-'-separated blocks "
+            "like e6k3l2se"
         )
     blocks = []
     for b, part in enumerate(parts):
         m = _BLOCK.fullmatch(part)
         if not m:
-            raise ArchitectureError(f"malformed block {b} {part!r} in {text!r}: expected e<E>k<K>l<L>[se]")
+            raise ArchitectureError(
+                f"malformed block {b} {quote(part)} in {quote(text)}: expected e<E>k<K>l<L>[se]"
+            )
         blocks.append(ANBBlock(int(m[1]), int(m[2]), int(m[3]), m[4] is not None))
     return ANBArch(tuple(blocks))
 

@@ -15,12 +15,14 @@ operation other than ``none`` for each; the space has about 10^18 genotypes and 
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
 from tgnas.errors import ArchitectureError, TgnasError, UnknownOperatorError
+from tgnas.inputs import MAX_LINE, quote
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph
 
 OPS: tuple[str, ...] = (
@@ -47,11 +49,11 @@ def _check_cell(name: str, edges: tuple[Edge, ...], concat: tuple[int, ...]) -> 
         node = 2 + k // 2
         if op not in OPS:
             raise UnknownOperatorError(
-                f"unknown DARTS operation {op!r} in the {name} cell; valid: {', '.join(OPS)}"
+                f"unknown DARTS operation {quote(op)} in the {name} cell; valid: {', '.join(OPS)}"
             )
         if not isinstance(src, int) or isinstance(src, bool) or not 0 <= src < node:
             raise ArchitectureError(
-                f"DARTS {name} cell: node {node} reads state {src!r}; it must be in 0..{node - 1}"
+                f"DARTS {name} cell: node {node} reads state {quote(src)}; it must be in 0..{node - 1}"
             )
     if not concat or any(not isinstance(c, int) or not 2 <= c < 2 + STEPS for c in concat):
         raise ArchitectureError(f"DARTS {name}_concat must list states in 2..{1 + STEPS}, got {list(concat)}")
@@ -85,48 +87,103 @@ class DartsArch:
         return format_arch(self)
 
 
+MAX_RANGE = 64  # elements of a range(...) in a genotype (a concat list has at most 4 or 5)
+
+
 def _literal(node: ast.AST, what: str):
+    """A literal (or ``range(...)``) field of a genotype, evaluated safely."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range":
         args = [_literal(a, what) for a in node.args]
-        if not all(isinstance(a, int) for a in args) or not 1 <= len(args) <= 3:
+        if node.keywords or not 1 <= len(args) <= 3 or not all(type(a) is int for a in args):
             raise ArchitectureError(f"malformed range(...) in {what}")
-        return list(range(*args))
+        try:
+            span = range(*args)
+        except ValueError:  # a zero step
+            raise ArchitectureError(f"malformed range(...) in {what}") from None
+        if len(span) > MAX_RANGE:
+            raise ArchitectureError(f"range(...) in {what} has {len(span)} elements; at most {MAX_RANGE}")
+        return list(span)
     try:
         return ast.literal_eval(node)
-    except ValueError:
-        raise ArchitectureError(f"{what} must be a literal list, got {ast.unparse(node)!r}") from None
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):  # e.g. an unhashable dict key
+        raise ArchitectureError(f"{what} must be a literal list, got {quote(ast.unparse(node))}") from None
+
+
+def _pairs(value: object, what: str) -> tuple[tuple[str, int], ...]:
+    """A cell's ``[(operation, input state), ...]``."""
+    if not isinstance(value, list | tuple):
+        raise ArchitectureError(
+            f"{what} must be a list of (operation, input state) pairs, got {quote(value)}"
+        )
+    out = []
+    for entry in value:
+        if not (isinstance(entry, list | tuple) and len(entry) == 2 and isinstance(entry[0], str)):
+            raise ArchitectureError(f"every entry of {what} must be an (operation, input state) pair")
+        if type(entry[1]) is not int:
+            raise ArchitectureError(f"{what}: input state {quote(entry[1])} is not an integer")
+        out.append((entry[0], entry[1]))
+    return tuple(out)
+
+
+def _concat(value: object, what: str) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple) or not all(type(v) is int for v in value):
+        raise ArchitectureError(f"{what} must be a list of node indices, got {quote(value)}")
+    return tuple(value)
+
+
+GENOTYPE_FIELDS = ("normal", "normal_concat", "reduce", "reduce_concat")
 
 
 def parse(text: str) -> DartsArch:
-    """Parses a ``Genotype(...)`` string (safely: literals and ``range`` only, nothing is evaluated).
+    """Parses a ``Genotype(...)`` string (safely: literals and ``range`` only, nothing is evaluated), or
+    takes a DARTS ``Genotype`` namedtuple (the search code's own object).
 
     Raises:
         ArchitectureError: malformed genotype, bad input states or concat lists.
         UnknownOperatorError: an operation outside :data:`OPS`.
     """
+    if is_genotype(text):
+        text = repr(text)
     if not isinstance(text, str):
         raise ArchitectureError(f"a DARTS genotype is a str, got {type(text).__name__}")
+    if len(text) > MAX_LINE:
+        raise ArchitectureError(f"a DARTS genotype of {len(text)} characters is too long")
     try:
-        expr = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise ArchitectureError(f"malformed DARTS genotype {text!r}: {exc.msg}") from None
+        with warnings.catch_warnings():  # "invalid escape sequence" in a user's string is not ours to print
+            warnings.simplefilter("ignore")
+            expr = ast.parse(text.strip(), mode="eval").body
+    except (SyntaxError, ValueError) as exc:  # ValueError: a NUL byte
+        raise ArchitectureError(
+            f"malformed DARTS genotype {quote(text)}: {getattr(exc, 'msg', exc)}"
+        ) from None
+    except (RecursionError, MemoryError):
+        raise ArchitectureError(f"malformed DARTS genotype {quote(text)}: nested too deep") from None
     if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id == "Genotype"):
-        raise ArchitectureError(f"a DARTS genotype looks like Genotype(normal=[...], ...), got {text!r}")
+        raise ArchitectureError(f"a DARTS genotype looks like Genotype(normal=[...], ...), got {quote(text)}")
     if expr.args:
         raise ArchitectureError("DARTS genotype fields must be given by name (normal=..., reduce=...)")
+    names = [kw.arg for kw in expr.keywords]
+    if None in names:
+        raise ArchitectureError("a DARTS genotype takes its fields by name, not through **")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ArchitectureError(f"DARTS genotype field(s) given twice: {', '.join(repeated)}")
+    unknown = set(names) - set(GENOTYPE_FIELDS)
+    if unknown:
+        raise ArchitectureError(f"DARTS genotype has unknown field(s) {quote(sorted(unknown))}")
     fields = {kw.arg: _literal(kw.value, str(kw.arg)) for kw in expr.keywords}
     missing = {"normal", "reduce"} - set(fields)
     if missing:
         raise ArchitectureError(f"DARTS genotype lacks {', '.join(sorted(missing))}")
-    unknown = set(fields) - {"normal", "reduce", "normal_concat", "reduce_concat"}
-    if unknown:
-        raise ArchitectureError(f"DARTS genotype has unknown field(s) {', '.join(sorted(unknown))}")
-    try:
-        cells = [tuple((op, src) for op, src in fields[name]) for name in ("normal", "reduce")]
-        concats = [tuple(fields.get(f"{name}_concat", (2, 3, 4, 5))) for name in ("normal", "reduce")]
-    except (TypeError, ValueError):
-        raise ArchitectureError("every DARTS cell entry must be an (operation, input state) pair") from None
+    cells = [_pairs(fields[name], name) for name in ("normal", "reduce")]
+    concats = [_concat(fields.get(f"{n}_concat", (2, 3, 4, 5)), f"{n}_concat") for n in ("normal", "reduce")]
     return DartsArch(cells[0], cells[1], concats[0], concats[1])
+
+
+def is_genotype(obj: object) -> bool:
+    """Whether ``obj`` is a DARTS ``Genotype`` namedtuple (``normal``, ``normal_concat``, ``reduce``,
+    ``reduce_concat``), whichever module defined it."""
+    return type(obj).__name__ == "Genotype" and tuple(getattr(obj, "_fields", ())) == GENOTYPE_FIELDS
 
 
 def format_arch(arch: DartsArch) -> str:

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from tgnas.errors import ArchitectureError, UnknownOperatorError
+from tgnas.inputs import loads, quote
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph, prune_unreachable
 
 OPS: tuple[str, ...] = ("conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3")
@@ -92,7 +93,9 @@ def _validated(matrix, ops) -> tuple[tuple[tuple[int, ...], ...], tuple[str, ...
         raise ArchitectureError("a NAS-Bench-101 spec's ops start with 'input' and end with 'output'")
     for op in ops[1:-1]:
         if op not in OPS:
-            raise UnknownOperatorError(f"unknown NAS-Bench-101 operation {op!r}; valid: {', '.join(OPS)}")
+            raise UnknownOperatorError(
+                f"unknown NAS-Bench-101 operation {quote(op)}; valid: {', '.join(OPS)}"
+            )
     matrix, ops = _prune(tuple(rows), tuple(ops))
     edges = sum(map(sum, matrix))
     if edges > MAX_EDGES:
@@ -132,11 +135,7 @@ def parse(text: str) -> NB101Arch:
         raise ArchitectureError(f"a NAS-Bench-101 spec is a JSON str, got {type(text).__name__}")
     if len(text) > MAX_TEXT:
         raise ArchitectureError(f"a NAS-Bench-101 spec is at most {MAX_TEXT} characters, got {len(text)}")
-    try:
-        spec = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        raise ArchitectureError(f"a NAS-Bench-101 spec must be JSON: {exc}") from None
-    return from_spec(spec)
+    return from_spec(loads(text, "a NAS-Bench-101 spec", ArchitectureError))
 
 
 def format_arch(arch: NB101Arch) -> str:

@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from tgnas.errors import ArchitectureError, UnknownOperatorError
+from tgnas.inputs import quote
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph, prune_unreachable
 from tgnas.spaces.base import PartialArch
 
@@ -45,7 +46,9 @@ class NB201Arch:
             raise ArchitectureError(f"a NAS-Bench-201 cell has {len(EDGES)} edges, got {len(ops)} operations")
         for op in ops:
             if op not in OPS:
-                raise UnknownOperatorError(f"unknown NAS-Bench-201 operation {op!r}; valid: {', '.join(OPS)}")
+                raise UnknownOperatorError(
+                    f"unknown NAS-Bench-201 operation {quote(op)}; valid: {', '.join(OPS)}"
+                )
 
     def __str__(self) -> str:
         return format_arch(self)
@@ -66,31 +69,37 @@ def parse(text: str) -> NB201Arch:
         raise ArchitectureError(f"a NAS-Bench-201 architecture string is a str, got {type(text).__name__}")
     s = text.strip()
     if not (s.startswith("|") and s.endswith("|")):
-        raise ArchitectureError(f"malformed NAS-Bench-201 string {text!r}: it must start and end with '|'")
+        raise ArchitectureError(
+            f"malformed NAS-Bench-201 string {quote(text)}: it must start and end with '|'"
+        )
     groups = s.split("+")
     if len(groups) != NUM_NODES - 1:
         raise ArchitectureError(
-            f"malformed NAS-Bench-201 string {text!r}: expected {NUM_NODES - 1} '+'-separated nodes, "
+            f"malformed NAS-Bench-201 string {quote(text)}: expected {NUM_NODES - 1} '+'-separated nodes, "
             f"got {len(groups)}"
         )
     chosen: dict[tuple[int, int], str] = {}
     for target, group in enumerate(groups, start=1):
         if not (group.startswith("|") and group.endswith("|")) or len(group) < 2:
-            raise ArchitectureError(f"malformed node {target} {group!r} in {text!r}: expected |op~i|...|")
+            raise ArchitectureError(
+                f"malformed node {target} {quote(group)} in {quote(text)}: expected |op~i|...|"
+            )
         items = group[1:-1].split("|")
         if len(items) != target:
             raise ArchitectureError(
-                f"node {target} of {text!r} must have {target} input edge(s), got {len(items)}"
+                f"node {target} of {quote(text)} must have {target} input edge(s), got {len(items)}"
             )
         for item in items:
             op, sep, src = item.partition("~")
-            if not sep or not src.isdigit():
-                raise ArchitectureError(f"malformed edge {item!r} in {text!r}: expected 'op~source'")
+            if not sep or not (src.isascii() and src.isdigit()) or len(src) > 3:
+                raise ArchitectureError(
+                    f"malformed edge {quote(item)} in {quote(text)}: expected 'op~source'"
+                )
             source = int(src)
             if source >= target:
-                raise ArchitectureError(f"edge {item!r} of node {target}: source must be below {target}")
+                raise ArchitectureError(f"edge {quote(item)} of node {target}: source must be below {target}")
             if (target, source) in chosen:
-                raise ArchitectureError(f"node {target} of {text!r} lists source {source} twice")
+                raise ArchitectureError(f"node {target} of {quote(text)} lists source {source} twice")
             chosen[(target, source)] = op
     return NB201Arch(tuple(chosen[e] for e in EDGES))
 
@@ -155,7 +164,9 @@ def partial_graph(partial: PartialArch) -> OpGraph:
     for ops in partial.choices:
         for op in ops:
             if op not in OPS:
-                raise UnknownOperatorError(f"unknown NAS-Bench-201 operation {op!r}; valid: {', '.join(OPS)}")
+                raise UnknownOperatorError(
+                    f"unknown NAS-Bench-201 operation {quote(op)}; valid: {', '.join(OPS)}"
+                )
     return _graph(partial.choices, prune=True)
 
 
