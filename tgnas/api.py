@@ -182,21 +182,32 @@ class Predictor:
         modules = [k for k, a in enumerate(archs) if _is_module(a)]
         rest = [k for k in range(len(archs)) if k not in set(modules)]
         out, found = np.empty(len(archs)), []
+        notes: list[list[str]] = [[] for _ in archs]
         parsed = {k: graph_and_space(archs[k]) for k in rest}
         routed = self._universal_checkpoint is not None
         specialist = [k for k in rest if parsed[k][1] == "nb201" or not routed]
-        for predictor, keys in ((self.predictor, specialist), (None, sorted(set(rest) - set(specialist)))):
+        groups = [(self.predictor, specialist), (None, sorted(set(rest) - set(specialist)))]
+        if modules:
+            module_graphs = {k: module_graph(archs[k], input_shape) for k in modules}
+            parsed |= {k: (g, None) for k, g in module_graphs.items()}
+            groups.append((self.traced, modules))
+        for predictor, keys in groups:
             if not keys:
                 continue
             predictor = predictor or self.universal
             graphs = [parsed[k][0] for k in keys]
             out[keys] = predictor.score_graphs(graphs)
-            found += (predictor.unseen_operators(graphs) or []) if unseen else []
-        if modules:
-            graphs = [module_graph(archs[k], input_shape) for k in modules]
-            out[modules] = self.traced.score_graphs(graphs)
-            found += (self.traced.unseen_operators(graphs) or []) if unseen else []
-        return ScoreReport(out, found)
+            if unseen:
+                new = predictor.unseen_operators(graphs) or []
+                found += new
+                by_text = {u.text: u.op for u in new}
+                for k, g in zip(keys, graphs, strict=True):
+                    texts = {
+                        predictor.embedder.text_of(op, t)
+                        for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)
+                    }
+                    notes[k] = sorted({by_text[t] for t in texts if t in by_text})
+        return ScoreReport(out, found, notes)
 
 
 @dataclass
@@ -205,6 +216,7 @@ class ScoreReport:
 
     scores: np.ndarray
     unseen: list = field(default_factory=list)
+    operators_unseen: list[list[str]] = field(default_factory=list)  # per input: its operators never seen
 
 
 def module_graph(model, input_shape: Sequence[int] | None) -> OpGraph:

@@ -1,0 +1,155 @@
+"""``tgnas evaluate`` and ``tgnas proxies``."""
+
+from __future__ import annotations
+
+import time
+
+import typer
+
+from tgnas.cli.app import JSON_OPT, _print_evaluations, _print_json, app
+from tgnas.errors import TgnasError
+
+
+@app.command()
+def evaluate(
+    scorer: str = typer.Option("predictor", help="predictor, or proxies:NAMES (e.g. proxies:az)."),
+    space: str = typer.Option("nb201", help="Benchmark space."),
+    dataset: list[str] = typer.Option(["cifar10"], help="Dataset(s) whose test accuracy judges."),
+    checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    sample: int = typer.Option(
+        None, min=2, help="Seeded sample of architectures to judge (proxies: 200 by default; predictor: all)."
+    ),
+    seed: int = typer.Option(0, min=0, help="Seed of the sample (proxies: also of input and init)."),
+    proxy_input: str = typer.Option(
+        "auto", "--input", help="proxies: auto (real images for data-dependent ones), gaussian or cifar10."
+    ),
+    proxy_file: str = typer.Option(None, help="proxies: JSONL cache of proxy values (resumable)."),
+    prior_weight: float = typer.Option(
+        None, min=0.0, max=1.0, help="predictor: unseen-operator prior weight (default: the card's; 0: off)."
+    ),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Kendall tau, Spearman and top-k precision of a scorer against benchmark test accuracy."""
+    import numpy as np
+
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.benchmarks.nb201 import canonical_dataset
+
+    bench = get_benchmark(space)
+    dataset = [canonical_dataset(d) for d in dataset]  # a bad name fails before anything is loaded or scored
+    if scorer == "predictor":
+        from tgnas.predictor.predictor import load_checkpoint
+        from tgnas.protocols.judge import evaluate_judged, score_unseen
+
+        pool = (
+            None
+            if sample is None
+            else np.sort(
+                np.random.default_rng(seed).choice(len(bench), min(sample, len(bench)), replace=False)
+            )
+        )
+        judged = score_unseen(load_checkpoint(checkpoint), bench, pool, prior_weight=prior_weight)
+        evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in dataset}
+        title = f"predictor {checkpoint or 'default'}: judged outside its training split"
+    elif scorer.startswith("proxies:"):
+        sample = sample or 200
+        evaluations = _evaluate_proxies(
+            bench,
+            scorer.removeprefix("proxies:"),
+            dataset,
+            sample,
+            seed,
+            proxy_input,
+            proxy_file,
+            progress=not as_json,
+        )
+        title = f"{scorer} (log-rank aggregate) on {sample} seeded architectures, {proxy_input} input"
+    else:
+        raise TgnasError(f"unknown scorer {scorer!r}; choose one of: predictor, proxies:NAMES")
+    if as_json:
+        _print_json(evaluations)
+        return
+    print(title)
+    _print_evaluations(evaluations)
+
+
+def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_file, progress) -> dict:
+    import numpy as np
+
+    from tgnas.aggregate import aggregate, finite_scores
+    from tgnas.benchmarks.nb201 import canonical_dataset
+    from tgnas.evaluation import evaluate_ranking
+    from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
+
+    config = SweepConfig(
+        space=bench.space, proxies=tuple(n for n in names.split(",") if n), input=proxy_input, seed=seed
+    )
+    idx = np.sort(np.random.default_rng(seed).choice(len(bench), size=min(sample, len(bench)), replace=False))
+    strings = bench.arch_strings()
+    start = time.perf_counter()
+    rows = sweep([strings[i] for i in idx], config, proxy_file, progress=progress)
+    seconds = time.perf_counter() - start
+    values = values_matrix(rows, config.proxies)
+    scores = aggregate(values) if len(values) > 1 else next(iter(values.values()))
+    scores = finite_scores(scores)
+    failures = sum(bool(r["failures"]) for r in rows.values())
+    out = {}
+    for ds in datasets:
+        ds = canonical_dataset(ds)
+        report = evaluate_ranking(scores, bench.column(ds, "test")[idx])
+        out[ds] = {
+            "dataset": ds,
+            "metric": "test",
+            "excluded": 0,
+            "seconds": seconds,
+            "failures": failures,
+            **report.to_dict(),
+        }
+    return out
+
+
+@app.command()
+def proxies(
+    space: str = typer.Option("nb201", help="Search space."),
+    sample: int = typer.Option(100, min=1, help="Seeded sample of architectures."),
+    seed: int = typer.Option(0, min=0, help="Seed of the sample, the input batch and the initialisation."),
+    names: str = typer.Option("az", "--proxies", help="Comma-separated proxy or family names."),
+    proxy_input: str = typer.Option(
+        "auto", "--input", help="auto (shipped real images for data-dependent proxies), gaussian or cifar10."
+    ),
+    batch_size: int = typer.Option(64, min=2, help="Images per proxy pass."),
+    out: str = typer.Option(..., help="JSONL output; appended as results come, resumed on re-run."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Compute zero-cost proxies for a seeded sample of a benchmark space (resumable)."""
+    import numpy as np
+
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.proxies.sweep import SweepConfig, sweep
+
+    bench = get_benchmark(space)
+    config = SweepConfig(
+        space=space,
+        proxies=tuple(n for n in names.split(",") if n),
+        input=proxy_input,
+        batch_size=batch_size,
+        seed=seed,
+    )
+    idx = np.sort(np.random.default_rng(seed).choice(len(bench), size=min(sample, len(bench)), replace=False))
+    strings = bench.arch_strings()
+    rows = sweep([strings[i] for i in idx], config, out, progress=not as_json)
+    failures = {name: sum(name in r["failures"] for r in rows.values()) for name in config.proxies}
+    summary = {
+        "out": out,
+        "architectures": len(rows),
+        "proxies": list(config.proxies),
+        "failures": failures,
+        "mean_seconds": float(np.mean([r["seconds"] for r in rows.values()])),
+    }
+    if as_json:
+        _print_json(summary)
+        return
+    print(
+        f"{len(rows)} architectures -> {out}; failures (mapped to the worst rank): {failures}; "
+        f"{summary['mean_seconds'] * 1000:.0f} ms/arch"
+    )

@@ -1,0 +1,139 @@
+"""``tgnas score``: architectures, graph files, candidate files and modules."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from tgnas.cli.app import JSON_OPT, _print_json, app
+from tgnas.errors import TgnasError
+
+
+@app.command()
+def score(
+    archs: list[str] = typer.Argument(None, help="Architecture strings (any registered space)."),
+    graphs: str = typer.Option(None, help="JSON Lines file of operator graphs (see the README's format)."),
+    file: str = typer.Option(
+        None,
+        "--file",
+        help="One architecture per line (any space's string or JSON form, or a graph); - = stdin.",
+    ),
+    module: str = typer.Option(
+        None,
+        help="package.module:factory or file.py:factory: an nn.Module or a no-argument factory of one.",
+    ),
+    input_shape: str = typer.Option(None, help="--module: input shape with batch, e.g. 1,3,32,32."),
+    checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Score architectures with the predictor: one score per line, in input order (higher = better).
+
+    Without --checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (a predicted
+    CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
+    a --module by the traced-graph predictor.
+    """
+    from tgnas.api import Predictor
+    from tgnas.graphfile import load_candidates, load_graphs, read_candidates
+
+    items: list = read_candidates(archs, "argument") if archs else []
+    sources = [f"argument {k}" for k in range(1, len(items) + 1)]
+    if graphs:
+        loaded = load_graphs(graphs)
+        items += loaded
+        sources += [f"{graphs} graph {k}" for k in range(1, len(loaded) + 1)]
+    if file:
+        loaded = load_candidates(file)
+        items += loaded
+        sources += [f"{'stdin' if file == '-' else file} item {k}" for k in range(1, len(loaded) + 1)]
+    shape = None
+    if module:
+        if not input_shape:
+            raise TgnasError("--module needs --input-shape, e.g. --input-shape 1,3,32,32")
+        try:
+            shape = tuple(int(s) for s in input_shape.split(","))
+        except ValueError:
+            raise TgnasError(f"--input-shape must be comma-separated integers, got {input_shape!r}") from None
+        items.append(_load_module(module))
+        sources.append(module)
+    if not items:
+        raise TgnasError(
+            "nothing to score: pass architecture strings, --file FILE, --graphs FILE.jsonl or --module"
+        )
+    report = Predictor.load(checkpoint).report(items, shape)
+    about = {u.op: _unseen_note(u) for u in report.unseen}
+    rows = [
+        {"id": k, "input": src, "score": float(v), "notes": [about[op] for op in ops if op in about]}
+        for k, (src, v, ops) in enumerate(zip(sources, report.scores, report.operators_unseen, strict=True))
+    ]
+    if as_json and (file or graphs):  # a stream of inputs: one JSON object per line
+        for row in rows:
+            print(json.dumps(row))
+        return
+    if as_json:
+        _print_json({"scores": rows})
+        return
+    for v in report.scores:
+        print(f"{v:.4f}")
+    for u in report.unseen:
+        print(f"note: {_unseen_note(u)} ({u.nodes} node(s))", file=sys.stderr)
+    for w in sorted({u.prior_weight for u in report.unseen if u.prior_weight}):
+        print(
+            f"note: a graph with an operator never seen in training (and parameter counts) scores {w:g} x a "
+            f"log-parameter prior fitted on the training labels + {1 - w:g} x the GCN "
+            "(tgnas.predictor.prior)",
+            file=sys.stderr,
+        )
+
+
+def _unseen_note(u) -> str:
+    """One line about an operator the predictor never trained on."""
+    return (
+        f"{u.op} was never seen in training: {u.text!r}; its score extrapolates from the nearest known "
+        f"text (cosine {u.cosine:.2f}): {u.nearest!r}"
+    )
+
+
+def _load_module(spec: str):
+    """Imports ``package.module:factory`` or ``path/to/file.py:factory`` and calls the factory with no
+    arguments (or takes the ``nn.Module`` object itself)."""
+    import importlib
+    import importlib.util
+    import os
+
+    from torch import nn
+
+    path, sep, attr = spec.rpartition(":")
+    if not sep or not path or not attr:
+        raise TgnasError(f"--module must look like package.module:factory or file.py:factory, got {spec!r}")
+    # a package in the current folder is found as `python -m` would, but only while the user's module is
+    # imported, and after everything installed (it cannot shadow tgnas's own dependencies)
+    added = os.getcwd() not in sys.path
+    if added:
+        sys.path.append(os.getcwd())
+    try:
+        if path.endswith(".py"):
+            if not os.path.isfile(path):
+                raise ImportError(f"no file {path}")
+            file_spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+            source = importlib.util.module_from_spec(file_spec)
+            file_spec.loader.exec_module(source)
+        else:
+            source = importlib.import_module(path)
+        obj = getattr(source, attr)
+    except (ImportError, AttributeError) as exc:
+        raise TgnasError(f"cannot load {spec}: {type(exc).__name__}: {exc}") from None
+    finally:
+        if added and os.getcwd() in sys.path:
+            sys.path.remove(os.getcwd())
+    if callable(obj) and not isinstance(obj, nn.Module):
+        try:
+            obj = obj()
+        except Exception as exc:  # the user's code: any failure is theirs, reported without our traceback
+            hint = " (the factory must take no arguments)" if isinstance(exc, TypeError) else ""
+            raise TgnasError(f"calling {spec}() failed: {type(exc).__name__}: {exc}{hint}") from None
+    model = obj
+    if not isinstance(model, nn.Module):
+        raise TgnasError(f"{spec} gave a {type(model).__name__}, not a torch.nn.Module")
+    return model

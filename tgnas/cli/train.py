@@ -1,0 +1,188 @@
+"""``tgnas train``: a NAS-Bench-201 specialist under a protocol, or a universal predictor."""
+
+from __future__ import annotations
+
+import typer
+
+from tgnas.cli.app import JSON_OPT, _print_evaluations, _print_json, app
+from tgnas.errors import TgnasError
+from tgnas.predictor import config as _TRAIN  # defaults of the training options (plain dataclasses)
+
+
+@app.command()
+def train(
+    protocol: str = typer.Option("random", help="random | unseen-op | nested-unseen-op | cross-dataset"),
+    labels: int = typer.Option(156, help="random: number of labelled architectures."),
+    op: str = typer.Option("avg_pool_3x3", help="unseen-op: the operation never seen in training."),
+    inner: str = typer.Option(
+        "skip_connect",
+        help="nested-unseen-op: the operation that plays the unseen one among cells without --op.",
+    ),
+    fraction: float = typer.Option(0.5, help="cross-dataset: share of the space labelled (CIFAR-10)."),
+    dataset: str = typer.Option("cifar10", help="random/unseen-op: dataset of the labels and the judging."),
+    train_metric: str = typer.Option("valid", help="Label used for training: valid or test accuracy."),
+    spaces: str = typer.Option(
+        None,
+        "--spaces",
+        help="Train one universal predictor on these labelled spaces (e.g. nb201,nb101,anb) with the "
+        "shipped universal recipe; --protocol and its flags then do not apply.",
+    ),
+    nb201_labels: int = typer.Option(
+        3000, min=2, help="--spaces: seeded NAS-Bench-201 cells labelled (its other spaces use every label)."
+    ),
+    limit: int = typer.Option(None, min=2, help="--spaces: at most this many seeded labels per space."),
+    epochs: int = typer.Option(
+        None,
+        min=1,
+        help="Training epochs [default: the schedule for the number of labels (tgnas.predictor.config."
+        "schedule_for: 300 below 500 labels, 200 up to 2,000, 60 above); with --spaces the universal "
+        f"recipe's {_TRAIN.UNIVERSAL.epochs}].",
+    ),
+    batch_size: int = typer.Option(
+        None, min=1, help="Graphs per training step [default: the schedule's: 16 below 500 labels, 64, 128]."
+    ),
+    rank_weight: float = typer.Option(
+        _TRAIN.TrainConfig.rank_weight, min=0.0, help="Weight of the pairwise ranking loss."
+    ),
+    text_noise: float = typer.Option(
+        _TRAIN.TrainConfig.text_noise,
+        min=0.0,
+        help="Gaussian noise on the text embeddings in training (robustness to unseen ops).",
+    ),
+    global_cost: bool = typer.Option(
+        _TRAIN.GCNConfig.global_cost, help="The GCN's head also reads the graph's total params/FLOPs."
+    ),
+    unseen_prior_weight: float = typer.Option(
+        _TRAIN.TrainConfig.unseen_prior_weight,
+        min=0.0,
+        max=1.0,
+        help="Weight of the log-params prior for graphs with unseen operators.",
+    ),
+    ensemble: int = typer.Option(
+        _TRAIN.TrainConfig.ensemble, min=1, help="Independently seeded models averaged."
+    ),
+    val_fraction: float = typer.Option(
+        None,
+        min=0.0,
+        max=0.5,
+        help="Held-out share of labels that picks the best epoch [default: the schedule's: 0 below 500 "
+        "labels, else 0.1].",
+    ),
+    seed: int = typer.Option(0, min=0, help="Seed of the split and the training."),
+    out: str = typer.Option("checkpoints/predictor.pt", help="Checkpoint path (its card goes beside it)."),
+    accelerator: str = typer.Option("auto", help="Lightning accelerator: auto, cpu, gpu."),
+    graphs: str = typer.Option("cell", help="Graphs: cell, or traced (whole network, torch.fx)."),
+    eval_sample: int = typer.Option(None, min=2, help="Judge a seeded sample of the held-out architectures."),
+    as_json: bool = JSON_OPT,
+) -> None:
+    """Train a GCN predictor on NAS-Bench-201 under a protocol, or one on several spaces (--spaces); write
+    the checkpoint and its card."""
+    from dataclasses import replace
+
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.paths import check_checkpoint_path
+    from tgnas.protocols.nb201 import PROTOCOLS
+
+    if spaces is not None:
+        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, accelerator, as_json)
+        return
+    if train_metric not in ("valid", "test"):
+        raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
+    check_checkpoint_path(out)  # before training, not after
+    bench = get_benchmark("nb201")
+    make = PROTOCOLS.get(protocol)
+    args = {
+        "random": dict(n=labels, seed=seed, dataset=dataset),
+        "unseen-op": dict(op=op, dataset=dataset),
+        "nested-unseen-op": dict(op=op, inner=inner, dataset=dataset),
+        "cross-dataset": dict(seed=seed, fraction=fraction),
+    }
+    if protocol not in args:  # a protocol registered in the library but given no flags here
+        raise TgnasError(
+            f"tgnas train has no flags for protocol {protocol!r}; choose one of: {', '.join(args)}"
+        )
+    split = make(bench, **args[protocol])
+    # Lightning and the GCN are imported only once the flags are known to be good (a typo fails at once)
+    from tgnas.protocols.training import train_on_split
+
+    if eval_sample is not None and eval_sample < len(split.evaluate):
+        import numpy as np
+
+        keep = np.random.default_rng(seed).choice(len(split.evaluate), size=eval_sample, replace=False)
+        split = replace(split, evaluate=np.sort(split.evaluate[keep]))
+    schedule = _TRAIN.schedule_for(len(split.train), seed)  # what the options left unset default to
+    config = replace(
+        schedule.with_model(global_cost=global_cost),
+        epochs=epochs if epochs is not None else schedule.epochs,
+        batch_size=batch_size if batch_size is not None else schedule.batch_size,
+        val_fraction=val_fraction if val_fraction is not None else schedule.val_fraction,
+        rank_weight=rank_weight,
+        text_noise=text_noise,
+        unseen_prior_weight=unseen_prior_weight,
+        ensemble=ensemble,
+        accelerator=accelerator,
+        progress=not as_json,
+    )
+    result = train_on_split(bench, split, config, train_metric=train_metric, graph_kind=graphs)
+    ckpt, card = result.predictor.save(out)
+    evaluation = result.predictor.card["evaluation"]
+    if as_json:
+        _print_json(
+            {
+                "checkpoint": str(ckpt),
+                "card": str(card),
+                "seconds": result.seconds,
+                "device": result.device,
+                "evaluation": evaluation,
+            }
+        )
+        return
+    print(f"trained {split.name} on {len(split.train)} labels in {result.seconds:.1f} s ({result.device})")
+    print(f"wrote {ckpt} and {card}")
+    _print_evaluations(evaluation)
+
+
+def _train_spaces(
+    spaces: str,
+    nb201_labels: int,
+    limit: int | None,
+    epochs: int | None,
+    seed: int,
+    out: str,
+    accelerator: str,
+    as_json: bool,
+) -> None:
+    """``tgnas train --spaces``: the universal recipe on the labelled rows of the named spaces."""
+    from dataclasses import replace
+
+    from tgnas.paths import check_checkpoint_path
+    from tgnas.predictor.multispace import LABELS
+
+    names = [s.strip() for s in spaces.split(",") if s.strip()]
+    unknown = [s for s in names if s not in LABELS]
+    if not names or unknown or len(set(names)) != len(names):
+        raise TgnasError(
+            f"--spaces takes distinct labelled spaces from {', '.join(LABELS)}, comma-separated; "
+            f"got {spaces!r}"
+        )
+    check_checkpoint_path(out)
+    from tgnas.predictor.config import UNIVERSAL, UNIVERSAL_VIEWS
+    from tgnas.predictor.multispace import default_rows, train_on_spaces
+
+    caps = {s: nb201_labels if s == "nb201" else None for s in names}
+    if limit is not None:
+        caps = {s: min(c, limit) if c is not None else limit for s, c in caps.items()}
+    rows = {s: default_rows(s, caps[s], seed) for s in names}
+    config = replace(UNIVERSAL, seed=seed, accelerator=accelerator, progress=not as_json)
+    if epochs is not None:
+        config = replace(config, epochs=epochs)
+    result = train_on_spaces(rows, config, UNIVERSAL_VIEWS)
+    ckpt, card = result.predictor.save(out)
+    if as_json:
+        _print_json(
+            {"checkpoint": str(ckpt), "card": str(card), "seconds": result.seconds, "device": result.device}
+        )
+        return
+    counts = ", ".join(f"{s} {len(r)}" for s, r in rows.items())
+    print(f"trained on {counts} labels in {result.seconds:.1f} s ({result.device})")
+    print(f"wrote {ckpt} and {card}")
