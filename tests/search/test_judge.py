@@ -50,3 +50,15 @@ def test_proxies_only_report_everything(nb201_bench):
 def test_a_card_without_a_split_is_not_trusted():
     ok, why = reportable({"train_dataset": "cifar10"}, "cifar100")
     assert not ok and "does not say" in why
+
+
+def test_a_leaky_dataset_is_refused_before_any_search(monkeypatch):
+    from tgnas.search import driver
+    from tgnas.search.driver import SearchConfig
+
+    def never(*args, **kwargs):
+        raise AssertionError("the search ran before the dataset was refused")
+
+    monkeypatch.setattr("tgnas.search.random.RandomSearch.run", never)
+    with pytest.raises(TgnasError, match="refusing to report cifar10"):
+        driver.search(SearchConfig("nb201", "predictor", "random", 10), ["cifar10"])

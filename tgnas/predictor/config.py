@@ -139,6 +139,7 @@ def schedule_for(labels: int, seed: int = 0) -> TrainConfig:
 UNIVERSAL = TrainConfig(
     model=GCNConfig(features="v2", global_cost=True, cost_path="prior"),
     cost_dropout=0.3,
+    group_power=0.5,  # one-space batches, groups drawn ~ sqrt(size): a space with few labels is heard
     text_noise=0.1,
     epochs=40,
     batch_size=64,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tgnas.search.base import SEARCHERS, SearchResult, check_budget
-from tgnas.search.judge import judge
+from tgnas.search.judge import check_reportable, judge
 
 
 @dataclass(frozen=True)
@@ -39,11 +39,20 @@ def search(config: SearchConfig, datasets: Sequence[str] | None = None, scorer=N
         raise TgnasError(f"space {config.space} has no benchmark ground truth to report accuracies from")
     if scorer is None:
         scorer = make_scorer(config.scorer, space, checkpoint=config.checkpoint, weight=config.weight)
+    card = _card_of(scorer)
+    if datasets and config.space in BENCHMARKS:  # refused before the search, not after
+        check_reportable(get_benchmark(config.space), card, datasets)
     result = searcher.run(space, scorer, config.budget, np.random.default_rng(config.seed))
     result.seed = config.seed
     if config.space in BENCHMARKS:
-        card = getattr(getattr(scorer, "predictor", None), "card", None)
-        if card is None and hasattr(scorer, "predictor"):  # the ensemble holds a PredictorScorer
-            card = getattr(scorer.predictor.predictor, "card", None)
         judge(result, get_benchmark(config.space), card, datasets)
     return result
+
+
+def _card_of(scorer) -> dict | None:
+    """The card of the predictor behind ``scorer`` (the ensemble holds a PredictorScorer); ``None`` for
+    proxies alone."""
+    card = getattr(getattr(scorer, "predictor", None), "card", None)
+    if card is None and hasattr(scorer, "predictor"):
+        card = getattr(scorer.predictor.predictor, "card", None)
+    return card

@@ -48,6 +48,14 @@ def reportable(card: dict | None, dataset: str, space: str = "nb201") -> tuple[b
     )
 
 
+def check_reportable(bench, card: dict | None, datasets: Sequence[str]) -> None:
+    """Raises :class:`TgnasError` for the first of ``datasets`` whose accuracy :func:`judge` would refuse."""
+    for ds in datasets:
+        ok, why = reportable(card, bench.canonical_dataset(ds), bench.space)
+        if not ok:
+            raise TgnasError(f"refusing to report {bench.canonical_dataset(ds)} accuracy: {why}")
+
+
 def judge(
     result: SearchResult, bench, card: dict | None, datasets: Sequence[str] | None = None
 ) -> SearchResult:
