@@ -13,8 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import networkx as nx
-
 from tgnas.errors import GraphError
 
 INPUT = "input"
@@ -247,6 +245,8 @@ def _check_structure(n: int, edges: tuple[tuple[int, int], ...]) -> tuple[int, .
             return _Problem(f"edge ({u}, {v}) is a self-loop")
     order = _topological_order(n, edges)
     if order is None:
+        import networkx as nx  # only to name the cycle in the error
+
         g = nx.DiGraph(edges)
         cycle = " -> ".join(str(u) for u, _ in nx.find_cycle(g))
         return _Problem(f"the operator graph has a cycle through nodes {cycle}")

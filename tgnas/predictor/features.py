@@ -1,4 +1,4 @@
-r"""Operator graph -> PyG tensors: node features and edges.
+r"""Operator graph -> tensors: node features and edges (PyG ``Data`` for training, plain tensors for scoring).
 
 Node features: the embedding of the node's text (its ``text`` field or its operator's description), then
 a structural part, one of two feature sets (a checkpoint records which):
@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import torch
-from torch_geometric.data import Batch, Data
 
 from tgnas.embed import OperatorEmbedder
 from tgnas.opgraph import OpGraph
@@ -99,6 +99,18 @@ def _structural_v2(graphs: Sequence[OpGraph]) -> np.ndarray:
     return np.concatenate([topo, out.astype(np.float32)], axis=1)
 
 
+class GraphBatch(NamedTuple):
+    """Graphs as one disjoint union: node features, edges, each node's graph, graph offsets."""
+
+    x: torch.Tensor  # (N, features)
+    edge_index: torch.Tensor  # (2, E)
+    batch: torch.Tensor  # (N,)
+    ptr: torch.Tensor  # (G + 1,)
+
+    def to(self, device) -> GraphBatch:
+        return GraphBatch(*(t.to(device) for t in self))
+
+
 class GraphFeaturizer:
     """Builds PyG ``Data`` objects and batches from operator graphs.
 
@@ -137,12 +149,14 @@ class GraphFeaturizer:
         x[:, self.embedder.dim :] = _structural_many(graphs, self.features)
         return x
 
-    def data(self, graph: OpGraph, y: float | None = None) -> Data:
+    def data(self, graph: OpGraph, y: float | None = None):
         """One graph as ``Data(x, edge_index[, y])``."""
         return self.data_list([graph], None if y is None else [y])[0]
 
-    def data_list(self, graphs: Sequence[OpGraph], ys: Sequence[float] | None = None) -> list[Data]:
-        """Many graphs as ``Data`` objects (embedding every distinct text once)."""
+    def data_list(self, graphs: Sequence[OpGraph], ys: Sequence[float] | None = None) -> list:
+        """Many graphs as PyG ``Data`` objects for training (embedding every distinct text once)."""
+        from torch_geometric.data import Data
+
         x = self._node_matrix(graphs)
         ptr = np.concatenate([[0], np.cumsum([g.num_nodes for g in graphs])])
         out = []
@@ -153,18 +167,16 @@ class GraphFeaturizer:
             out.append(d)
         return out
 
-    def batch(self, graphs: Sequence[OpGraph]) -> Batch:
-        """All graphs as one disjoint-union ``Batch`` (``x``, ``edge_index``, ``batch``, ``ptr``).
-
-        Same tensors as ``Batch.from_data_list(self.data_list(graphs))``, built without per-graph objects.
-        """
+    def batch(self, graphs: Sequence[OpGraph]) -> GraphBatch:
+        """All graphs as one disjoint union (``x``, ``edge_index``, ``batch``, ``ptr``): the same tensors as
+        PyG's ``Batch.from_data_list(self.data_list(graphs))``, built without PyG or per-graph objects."""
         if not graphs:
             raise ValueError("cannot batch an empty list of graphs")
         sizes = np.array([g.num_nodes for g in graphs])
         ptr = np.concatenate([[0], np.cumsum(sizes)])
         x = self._node_matrix(graphs)
         edges = [_topology(g.num_nodes, g.edges)[1] + ptr[k] for k, g in enumerate(graphs)]
-        return Batch(
+        return GraphBatch(
             x=torch.from_numpy(x),
             edge_index=torch.from_numpy(np.concatenate(edges, axis=1)),
             batch=torch.from_numpy(np.repeat(np.arange(len(graphs)), sizes)),

@@ -22,9 +22,10 @@ from tgnas.embed import OperatorEmbedder, default_embedder, model_id
 from tgnas.errors import DataError, TgnasError
 from tgnas.opgraph import OpGraph
 from tgnas.paths import check_checkpoint_path, checkpoint_dir
+from tgnas.predictor.config import GCNConfig
 from tgnas.predictor.features import FEATURE_SETS, GraphFeaturizer, feature_set_of
-from tgnas.predictor.model import GCNConfig, GCNPredictor
 from tgnas.predictor.novelty import UnseenOperator, has_unseen, unseen_operators
+from tgnas.predictor.plain import plain_or_pyg
 from tgnas.predictor.prior import NOVEL_COSINE, CostPrior
 
 FORMAT = "tgnas-predictor/1"
@@ -47,7 +48,7 @@ class TrainedPredictor:
             ``training_texts``).
     """
 
-    models: list[GCNPredictor]
+    models: list[torch.nn.Module]
     embedder: OperatorEmbedder
     y_mean: float
     y_std: float
@@ -255,7 +256,7 @@ def load_checkpoint(path: Path | str | None = None, device: str | torch.device =
     return TrainedPredictor(models, embedder, y_mean, y_std, card)
 
 
-def _build(p: Path, blob: dict, device: torch.device) -> tuple[list[GCNPredictor], OperatorEmbedder]:
+def _build(p: Path, blob: dict, device: torch.device) -> tuple[list[torch.nn.Module], OperatorEmbedder]:
     """The GCNs and the embedder a checkpoint's blob describes, checked against this installation."""
     feats = blob["features"]
     embedder = default_embedder(feats.get("variant", "long"))
@@ -277,7 +278,7 @@ def _build(p: Path, blob: dict, device: torch.device) -> tuple[list[GCNPredictor
         raise DataError(f"checkpoint {p}: GCN input size {config.in_dim} does not match the features")
     models = []
     for sd in blob["state_dicts"]:
-        m = GCNPredictor(config)
+        m = plain_or_pyg(config)
         try:
             m.load_state_dict(sd)
         except RuntimeError as exc:

@@ -18,8 +18,8 @@ from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
 from tgnas.predictor.config import TrainConfig
 from tgnas.predictor.features import GraphFeaturizer
-from tgnas.predictor.model import GCNPredictor
 from tgnas.predictor.novelty import node_texts
+from tgnas.predictor.plain import plain_or_pyg
 from tgnas.predictor.predictor import TrainedPredictor
 from tgnas.predictor.prior import CostPrior, fit_cost_prior, total_params
 
@@ -205,7 +205,7 @@ def _fit_member(config, gcn, data, val_pos, slope, y_mean, y_std, embedder, mult
             state = torch.load(ckpt.best_model_path, map_location="cpu", weights_only=False)["state_dict"]
             module.load_state_dict(state)
             taus.append(float(ckpt.best_model_score))
-    model = GCNPredictor(gcn)
+    model = plain_or_pyg(gcn)  # the inference module (plain torch), with the trained weights
     model.load_state_dict({k.removeprefix("model."): v.cpu() for k, v in module.state_dict().items()})
     return model.eval(), taus, device
 
