@@ -484,3 +484,19 @@ def test_every_command_has_clean_help(capsys, command):
     code, out, _ = run(capsys, command, "--help")
     assert code == 0 and "Usage" in out
     assert "🏭" not in out and "\x1b[" not in out  # no emoji codes rendered, no colour when piped
+
+
+def test_data_lists_every_benchmark_file(capsys, monkeypatch, tmp_path):
+    code, out, _ = run(capsys, "data", "--json")
+    files = {f["benchmark"]: f for f in json.loads(out)["files"]}
+    assert code == 0 and files["NAS-Bench-201"]["found"] and files["NAS-Bench-201"]["bytes"] > 1e6
+    monkeypatch.setenv("TGNAS_DATA", str(tmp_path))  # an empty folder: every file missing, nothing crashes
+    code, out, _ = run(capsys, "data", "--json")
+    assert code == 0 and not any(f["found"] for f in json.loads(out)["files"])
+    from tgnas.errors import DataError
+    from tgnas.paths import benchmark_file
+
+    with pytest.raises(
+        DataError, match=r"NAS-Bench-101 data not found: expected .*naslib_nb101_500.json.*TGNAS_DATA"
+    ):
+        benchmark_file("NAS-Bench-101")

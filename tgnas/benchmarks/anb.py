@@ -10,10 +10,10 @@ import numpy as np
 
 from tgnas.benchmarks.table import LabelledTable
 from tgnas.errors import DataError, TgnasError
-from tgnas.paths import benchmark_file
+from tgnas.paths import DATA_FILES, benchmark_file
 from tgnas.spaces.anb import format_arch, from_json
 
-SOURCE = "anb/anb_train_4138.json"
+SOURCE = DATA_FILES["Accel-NASBench"]
 PLATFORM = (
     "throughput_a100",
     "throughput_3090",

@@ -9,10 +9,10 @@ import numpy as np
 
 from tgnas.benchmarks.table import LabelledTable
 from tgnas.errors import DataError, TgnasError
-from tgnas.paths import benchmark_file
+from tgnas.paths import DATA_FILES, benchmark_file
 from tgnas.spaces.nb101 import format_arch, from_spec
 
-SOURCE = "nb101/naslib_nb101_500.json"
+SOURCE = DATA_FILES["NAS-Bench-101"]
 
 
 class NB101Benchmark(LabelledTable):

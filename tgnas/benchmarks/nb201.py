@@ -18,14 +18,14 @@ import numpy as np
 
 from tgnas.benchmarks.table import LabelledTable
 from tgnas.errors import DataError, UnknownNameError
-from tgnas.paths import benchmark_file, cache_dir
+from tgnas.paths import DATA_FILES, benchmark_file, cache_dir
 from tgnas.spaces.nb201 import NB201Arch
 
 DATASETS: tuple[str, ...] = ("cifar10", "cifar100", "imagenet16-120")
 _ALIASES = {"imagenet": "imagenet16-120", "imagenet16": "imagenet16-120", "imagenet16_120": "imagenet16-120"}
 NUM_CLASSES = {"cifar10": 10, "cifar100": 100, "imagenet16-120": 120}
 INPUT_SIZE = {"cifar10": 32, "cifar100": 32, "imagenet16-120": 16}
-SOURCE = "nb201/nb201_master_15625.csv"
+SOURCE = DATA_FILES["NAS-Bench-201"]
 HW = (
     "edgegpu_latency",
     "edgegpu_energy",

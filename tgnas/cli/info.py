@@ -110,3 +110,47 @@ def demo(
     _print_evaluations(evaluations)
     print("\nIts top-ranked unseen architecture")
     _print_report(top)
+
+
+@app.command()
+def data(as_json: bool = JSON_OPT) -> None:
+    """List the benchmark data tgnas reads: each file, whether it was found, where, and its size.
+
+    The folder is $TGNAS_DATA, else ../shared/data beside a source checkout; point $TGNAS_DATA at your copy
+    of the published files (the layout below) to use them.
+    """
+    import os
+
+    from tgnas.errors import DataError
+    from tgnas.paths import DATA_FILES, benchmark_data_dir
+
+    try:
+        root, problem = benchmark_data_dir(), None
+    except DataError as exc:  # TGNAS_DATA names a missing folder: every file is then missing
+        root, problem = None, str(exc)
+    rows = []
+    for name, relative in DATA_FILES.items():
+        path = root / relative if root is not None else None
+        found = path is not None and path.is_file()
+        rows.append(
+            {
+                "benchmark": name,
+                "found": found,
+                "path": str(path or relative),
+                "bytes": path.stat().st_size if found else None,
+            }
+        )
+    source = "TGNAS_DATA" if os.environ.get("TGNAS_DATA") else "../shared/data beside the checkout"
+    if as_json:
+        _print_json(
+            {"folder": str(root) if root else None, "source": source, "error": problem, "files": rows}
+        )
+        return
+    print(f"benchmark data folder: {root if root else '-'} ({source})")
+    if problem:
+        print(problem)
+    table = Table("benchmark", "found", "file (under the folder)", "size")
+    for r, relative in zip(rows, DATA_FILES.values(), strict=True):
+        size = f"{r['bytes'] / 2**20:.1f} MiB" if r["bytes"] is not None else "-"
+        table.add_row(r["benchmark"], "yes" if r["found"] else "no", relative, size)
+    console.print(table)

@@ -6,10 +6,10 @@ import numpy as np
 import torch
 
 from tgnas.errors import DataError
-from tgnas.paths import benchmark_file
+from tgnas.paths import DATA_FILES, benchmark_file
 from tgnas.proxies.base import ProxyBatch
 
-IMAGES = "images/cifar10_test_1000_balanced.npz"
+IMAGES = DATA_FILES["CIFAR-10 images"]
 CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
 CIFAR_STD = (0.2470, 0.2435, 0.2616)
 
