@@ -107,3 +107,21 @@ def test_config_resolves_families_and_refuses_no_or_unknown_names():
 def test_sweep_refuses_a_folder_as_its_file(tmp_path):
     with pytest.raises(DataError, match="is a folder"):
         sweep([], SweepConfig(proxies=("params",)), tmp_path)
+
+
+def test_ray_engine_writes_the_serial_values_bit_for_bit_and_resumes(tmp_path):
+    pytest.importorskip("ray")
+    archs = ARCHS[:2]
+    config = SweepConfig(proxies=("params", "synflow"), **TINY)
+    serial = sweep(archs, config, tmp_path / "serial.jsonl")
+    path = tmp_path / "ray.jsonl"
+    sweep(archs[:1], config, path)  # an earlier, interrupted run left one row
+    on_ray = sweep(archs, config, path, engine="ray", workers=1)
+    assert {a: r["values"] for a, r in on_ray.items()} == {a: r["values"] for a, r in serial.items()}
+    rows = [json.loads(line) for line in path.read_text().splitlines()[1:]]
+    assert [r["arch"] for r in rows] == archs  # the missing row only was computed and appended
+
+
+def test_unknown_engine_and_misplaced_ray_options(tmp_path):
+    with pytest.raises(TgnasError, match="proxy engine"):
+        sweep(ARCHS[:1], SweepConfig(proxies=("params",)), tmp_path / "x.jsonl", engine="dask")

@@ -119,14 +119,21 @@ def proxies(
     ),
     batch_size: int = typer.Option(64, min=2, help="Images per proxy pass."),
     out: str = typer.Option(..., help="JSONL output; appended as results come, resumed on re-run."),
+    engine: str = typer.Option("serial", help="serial (this process) or ray (Ray tasks, same values)."),
+    address: str = typer.Option(None, help="ray: an existing cluster's address (default: a local Ray)."),
+    workers: int = typer.Option(None, min=1, help="ray: CPUs of the local Ray (default: all)."),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Compute zero-cost proxies for a seeded sample of a benchmark space (resumable)."""
+    """Compute zero-cost proxies for a seeded sample of a benchmark space (resumable, serial or on Ray)."""
     import numpy as np
 
     from tgnas.benchmarks import get_benchmark
+    from tgnas.proxies.engines import ENGINES
     from tgnas.proxies.sweep import SweepConfig, sweep
 
+    ENGINES.get(engine)  # an unknown engine fails before any work
+    if engine != "ray" and (address or workers):
+        raise TgnasError("--address and --workers apply to --engine ray")
     bench = get_benchmark(space)
     config = SweepConfig(
         space=space,
@@ -137,7 +144,8 @@ def proxies(
     )
     idx = np.sort(np.random.default_rng(seed).choice(len(bench), size=min(sample, len(bench)), replace=False))
     strings = bench.arch_strings()
-    rows = sweep([strings[i] for i in idx], config, out, progress=not as_json)
+    options = {"address": address, "workers": workers} if engine == "ray" else {}
+    rows = sweep([strings[i] for i in idx], config, out, progress=not as_json, engine=engine, **options)
     failures = {name: sum(name in r["failures"] for r in rows.values()) for name in config.proxies}
     summary = {
         "out": out,

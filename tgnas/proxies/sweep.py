@@ -127,10 +127,46 @@ def _row(line: str) -> dict | None:
     )
 
 
+def proxy_row(arch: str, config: SweepConfig, batch: ProxyBatch, data_batch: ProxyBatch | None) -> dict:
+    """One architecture's row: its network built and every proxy computed, seeded by ``config.seed`` alone
+    (so a row does not depend on which process computes it, nor on what it computed before)."""
+    t0 = time.perf_counter()
+    space = get_space(config.space)
+    net = space.build(
+        space.parse(arch),
+        num_classes=config.num_classes,
+        channels=config.channels,
+        cells_per_stage=config.cells,
+    )
+    result = compute_proxies(
+        net, batch, config.proxies, seed=config.seed, reuse_model=True, data_batch=data_batch
+    )
+    return {
+        "arch": arch,
+        "values": {n: (None if v == WORST else v) for n, v in result.values.items()},
+        "failures": result.failures,
+        "seconds": time.perf_counter() - t0,  # build, copy, initialise and every family
+        "family_seconds": result.seconds,  # each family's pass alone
+    }
+
+
 def sweep(
-    archs: Sequence[str], config: SweepConfig, out: Path | str | None = None, progress: bool = False
+    archs: Sequence[str],
+    config: SweepConfig,
+    out: Path | str | None = None,
+    progress: bool = False,
+    engine: str = "serial",
+    **engine_options,
 ) -> dict[str, dict]:
-    """Computes the proxies of every architecture string; returns ``{arch: row}`` in input order."""
+    """Computes the proxies of every architecture string; returns ``{arch: row}`` in input order.
+
+    ``engine`` runs the rows (:data:`tgnas.proxies.engines.ENGINES`: ``serial`` here, ``ray`` as Ray tasks
+    with ``address`` and ``workers``); either way the driver appends each finished row to ``out`` at once,
+    so an interrupted run loses nothing and a re-run computes only what is missing.
+    """
+    from tgnas.proxies.engines import ENGINES
+
+    run = ENGINES.get(engine)
     space = get_space(config.space)
     parsed = [space.format(space.parse(a)) for a in archs]  # validates every string before any work
     path = Path(out) if out is not None else None
@@ -143,54 +179,39 @@ def sweep(
     done = done or {}
     batch, data_batch = proxy_batch(config)
     todo = [a for a in dict.fromkeys(parsed) if a not in done]
-    bar = None
-    if progress and todo:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-        bar = Progress(
-            TextColumn("proxies"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(),
-        )
-        task = bar.add_task("proxies", total=len(todo), rate="")
-        bar.start()
+    bar = _progress(len(todo)) if progress and todo else None
     start = time.perf_counter()
+
+    def finished(row: dict) -> None:
+        done[row["arch"]] = row
+        if path is not None:
+            with path.open("a") as f:
+                f.write(json.dumps(row) + "\n")
+        if bar is not None:
+            k = bar.tasks[0].completed + 1
+            bar.update(bar.tasks[0].id, advance=1, rate=f"{k / (time.perf_counter() - start):.2f} arch/s")
+
     try:
-        for k, arch in enumerate(todo, start=1):
-            t0 = time.perf_counter()
-            net = space.build(
-                space.parse(arch),
-                num_classes=config.num_classes,
-                channels=config.channels,
-                cells_per_stage=config.cells,
-            )
-            result = compute_proxies(
-                net,
-                batch,
-                config.proxies,
-                seed=config.seed,
-                reuse_model=True,  # built for this call only
-                data_batch=data_batch,
-            )
-            row = {
-                "arch": arch,
-                "values": {n: (None if v == WORST else v) for n, v in result.values.items()},
-                "failures": result.failures,
-                "seconds": time.perf_counter() - t0,  # build, copy, initialise and every family
-                "family_seconds": result.seconds,  # each family's pass alone
-            }
-            done[arch] = row
-            if path is not None:
-                with path.open("a") as f:
-                    f.write(json.dumps(row) + "\n")
-            if bar is not None:
-                bar.update(task, advance=1, rate=f"{k / (time.perf_counter() - start):.2f} arch/s")
+        run(todo, config, batch, data_batch, finished, **engine_options)
     finally:
         if bar is not None:
             bar.stop()
     return {a: done[a] for a in parsed}
+
+
+def _progress(total: int):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn("proxies"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    bar.add_task("proxies", total=total, rate="")
+    bar.start()
+    return bar
 
 
 def values_matrix(rows: dict[str, dict], names: Sequence[str]) -> dict[str, np.ndarray]:

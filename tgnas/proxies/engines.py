@@ -1,0 +1,83 @@
+"""Where a proxy sweep's rows are computed: here, one after another, or as tasks on a Ray cluster.
+
+An engine is ``run(archs, config, batch, data_batch, finished, **options)``: it computes
+:func:`~tgnas.proxies.sweep.proxy_row` of every architecture and calls ``finished(row)`` in the driver
+process as each row arrives (the driver writes the result file). Rows are seeded by the sweep's seed alone,
+and each remote task runs torch with the driver's thread count, so every engine writes the same values
+bit for bit.
+
+``ray``: one task per architecture, at most ``2 x workers`` in flight; ``address`` joins an existing cluster
+(``ray start --head`` elsewhere; default: a local Ray instance with ``workers`` CPUs, all of this machine's
+by default). Ray retries a task whose worker died; an interrupted driver leaves every finished row in the
+file, and the next run computes only the missing ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from tgnas.errors import TgnasError
+from tgnas.registry import Registry
+
+ENGINES: Registry[Callable] = Registry("proxy engine")
+
+
+@ENGINES.register("serial")
+def run_serial(archs: Sequence[str], config, batch, data_batch, finished: Callable[[dict], None]) -> None:
+    """Every row in this process, in order."""
+    from tgnas.proxies.sweep import proxy_row
+
+    for arch in archs:
+        finished(proxy_row(arch, config, batch, data_batch))
+
+
+def _remote_row(arch: str, config, batch, data_batch, threads: int) -> dict:
+    """A task: one row, with the driver's torch thread count (reductions then round alike)."""
+    import torch
+
+    from tgnas.proxies.sweep import proxy_row
+
+    torch.set_num_threads(threads)
+    return proxy_row(arch, config, batch, data_batch)
+
+
+@ENGINES.register("ray")
+def run_ray(
+    archs: Sequence[str],
+    config,
+    batch,
+    data_batch,
+    finished: Callable[[dict], None],
+    address: str | None = None,
+    workers: int | None = None,
+) -> None:
+    """Every row as a Ray task (see the module docstring)."""
+    try:
+        import ray
+    except ImportError:
+        raise TgnasError("--engine ray needs Ray: pip install 'tgnas[ray]' (or pip install ray)") from None
+    import torch
+
+    if workers is not None and workers < 1:
+        raise TgnasError(f"--workers must be at least 1, got {workers}")
+    started = not ray.is_initialized()
+    if started:
+        options = {"address": address} if address else {"num_cpus": workers}
+        try:
+            ray.init(**options, include_dashboard=False, log_to_driver=False, configure_logging=False)
+        except (ConnectionError, ValueError, RuntimeError) as exc:
+            raise TgnasError(f"cannot start or reach Ray ({address or 'local'}): {exc}") from None
+    try:
+        task = ray.remote(num_cpus=1, max_retries=3)(_remote_row)
+        shared = [ray.put(x) for x in (config, batch, data_batch)]
+        limit = 2 * (workers or max(1, int(ray.cluster_resources().get("CPU", 1))))
+        pending, queue = [], list(archs)
+        while queue or pending:
+            while queue and len(pending) < limit:
+                pending.append(task.remote(queue.pop(0), *shared, torch.get_num_threads()))
+            ready, pending = ray.wait(pending, num_returns=1)
+            for ref in ready:
+                finished(ray.get(ref))
+    finally:
+        if started:
+            ray.shutdown()
