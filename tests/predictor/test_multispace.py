@@ -1,5 +1,7 @@
 """Multi-space training: v2 features, per-group standardisation and ranking, the fixed cost term, views."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -117,3 +119,18 @@ def test_featurizer_feature_sets():
     assert GraphFeaturizer(emb, "v2").num_features == emb.dim + 10
     with pytest.raises(KeyError):
         GraphFeaturizer(emb, "v9")
+
+
+def test_an_ensemble_recipe_trains_one_member_per_config_on_the_same_rows():
+    base = TrainConfig(
+        model=GCNConfig(features="v2", global_cost=True, cost_path="prior", hidden=8, layers=1),
+        epochs=1,
+        val_fraction=0.2,
+    )
+    rows = {"nb201": list(range(0, 15625, 500)), "nb101": list(range(20))}
+    result = train_on_spaces(rows, [base, replace(base, group_power=0.5)], views=1)
+    p = result.predictor
+    assert len(p.models) == 2 and [m["group_power"] for m in p.card["members"]] == [None, 0.5]
+    assert len(p.card["best_val_tau"]) == 2 and p.card["split"]["rows"]["nb201"] == rows["nb201"]
+    with pytest.raises(TgnasError, match="share one seed"):
+        train_on_spaces(rows, [base, replace(base, seed=1)], views=1)

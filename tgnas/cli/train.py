@@ -31,6 +31,9 @@ def train(
         3000, min=2, help="--spaces: seeded NAS-Bench-201 cells labelled (its other spaces use every label)."
     ),
     limit: int = typer.Option(None, min=2, help="--spaces: at most this many seeded labels per space."),
+    recipe: str = typer.Option(
+        "ensemble", help="--spaces: mixed | balanced | ensemble (both GCNs, as checkpoints/universal.pt)."
+    ),
     epochs: int = typer.Option(
         None,
         min=1,
@@ -84,7 +87,7 @@ def train(
     from tgnas.protocols.nb201 import PROTOCOLS
 
     if spaces is not None:
-        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, accelerator, as_json)
+        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, accelerator, recipe, as_json)
         return
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
@@ -150,6 +153,7 @@ def _train_spaces(
     seed: int,
     out: str,
     accelerator: str,
+    recipe: str,
     as_json: bool,
 ) -> None:
     """``tgnas train --spaces``: the universal recipe on the labelled rows of the named spaces."""
@@ -166,17 +170,19 @@ def _train_spaces(
             f"got {spaces!r}"
         )
     check_checkpoint_path(out)
-    from tgnas.predictor.config import UNIVERSAL, UNIVERSAL_VIEWS
+    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS
     from tgnas.predictor.multispace import default_rows, train_on_spaces
 
     caps = {s: nb201_labels if s == "nb201" else None for s in names}
     if limit is not None:
         caps = {s: min(c, limit) if c is not None else limit for s, c in caps.items()}
     rows = {s: default_rows(s, caps[s], seed) for s in names}
-    config = replace(UNIVERSAL, seed=seed, accelerator=accelerator, progress=not as_json)
+    if recipe not in RECIPES:
+        raise TgnasError(f"unknown --recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
+    configs = [replace(c, seed=seed, accelerator=accelerator, progress=not as_json) for c in RECIPES[recipe]]
     if epochs is not None:
-        config = replace(config, epochs=epochs)
-    result = train_on_spaces(rows, config, UNIVERSAL_VIEWS)
+        configs = [replace(c, epochs=epochs) for c in configs]
+    result = train_on_spaces(rows, configs, UNIVERSAL_VIEWS)
     ckpt, card = result.predictor.save(out)
     if as_json:
         _print_json(

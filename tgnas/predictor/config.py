@@ -135,14 +135,21 @@ def schedule_for(labels: int, seed: int = 0) -> TrainConfig:
     return TrainConfig(epochs=60, batch_size=128, val_fraction=0.1, seed=seed)
 
 
-# how checkpoints/universal.pt is trained (docs/universal.md)
+# the recipes of checkpoints/universal.pt (docs/universal.md): an ensemble of one GCN trained with batches
+# that mix the spaces and one trained with one-space batches whose space is drawn ~ sqrt(its size), so that a
+# space with few labels is heard (better with few labels of a space, worse on a fully labelled one)
 UNIVERSAL = TrainConfig(
     model=GCNConfig(features="v2", global_cost=True, cost_path="prior"),
     cost_dropout=0.3,
-    group_power=0.5,  # one-space batches, groups drawn ~ sqrt(size): a space with few labels is heard
     text_noise=0.1,
     epochs=40,
     batch_size=64,
     val_fraction=0.1,
 )
+UNIVERSAL_BALANCED = replace(UNIVERSAL, group_power=0.5)
+RECIPES: dict[str, tuple[TrainConfig, ...]] = {
+    "mixed": (UNIVERSAL,),
+    "balanced": (UNIVERSAL_BALANCED,),
+    "ensemble": (UNIVERSAL, UNIVERSAL_BALANCED),  # what ships
+}
 UNIVERSAL_VIEWS = 3  # graphs per labelled architecture

@@ -118,12 +118,22 @@ def labelled_set(rows: Mapping[str, Sequence[int]], views: int = 2, seed: int = 
 
 
 def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2):
-    """Trains one predictor on the labelled rows of several spaces; the card records the exact rows."""
-    from tgnas.predictor.train import train_predictor
+    """Trains one predictor on the labelled rows of several spaces; the card records the exact rows.
 
-    data = labelled_set(rows, views, config.seed)
-    result = train_predictor(data.graphs, data.targets, config, groups=data.groups)
-    card = result.predictor.card
+    ``config`` is a :class:`~tgnas.predictor.config.TrainConfig`, or several (a recipe of
+    :data:`~tgnas.predictor.config.RECIPES`): then one GCN is trained per config on the same graphs and the
+    predictor averages them (an ensemble; the card lists each member's hyper-parameters).
+    """
+    from tgnas.predictor.predictor import TrainedPredictor
+    from tgnas.predictor.train import TrainResult, train_predictor
+
+    configs = [config] if not isinstance(config, list | tuple) else list(config)
+    if not configs or len({c.seed for c in configs}) != 1:
+        raise TgnasError("an ensemble's members share one seed (the rows and views depend on it)")
+    data = labelled_set(rows, views, configs[0].seed)
+    results = [train_predictor(data.graphs, data.targets, c, groups=data.groups) for c in configs]
+    first = results[0]
+    card = dict(first.predictor.card)
     card.update(
         {
             "space": "+".join(rows),
@@ -133,10 +143,25 @@ def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2):
             "views": views,
             "graphs": "cell",
             "created": datetime.date.today().isoformat(),
-            "hyperparameters": config.to_dict(),
+            "hyperparameters": configs[0].to_dict(),
+            "training_seconds": sum(r.seconds for r in results),
+            "best_val_tau": [t for r in results for t in r.best_val_tau],
         }
     )
-    return result
+    if len(configs) > 1:
+        card["members"] = [c.to_dict() for c in configs]
+    models = [m for r in results for m in r.predictor.models]
+    predictor = TrainedPredictor(
+        models, first.predictor.embedder, first.predictor.y_mean, first.predictor.y_std, card
+    )
+    return TrainResult(
+        predictor,
+        card["training_seconds"],
+        first.train_positions,
+        first.val_positions,
+        card["best_val_tau"],
+        first.device,
+    )
 
 
 def default_rows(space: str, limit: int | None, seed: int, exclude: Sequence[int] = ()) -> list[int]:
