@@ -500,3 +500,9 @@ def test_data_lists_every_benchmark_file(capsys, monkeypatch, tmp_path):
         DataError, match=r"NAS-Bench-101 data not found: expected .*naslib_nb101_500.json.*TGNAS_DATA"
     ):
         benchmark_file("NAS-Bench-101")
+
+
+def test_readme_stays_under_12_kb():
+    from pathlib import Path
+
+    assert len((Path(__file__).resolve().parent.parent / "README.md").read_bytes()) <= 12_000

