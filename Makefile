@@ -13,7 +13,7 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
-	$(BIN)/uv pip install -q --python $(BIN)/python $(FIND_LINKS) -e ".[dev]"
+	$(BIN)/uv pip install -q --python $(BIN)/python $(FIND_LINKS) "torch==2.13.0" -e ".[dev]"
 	touch $@
 
 demo: install

@@ -54,7 +54,13 @@ def train_predictor(
     card records each group's scaling.
     """
 
-    from tgnas.predictor.lightning import split_positions
+    try:
+        from tgnas.predictor.lightning import split_positions
+    except ImportError as exc:  # the train extra is missing
+        raise TgnasError(
+            f"training needs Lightning and torch-geometric ({exc.name} is missing): "
+            "pip install 'tgnas[train]'"
+        ) from None
 
     y = np.asarray(targets, dtype=float)
     if len(graphs) != len(y):
