@@ -1,6 +1,6 @@
 """A proxy sweep serial and on Ray, side by side: same values, and the throughput of each.
 
-Usage: ``.venv/bin/python benchmarks/engines.py [--sample 12] [--workers 2] [--proxies az]``
+Usage: ``.venv/bin/python benchmarks/engines.py [--sample 12] [--workers 2] [--proxies az] [--threads 1]``
 
 Sweeps a seeded sample of NAS-Bench-201 cells once in this process and once as Ray tasks on a local Ray
 with ``--workers`` CPUs (Ray's start-up included), into fresh files; prints seconds and architectures per
@@ -25,6 +25,9 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=12)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--proxies", default="az")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch threads per row (default: this process's)"
+    )
     args = parser.parse_args()
     bench = get_benchmark("nb201")
     idx = np.random.default_rng(0).choice(len(bench), args.sample, replace=False)
@@ -33,6 +36,7 @@ def main() -> None:
     results, seconds = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         for engine, options in (("serial", {}), ("ray", {"workers": args.workers})):
+            options["threads"] = args.threads
             start = time.perf_counter()
             results[engine] = sweep(archs, config, Path(tmp) / f"{engine}.jsonl", engine=engine, **options)
             seconds[engine] = time.perf_counter() - start

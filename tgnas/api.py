@@ -201,7 +201,9 @@ class Predictor:
                 new = predictor.unseen_operators(graphs) or []
                 found += new
                 by_text = {u.text: u.op for u in new}
-                for k, g in zip(keys, graphs, strict=True):
+                for k, g in (
+                    zip(keys, graphs, strict=True) if by_text else ()
+                ):  # only graphs that can have one
                     texts = {
                         predictor.embedder.text_of(op, t)
                         for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)

@@ -125,3 +125,11 @@ def test_ray_engine_writes_the_serial_values_bit_for_bit_and_resumes(tmp_path):
 def test_unknown_engine_and_misplaced_ray_options(tmp_path):
     with pytest.raises(TgnasError, match="proxy engine"):
         sweep(ARCHS[:1], SweepConfig(proxies=("params",)), tmp_path / "x.jsonl", engine="dask")
+
+
+def test_serial_engine_runs_with_the_threads_asked_and_restores_them(tmp_path):
+    before = torch.get_num_threads()
+    one = sweep(ARCHS[:1], SweepConfig(proxies=("params",), **TINY), tmp_path / "a.jsonl", threads=1)
+    assert torch.get_num_threads() == before and one[ARCHS[0]]["values"]["params"] > 0
+    with pytest.raises(TgnasError, match="--threads must be a positive integer"):
+        sweep(ARCHS[:1], SweepConfig(proxies=("params",), **TINY), tmp_path / "b.jsonl", threads=0)

@@ -122,6 +122,9 @@ def proxies(
     engine: str = typer.Option("serial", help="serial (this process) or ray (Ray tasks, same values)."),
     address: str = typer.Option(None, help="ray: an existing cluster's address (default: a local Ray)."),
     workers: int = typer.Option(None, min=1, help="ray: CPUs of the local Ray (default: all)."),
+    threads: int = typer.Option(
+        None, min=1, help="Torch threads per architecture (default: this process's); 1 with --engine ray."
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Compute zero-cost proxies for a seeded sample of a benchmark space (resumable, serial or on Ray)."""
@@ -145,6 +148,7 @@ def proxies(
     idx = np.sort(np.random.default_rng(seed).choice(len(bench), size=min(sample, len(bench)), replace=False))
     strings = bench.arch_strings()
     options = {"address": address, "workers": workers} if engine == "ray" else {}
+    options["threads"] = threads
     rows = sweep([strings[i] for i in idx], config, out, progress=not as_json, engine=engine, **options)
     failures = {name: sum(name in r["failures"] for r in rows.values()) for name in config.proxies}
     summary = {

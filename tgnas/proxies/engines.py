@@ -3,8 +3,9 @@
 An engine is ``run(archs, config, batch, data_batch, finished, **options)``: it computes
 :func:`~tgnas.proxies.sweep.proxy_row` of every architecture and calls ``finished(row)`` in the driver
 process as each row arrives (the driver writes the result file). Rows are seeded by the sweep's seed alone,
-and each remote task runs torch with the driver's thread count, so every engine writes the same values
-bit for bit.
+and every engine runs torch with the same number of threads (``threads``; default: the driver's), so every
+engine writes the same values bit for bit for one ``threads`` (another thread count rounds sums otherwise, in
+the last digits). On a machine whose cores the workers share, ``threads=1`` avoids oversubscription.
 
 ``ray``: one task per architecture, at most ``2 x workers`` in flight; ``address`` joins an existing cluster
 (``ray start --head`` elsewhere; default: a local Ray instance with ``workers`` CPUs, all of this machine's
@@ -23,12 +24,37 @@ ENGINES: Registry[Callable] = Registry("proxy engine")
 
 
 @ENGINES.register("serial")
-def run_serial(archs: Sequence[str], config, batch, data_batch, finished: Callable[[dict], None]) -> None:
-    """Every row in this process, in order."""
+def run_serial(
+    archs: Sequence[str],
+    config,
+    batch,
+    data_batch,
+    finished: Callable[[dict], None],
+    threads: int | None = None,
+) -> None:
+    """Every row in this process, in order (with ``threads`` torch threads, restored afterwards)."""
+    import torch
+
     from tgnas.proxies.sweep import proxy_row
 
-    for arch in archs:
-        finished(proxy_row(arch, config, batch, data_batch))
+    before = torch.get_num_threads()
+    torch.set_num_threads(_threads(threads))
+    try:
+        for arch in archs:
+            finished(proxy_row(arch, config, batch, data_batch))
+    finally:
+        torch.set_num_threads(before)
+
+
+def _threads(threads: int | None) -> int:
+    """``threads``, checked; ``None``: this process's torch thread count."""
+    import torch
+
+    if threads is None:
+        return torch.get_num_threads()
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise TgnasError(f"--threads must be a positive integer, got {threads!r}")
+    return threads
 
 
 def _remote_row(arch: str, config, batch, data_batch, threads: int) -> dict:
@@ -50,16 +76,16 @@ def run_ray(
     finished: Callable[[dict], None],
     address: str | None = None,
     workers: int | None = None,
+    threads: int | None = None,
 ) -> None:
     """Every row as a Ray task (see the module docstring)."""
     try:
         import ray
     except ImportError:
         raise TgnasError("--engine ray needs Ray: pip install 'tgnas[ray]' (or pip install ray)") from None
-    import torch
-
     if workers is not None and workers < 1:
         raise TgnasError(f"--workers must be at least 1, got {workers}")
+    n_threads = _threads(threads)
     started = not ray.is_initialized()
     if started:
         options = {"address": address} if address else {"num_cpus": workers}
@@ -74,7 +100,7 @@ def run_ray(
         pending, queue = [], list(archs)
         while queue or pending:
             while queue and len(pending) < limit:
-                pending.append(task.remote(queue.pop(0), *shared, torch.get_num_threads()))
+                pending.append(task.remote(queue.pop(0), *shared, n_threads))
             ready, pending = ray.wait(pending, num_returns=1)
             for ref in ready:
                 finished(ray.get(ref))
