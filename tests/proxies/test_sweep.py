@@ -133,3 +133,24 @@ def test_serial_engine_runs_with_the_threads_asked_and_restores_them(tmp_path):
     assert torch.get_num_threads() == before and one[ARCHS[0]]["values"]["params"] > 0
     with pytest.raises(TgnasError, match="--threads must be a positive integer"):
         sweep(ARCHS[:1], SweepConfig(proxies=("params",), **TINY), tmp_path / "b.jsonl", threads=0)
+
+
+def test_a_ray_address_that_does_not_answer_is_one_clear_error(tmp_path):
+    pytest.importorskip("ray")
+    import socket
+
+    with socket.socket() as s:  # a free port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    out = tmp_path / "p.jsonl"
+    with pytest.raises(TgnasError, match=f"no Ray head answers at 127.0.0.1:{port}"):
+        sweep(
+            ARCHS[:1],
+            SweepConfig(proxies=("params",), **TINY),
+            out,
+            engine="ray",
+            address=f"127.0.0.1:{port}",
+        )
+    with pytest.raises(TgnasError, match="HOST:PORT"):
+        sweep(ARCHS[:1], SweepConfig(proxies=("params",), **TINY), out, engine="ray", address="nonsense")
+    assert len(out.read_text().splitlines()) == 1  # the header only: nothing lost, nothing half-written

@@ -87,6 +87,8 @@ def run_ray(
         raise TgnasError(f"--workers must be at least 1, got {workers}")
     n_threads = _threads(threads)
     started = not ray.is_initialized()
+    if started and address:
+        check_answers(address)
     if started:
         options = {"address": address} if address else {"num_cpus": workers}
         try:
@@ -107,3 +109,21 @@ def run_ray(
     finally:
         if started:
             ray.shutdown()
+
+
+def check_answers(address: str, timeout: float = 5.0) -> None:
+    """Raises :class:`TgnasError` unless something listens at a ``host:port`` (or ``ray://host:port``) Ray
+    address: Ray itself waits minutes for a head that is not there. ``auto`` is left to Ray."""
+    import socket
+
+    if address == "auto":
+        return
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise TgnasError(f"--address must look like HOST:PORT (or ray://HOST:PORT or auto), got {address!r}")
+    try:
+        socket.create_connection((host, int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise TgnasError(
+            f"no Ray head answers at {address} ({exc.strerror or exc}); start one with ray start --head"
+        ) from None
