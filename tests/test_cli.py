@@ -506,3 +506,22 @@ def test_readme_stays_under_12_kb():
     from pathlib import Path
 
     assert len((Path(__file__).resolve().parent.parent / "README.md").read_bytes()) <= 12_000
+
+
+def test_evaluate_takes_every_scorer_search_takes(capsys):
+    code, out, err = run(
+        capsys,
+        "evaluate",
+        "--scorer",
+        "ensemble:params",
+        "--sample",
+        "12",
+        "--checkpoint",
+        "nb201_cifar10_156",
+        "--json",
+    )
+    assert code == 0, err
+    ev = json.loads(out)["cifar10"]
+    assert ev["n"] == 12 and ev["excluded"] == 156 and -1 <= ev["kendall_tau"] <= 1
+    code, _, err = run(capsys, "evaluate", "--scorer", "bogus")
+    assert code == 2 and "ensemble[:NAMES]" in err

@@ -12,7 +12,9 @@ from tgnas.errors import TgnasError
 
 @app.command()
 def evaluate(
-    scorer: str = typer.Option("predictor", help="predictor, or proxies:NAMES (e.g. proxies:az)."),
+    scorer: str = typer.Option(
+        "predictor", help="predictor | proxies[:NAMES] | ensemble[:NAMES] (as tgnas search takes them)."
+    ),
     space: str = typer.Option("nb201", help="Benchmark space."),
     dataset: list[str] = typer.Option(["cifar10"], help="Dataset(s) whose test accuracy judges."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
@@ -37,6 +39,8 @@ def evaluate(
 
     bench = get_benchmark(space)
     dataset = [canonical_dataset(d) for d in dataset]  # a bad name fails before anything is loaded or scored
+    if scorer in ("proxies", "ensemble"):
+        scorer += ":az"  # search's default members
     if scorer == "predictor":
         from tgnas.predictor.predictor import load_checkpoint
         from tgnas.protocols.judge import evaluate_judged, score_unseen
@@ -64,13 +68,54 @@ def evaluate(
             progress=not as_json,
         )
         title = f"{scorer} (log-rank aggregate) on {sample} seeded architectures, {proxy_input} input"
+    elif scorer.startswith("ensemble:"):
+        sample = sample or 200
+        evaluations = _evaluate_scorer(bench, scorer, checkpoint, dataset, sample, seed, proxy_input)
+        title = f"{scorer} on {sample} seeded architectures outside the predictor's labels"
     else:
-        raise TgnasError(f"unknown scorer {scorer!r}; choose one of: predictor, proxies:NAMES")
+        raise TgnasError(
+            f"unknown scorer {scorer!r}; choose one of: predictor, proxies[:NAMES], ensemble[:NAMES]"
+        )
     if as_json:
         _print_json(evaluations)
         return
     print(title)
     _print_evaluations(evaluations)
+
+
+def _evaluate_scorer(bench, spec, checkpoint, datasets, sample, seed, proxy_input) -> dict:
+    """A scorer of :func:`tgnas.score.make_scorer` (the one ``search`` uses) judged on a seeded sample of
+    the benchmark, minus every architecture whose label trained its predictor."""
+    import numpy as np
+
+    from tgnas.evaluation import evaluate_ranking
+    from tgnas.proxies.sweep import SweepConfig
+    from tgnas.score import make_scorer
+    from tgnas.spaces import get_space
+
+    space = get_space(bench.space)
+    names = tuple(n for n in spec.partition(":")[2].split(",") if n)
+    config = SweepConfig(space=bench.space, proxies=names, input=proxy_input, seed=seed)
+    scorer = make_scorer(spec, space, checkpoint=checkpoint, proxy_config=config)
+    card = scorer.predictor.predictor.card
+    seen = scorer.predictor.predictor.training_indices() | set(
+        card.get("split", {}).get("rows", {}).get(bench.space, [])
+    )
+    pool = np.setdiff1d(np.arange(len(bench)), np.fromiter(seen, dtype=int, count=len(seen)))
+    idx = np.sort(np.random.default_rng(seed).choice(pool, size=min(sample, len(pool)), replace=False))
+    start = time.perf_counter()
+    scores = scorer.score([space.parse(bench.arch_strings()[i]) for i in idx])
+    seconds = time.perf_counter() - start
+    return {
+        ds: {
+            "dataset": ds,
+            "metric": "test",
+            "excluded": len(seen),
+            "seconds": seconds,
+            **evaluate_ranking(scores, bench.column(ds, "test")[idx]).to_dict(),
+        }
+        for ds in datasets
+    }
 
 
 def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_file, progress) -> dict:
