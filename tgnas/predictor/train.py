@@ -55,7 +55,7 @@ def train_predictor(
     """
 
     try:
-        from tgnas.predictor.lightning import split_positions
+        from tgnas.predictor.lightning import GraphDataModule, PredictorModule, split_positions
     except ImportError as exc:  # the train extra is missing
         raise TgnasError(
             f"training needs Lightning and torch-geometric ({exc.name} is missing): "
@@ -115,9 +115,18 @@ def train_predictor(
     with _quiet_lightning(), torch.random.fork_rng(devices=_cuda_devices()):
         for member in range(config.ensemble):
             torch.manual_seed(config.seed * 1000 + member)  # initialisation, text noise, cost dropout
-            model, tau, device = _fit_member(
-                config, gcn, data, val_pos, slope, y_mean, y_std, embedder, multi, member
+            module = PredictorModule(config, gcn, y_mean, y_std, embedder.dim)
+            if gcn.cost_path == "prior" and gcn.global_cost:  # the totals column holds log(1 + P) / 20
+                module.model.cost_linear.weight.data[:] = torch.tensor([[20.0 * slope, 0.0, 0.0]])
+            dm = GraphDataModule(
+                data,
+                config.val_fraction,
+                config.batch_size,
+                split_seed=config.seed,
+                shuffle_seed=config.seed * 1000 + member,
+                group_power=config.group_power if multi else None,
             )
+            model, tau, device = _fit(module, dm, config, has_val=bool(val_pos))
             models.append(model)
             taus += tau
     seconds = time.perf_counter() - start
@@ -173,26 +182,14 @@ def _trainer(accelerator: str, **options):
         ) from None
 
 
-def _fit_member(config, gcn, data, val_pos, slope, y_mean, y_std, embedder, multi, member):
-    """One ensemble member: fits, then keeps the best validation epoch (or the last)."""
+def _fit(module, dm, config: TrainConfig, has_val: bool):
+    """Fits ``module`` on ``dm`` and keeps its best validation epoch (or the last without validation);
+    returns the inference model, the best validation tau (a list, empty without validation) and the device."""
     from lightning.pytorch.callbacks import ModelCheckpoint
 
-    from tgnas.predictor.lightning import GraphDataModule, PredictorModule
-
     taus, device = [], "cpu"
-    module = PredictorModule(config, gcn, y_mean, y_std, embedder.dim)
-    if gcn.cost_path == "prior" and gcn.global_cost:  # the totals column holds log(1 + P) / 20
-        module.model.cost_linear.weight.data[:] = torch.tensor([[20.0 * slope, 0.0, 0.0]])
-    dm = GraphDataModule(
-        data,
-        config.val_fraction,
-        config.batch_size,
-        split_seed=config.seed,
-        shuffle_seed=config.seed * 1000 + member,
-        group_power=config.group_power if multi else None,
-    )
     with tempfile.TemporaryDirectory() as tmp:
-        ckpt = ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if val_pos else None
+        ckpt = ModelCheckpoint(dirpath=tmp, monitor="val_tau", mode="max", save_top_k=1) if has_val else None
         trainer = _trainer(
             config.accelerator,
             max_epochs=config.epochs,
@@ -211,7 +208,7 @@ def _fit_member(config, gcn, data, val_pos, slope, y_mean, y_std, embedder, mult
             state = torch.load(ckpt.best_model_path, map_location="cpu", weights_only=False)["state_dict"]
             module.load_state_dict(state)
             taus.append(float(ckpt.best_model_score))
-    model = plain_or_pyg(gcn)  # the inference module (plain torch), with the trained weights
+    model = plain_or_pyg(module.gcn)  # the inference module (plain torch), with the trained weights
     model.load_state_dict({k.removeprefix("model."): v.cpu() for k, v in module.state_dict().items()})
     return model.eval(), taus, device
 
