@@ -58,7 +58,7 @@ def _threads(threads: int | None) -> int:
 
 
 def _remote_row(arch: str, config, batch, data_batch, threads: int) -> dict:
-    """A task: one row, with the driver's torch thread count (reductions then round alike)."""
+    """A task: one row with ``threads`` torch threads (the serial run's count rounds sums alike)."""
     import torch
 
     from tgnas.proxies.sweep import proxy_row
