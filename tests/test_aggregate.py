@@ -26,7 +26,7 @@ def test_weights_subsets_and_members():
     assert np.allclose(both, np.log([0.5, 1.0]) + np.log([0.5, 1.0]))
     weighted = aggregate(scores, weights={"q": 0.0, "predictor": 2.0})
     assert np.allclose(weighted, np.log([0.5, 1.0]) + 2 * np.log([0.5, 1.0]))
-    assert sorted(AGGREGATIONS.names()) == ["log-rank", "rank-sum"]
+    assert sorted(AGGREGATIONS.names()) == ["log-rank", "orthogonal", "rank-sum"]
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,34 @@ def test_finite_scores_keep_the_ranking():
     f = finite_scores(v)
     assert np.isfinite(f).all() and f[1] == f[2] < 2.0 and np.array_equal(ranks(f), ranks(v))
     assert finite_scores([np.nan, np.nan]).tolist() == [0.0, 0.0]
+
+
+def test_orthogonal_weights_share_a_vote_between_duplicates_and_drop_contrarians():
+    from tgnas.aggregate import orthogonal_weights
+
+    rng = np.random.default_rng(0)
+    truth = rng.normal(size=300)
+    views = {k: truth + 0.5 * rng.normal(size=300) for k in "abc"}
+    alone = orthogonal_weights(views)
+    w = orthogonal_weights({**views, "a_twice": 2 * views["a"]})
+    assert w["a"] == pytest.approx(w["a_twice"])
+    # a's vote is shared with its duplicate: each copy weighs much less than a alone
+    assert 0 < w["a"] < 0.75 * alone["a"]
+    assert orthogonal_weights({**views, "contrarian": -truth})["contrarian"] == 0.0
+
+
+def test_orthogonal_aggregation_beats_the_plain_log_rank_when_one_view_is_repeated():
+    from scipy.stats import kendalltau
+
+    rng = np.random.default_rng(1)
+    truth = rng.normal(size=400)
+    weak = truth + 1.5 * rng.normal(size=400)
+    scores = {f"weak{k}": weak * (k + 1) for k in range(4)}  # four copies of one weak view
+    scores["good"] = truth + 0.3 * rng.normal(size=400)
+    tau = {m: kendalltau(aggregate(scores, m), truth)[0] for m in ("log-rank", "orthogonal")}
+    assert tau["orthogonal"] > tau["log-rank"] + 0.02
+
+
+def test_orthogonal_aggregation_needs_agreeing_members():
+    with pytest.raises(TgnasError, match="agrees"):
+        aggregate({"x": [1.0, 2.0, 3.0, 4.0], "y": [4.0, 3.0, 2.0, 1.0]}, "orthogonal")
