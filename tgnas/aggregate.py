@@ -114,7 +114,9 @@ def orthogonal_weights(scores: Mapping[str, Sequence[float]]) -> dict[str, float
 
 
 @AGGREGATIONS.register("orthogonal")
-def orthogonal(scores: Mapping[str, Sequence[float]], weights: Mapping[str, float] | None = None) -> np.ndarray:
+def orthogonal(
+    scores: Mapping[str, Sequence[float]], weights: Mapping[str, float] | None = None
+) -> np.ndarray:
     r""":math:`\sum_m w_m \log(\mathrm{rank}_m / n)` with the label-free weights of
     :func:`orthogonal_weights`, times any given ``weights`` (higher = better)."""
     _members(scores, weights)  # checks the weights' names

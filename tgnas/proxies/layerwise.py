@@ -89,7 +89,9 @@ def layer_nwot(model: nn.Module, layers: list[nn.Module], inputs: torch.Tensor) 
     return out
 
 
-def snip_saliency(model: nn.Module, layers: list[nn.Module], batch: ProxyBatch) -> dict[nn.Module, torch.Tensor]:
+def snip_saliency(
+    model: nn.Module, layers: list[nn.Module], batch: ProxyBatch
+) -> dict[nn.Module, torch.Tensor]:
     """``{layer: |W * dL/dW|}`` for the cross-entropy of the batch."""
     model.zero_grad(set_to_none=True)
     F.cross_entropy(model(batch.inputs), batch.targets).backward()
