@@ -270,10 +270,31 @@ def test_score_file_of_mixed_spaces_and_stdin(capsys, tmp_path, monkeypatch):
     assert code == 2 and "UTF-8" in err
 
 
-def test_proxies_on_the_new_spaces_are_a_clear_error(capsys):
-    for space in ("anb", "nb101"):
-        code, _, err = run(capsys, "search", "--space", space, "--scorer", "proxies", "--budget", "3")
-        assert code == 2 and "do not run on" in err
+def test_proxies_run_on_every_space_with_a_network(capsys, tmp_path):
+    for space in ("anb", "nb101", "darts"):
+        out = tmp_path / f"{space}.jsonl"
+        code, stdout, err = run(
+            capsys,
+            "proxies",
+            "--space",
+            space,
+            "--sample",
+            "2",
+            "--proxies",
+            "params",
+            "--out",
+            str(out),
+            "--json",
+        )
+        assert code == 0, err
+        assert json.loads(stdout)["architectures"] == 2
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+        assert rows[0]["config"]["space"] == space and all(r["values"]["params"] > 1e5 for r in rows[1:])
+    assert rows[0]["config"]["resolution"] == 32
+    code, _, err = run(
+        capsys, "proxies", "--space", "darts", "--proxies", "params", "--out", "x.jsonl", "--resolution", "4"
+    )
+    assert code == 2 and "resolution" in err
 
 
 def test_search_on_the_new_spaces_withholds_what_the_universal_trained_on(capsys):

@@ -120,9 +120,7 @@ class ProxyScorer:
         for arch in dict.fromkeys(archs):
             if arch in self._cache:
                 continue
-            net = self.space.build(
-                arch, num_classes=c.num_classes, channels=c.channels, cells_per_stage=c.cells
-            )
+            net = self.space.build(arch, **c.network_options())
             batch, data_batch = self._batch
             self._cache[arch] = compute_proxies(
                 net, batch, self.names, seed=c.seed, data_batch=data_batch

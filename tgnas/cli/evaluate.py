@@ -163,6 +163,7 @@ def proxies(
         "auto", "--input", help="auto (shipped real images for data-dependent proxies), gaussian or cifar10."
     ),
     batch_size: int = typer.Option(64, min=2, help="Images per proxy pass."),
+    resolution: int = typer.Option(0, min=0, help="Input size in pixels (0: the space's; anb: 64)."),
     out: str = typer.Option(..., help="JSONL output; appended as results come, resumed on re-run."),
     engine: str = typer.Option("serial", help="serial (this process) or ray (Ray tasks, same values)."),
     address: str = typer.Option(None, help="ray: an existing cluster's address (default: a local Ray)."),
@@ -172,29 +173,37 @@ def proxies(
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Compute zero-cost proxies for a seeded sample of a benchmark space (resumable, serial or on Ray)."""
+    """Compute zero-cost proxies for a seeded sample of a space (resumable, serial or on Ray): the labelled
+    architectures of its benchmark, or architectures sampled from the space (DARTS)."""
     import numpy as np
 
-    from tgnas.benchmarks import get_benchmark
+    from tgnas.benchmarks import BENCHMARKS, get_benchmark
     from tgnas.proxies.engines import ENGINES
     from tgnas.proxies.sweep import SweepConfig, sweep
+    from tgnas.spaces import get_space
 
     ENGINES.get(engine)  # an unknown engine fails before any work
     if engine != "ray" and (address or workers):
         raise TgnasError("--address and --workers apply to --engine ray")
-    bench = get_benchmark(space)
     config = SweepConfig(
         space=space,
         proxies=tuple(n for n in names.split(",") if n),
         input=proxy_input,
         batch_size=batch_size,
         seed=seed,
+        resolution=resolution,
     )
-    idx = np.sort(np.random.default_rng(seed).choice(len(bench), size=min(sample, len(bench)), replace=False))
-    strings = bench.arch_strings()
+    rng = np.random.default_rng(seed)
+    if space in BENCHMARKS:
+        bench = get_benchmark(space)
+        idx = np.sort(rng.choice(len(bench), size=min(sample, len(bench)), replace=False))
+        strings = [bench.arch_strings()[i] for i in idx]
+    else:
+        sp = get_space(space)
+        strings = list(dict.fromkeys(sp.format(sp.sample(rng)) for _ in range(sample)))
     options = {"address": address, "workers": workers} if engine == "ray" else {}
     options["threads"] = threads
-    rows = sweep([strings[i] for i in idx], config, out, progress=not as_json, engine=engine, **options)
+    rows = sweep(strings, config, out, progress=not as_json, engine=engine, **options)
     failures = {name: sum(name in r["failures"] for r in rows.values()) for name in config.proxies}
     summary = {
         "out": out,

@@ -1,8 +1,8 @@
 """The DARTS cell operations (Liu et al., "DARTS: Differentiable Architecture Search", ICLR 2019), by name.
 
 Each constructor takes the channel count ``C`` and a stride and returns a module mapping
-``(B, C, H, W)`` to ``(B, C, H / stride, W / stride)``. Used for the operations' costs (node features of
-DARTS operator graphs).
+``(B, C, H, W)`` to ``(B, C, H / stride, W / stride)``: the operations' costs (node features of DARTS
+operator graphs) and the cells of :mod:`tgnas.networks.darts`.
 """
 
 from __future__ import annotations
@@ -30,14 +30,16 @@ def _dw_pw(c: int, kernel: int, stride: int, dilation: int) -> list[nn.Module]:
 
 
 class FactorizedReduce(nn.Module):
-    """Skip connection at stride 2: two offset 1x1 stride-2 convolutions concatenated, then BN."""
+    """Skip connection at stride 2: ReLU, two 1x1 stride-2 convolutions offset by one pixel and
+    concatenated (``c_in -> c_out``), then BN."""
 
-    def __init__(self, c: int) -> None:
+    def __init__(self, c: int, c_out: int | None = None) -> None:
         super().__init__()
+        c_out = c if c_out is None else c_out
         self.relu = nn.ReLU(inplace=False)
-        self.a = nn.Conv2d(c, c // 2, 1, 2, bias=False)
-        self.b = nn.Conv2d(c, c - c // 2, 1, 2, bias=False)
-        self.bn = nn.BatchNorm2d(c)
+        self.a = nn.Conv2d(c, c_out // 2, 1, 2, bias=False)
+        self.b = nn.Conv2d(c, c_out - c_out // 2, 1, 2, bias=False)
+        self.bn = nn.BatchNorm2d(c_out)
 
     def forward(self, x):
         import torch

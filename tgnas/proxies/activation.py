@@ -1,7 +1,8 @@
 r"""Proxies read off activations and input Jacobians (Mellor et al.).
 
 - **NWOT** ("Neural Architecture Search without Training", ICML 2021): each image's binary code
-  :math:`c \in \{0, 1\}^U` records which ReLU units are active. With the Hamming-similarity kernel
+  :math:`c \in \{0, 1\}^U` records which ReLU units are active (or units of another activation layer
+  that is positive exactly where its input is, e.g. SiLU). With the Hamming-similarity kernel
   :math:`K = c c^\top + (1 - c)(1 - c)^\top` (:math:`B \times B`), :math:`s = \log |\det K|`.
 - **jacob_cov** (the 2020 preprint of the same work): :math:`J \in \mathbb{R}^{B \times D}` holds each
   image's gradient :math:`\partial \sum_k f_k(x_b) / \partial x_b`; with :math:`\lambda` the eigenvalues of
@@ -16,14 +17,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from tgnas.proxies.base import ProxyBatch, ProxyError, register
+from tgnas.proxies.base import ACTIVATIONS, ProxyBatch, ProxyError, register
 
 
 @register("nwot", reference="Mellor et al., ICML 2021", data=True)
 def nwot(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
-    relus = [m for m in model.modules() if isinstance(m, nn.ReLU)]
+    relus = [m for m in model.modules() if isinstance(m, ACTIVATIONS)]
     if not relus:
-        raise ProxyError("proxy 'nwot' needs ReLU layers, and the model has none")
+        raise ProxyError("proxy 'nwot' needs activation layers (ReLU, SiLU, ...), and the model has none")
     b = batch.inputs.shape[0]
     kernel = torch.zeros(b, b, dtype=torch.float64, device=batch.inputs.device)
 

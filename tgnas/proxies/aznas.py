@@ -1,8 +1,9 @@
 r"""AZ-NAS: four complementary proxies from one pass (Lee & Ham, "AZ-NAS: Assembling Zero-Cost Proxies
 for Network Architecture Search", CVPR 2024), implemented from the paper's formulas.
 
-The network is run block by block (``model.blocks()``); block :math:`l` maps :math:`x_{l-1}` to
-:math:`x_l \in \mathbb{R}^{B \times C \times H \times W}`.
+The network runs once; its feature blocks (``model.blocks()``, or found automatically:
+:mod:`tgnas.proxies.blocks`) give the features :math:`x_l \in \mathbb{R}^{B \times C \times H \times W}`
+after block :math:`l`, block :math:`l` computing :math:`x_l` from :math:`x_{l-1}` (:math:`x_0`: the input).
 
 - **Expressivity**: treat the :math:`BHW` spatial positions of :math:`x_l` as samples of a
   :math:`C`-dimensional feature, take the eigenvalues :math:`\lambda_i` of their covariance, normalise
@@ -33,7 +34,8 @@ import torch
 from torch import nn
 
 from tgnas.cost import count_flops
-from tgnas.proxies.base import ProxyBatch, feature_blocks, register
+from tgnas.proxies.base import ProxyBatch, ProxyError, register
+from tgnas.proxies.blocks import find_blocks
 
 
 def feature_entropy(x: torch.Tensor) -> float:
@@ -71,7 +73,7 @@ def block_sigma(x_in: torch.Tensor, x_out: torch.Tensor, gen: torch.Generator) -
     # forward's (channels-last) sends the convolutions' backward down a slow path
     signs = torch.randint(0, 2, x_out.shape, generator=gen, dtype=x_out.dtype).mul_(2).sub_(1)
     v = torch.empty_like(x_out).copy_(signs)
-    if x_out.grad_fn is None:  # a fresh leaf: the block ignored its input
+    if x_out.grad_fn is None or not x_in.requires_grad:  # the block ignores its input (or had none)
         return 0.0
     (g,) = torch.autograd.grad(x_out, x_in, v, retain_graph=True, allow_unused=True)
     if g is None:
@@ -89,18 +91,25 @@ def block_sigma(x_in: torch.Tensor, x_out: torch.Tensor, gen: torch.Generator) -
     revision=2,  # 2: trainability from per-block singular values
 )
 def aznas(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
-    """The four AZ-NAS proxies in one block-wise forward pass (see the module docstring)."""
-    blocks = feature_blocks(model, "az")
-    x = batch.inputs.detach().clone().requires_grad_(True)
-    pairs = []  # (x_{l-1}, x_l) of every block
-    entropies = []
-    for block in blocks:
-        x_in, x = x, block(x)
-        if not x.requires_grad:  # a block that ignores its input (e.g. all-zero cells): sigma = 0
-            x = x.detach().requires_grad_(True)
-        pairs.append((x_in, x))
-        if x.dim() == 4:
-            entropies.append(feature_entropy(x))
+    """The four AZ-NAS proxies from one forward pass through the feature blocks (module docstring)."""
+    blocks = find_blocks(model, batch.inputs)
+    x0 = batch.inputs.detach().clone().requires_grad_(True)
+    outputs: dict[nn.Module, list[torch.Tensor]] = {b: [] for b in blocks}
+
+    def keep(module, _inp, out):
+        outputs[module].append(out)
+
+    handles = [b.register_forward_hook(keep) for b in blocks]
+    try:
+        model(x0)
+    finally:
+        for h in handles:
+            h.remove()
+    if any(len(v) != 1 or not isinstance(v[0], torch.Tensor) for v in outputs.values()):
+        raise ProxyError("proxy 'az' needs feature blocks that each run once and return one tensor")
+    features = [x0, *(outputs[b][0] for b in blocks)]
+    pairs = list(zip(features, features[1:], strict=False))  # (x_{l-1}, x_l) of every block
+    entropies = [feature_entropy(x) for x in features[1:] if x.dim() == 4]
     gen = torch.Generator(device="cpu").manual_seed(0)
     train_scores = []
     for x_in, x_out in reversed(pairs):

@@ -104,20 +104,13 @@ def register(
     return add
 
 
+ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.SiLU, nn.GELU, nn.Hardswish, nn.Mish, nn.ELU)
+"""Activation layers whose output is positive exactly where the unit is active (``x > 0``)."""
+
+
 def weighted_layers(model: nn.Module, proxy: str) -> list[nn.Module]:
     """The model's convolutions and linear layers; :class:`ProxyError` if there are none."""
     layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
     if not layers:
         raise ProxyError(f"proxy {proxy!r} needs convolution or linear layers, and the model has none")
     return layers
-
-
-def feature_blocks(model: nn.Module, proxy: str) -> list[nn.Module]:
-    """The model's sequential feature blocks (its ``blocks()`` method); :class:`ProxyError` without one."""
-    blocks = getattr(model, "blocks", None)
-    if not callable(blocks) or not blocks():
-        raise ProxyError(
-            f"proxy {proxy!r} needs the model's feature blocks: give it a blocks() method returning the "
-            "sequential modules that map the input to the last feature map"
-        )
-    return list(blocks())

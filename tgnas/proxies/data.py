@@ -24,9 +24,10 @@ def gaussian_batch(batch_size: int = 64, size: int = 32, num_classes: int = 10, 
     )
 
 
-def cifar10_batch(batch_size: int = 64) -> ProxyBatch:
+def cifar10_batch(batch_size: int = 64, size: int = 32) -> ProxyBatch:
     """The first ``batch_size`` of 1,000 real CIFAR-10 test images (``images/cifar10_test_1000_balanced.npz``
-    in the benchmark data folder), normalised per channel."""
+    in the benchmark data folder), normalised per channel, resized to ``size`` x ``size`` (bilinear) when
+    that is not their 32."""
     path = benchmark_file("CIFAR-10 images", IMAGES)
     try:
         with np.load(path, allow_pickle=False) as z:
@@ -38,4 +39,9 @@ def cifar10_batch(batch_size: int = 64) -> ProxyBatch:
     images = torch.from_numpy(x[:batch_size]).permute(0, 3, 1, 2).float() / 255.0  # (B, 3, 32, 32)
     mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
-    return ProxyBatch((images - mean) / std, torch.from_numpy(y[:batch_size]).long(), 10)
+    images = (images - mean) / std
+    if size != images.shape[-1]:
+        images = torch.nn.functional.interpolate(
+            images, size=(size, size), mode="bilinear", align_corners=False
+        )
+    return ProxyBatch(images, torch.from_numpy(y[:batch_size]).long(), 10)

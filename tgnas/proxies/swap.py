@@ -19,9 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from tgnas.proxies.base import ProxyBatch, ProxyError, register
+from tgnas.proxies.base import ACTIVATIONS, ProxyBatch, ProxyError, register
 
-ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.SiLU, nn.GELU, nn.Hardswish, nn.Mish, nn.ELU)
 _BITS = 64  # sample bits packed per int64 word (distinct powers of 2 summed: an OR, no carries)
 
 

@@ -26,13 +26,28 @@ from tgnas.spaces import get_space
 INPUTS = ("auto", "gaussian", "cifar10")
 
 
+NETWORK_OPTIONS: dict[str, tuple[str | None, str | None]] = {
+    # space: (the build keyword that SweepConfig.channels sets, the one SweepConfig.cells sets)
+    "nb201": ("channels", "cells_per_stage"),
+    "darts": ("channels", "layers"),
+    "nb101": ("stem_channels", None),
+    "anb": (None, None),
+}
+DEFAULTS: dict[str, tuple[int, int]] = {
+    # space: (classifier outputs, input resolution) when the config leaves them 0. Accel-NASBench's networks
+    # are ImageNet ones (1,000 classes, 224 pixels); their proxies run at a reduced 64 (docs/proxies.md)
+    "anb": (1000, 64),
+}
+
+
 @dataclass(frozen=True)
 class SweepConfig:
     """Settings that fix every proxy value (part of the output file's header).
 
     ``input``: ``"auto"`` (the default) gives the families defined on real data (snip, grad_norm, grasp,
-    fisher, NWOT, jacob_cov) the shipped CIFAR-10 images and the others (AZ-NAS, Zen, synflow, params,
-    FLOPs) seeded Gaussian noise; ``"gaussian"`` or ``"cifar10"`` give every family that input.
+    fisher, NWOT, jacob_cov, the layer-wise family, ZiCo, SWAP) the shipped CIFAR-10 images and the others
+    (AZ-NAS, Zen, synflow, params, FLOPs) seeded Gaussian noise; ``"gaussian"`` or ``"cifar10"`` give every
+    family that input. At a ``resolution`` other than 32 the CIFAR-10 images are resized (bilinear).
     ``revisions`` records each requested family's implementation revision (filled in), so a file written
     by an older implementation of one of them is not resumed.
     """
@@ -42,21 +57,32 @@ class SweepConfig:
     input: str = "auto"  # "auto", "gaussian" noise or the shipped "cifar10" images
     batch_size: int = 64  # images per proxy pass
     seed: int = 0  # seeds the input batch, the initialisation and every proxy
-    num_classes: int = 10  # classifier outputs of the built networks
-    channels: int = 16  # C of the built networks (the benchmark's: 16)
-    cells: int = 5  # cells per stage of the built networks (the benchmark's: 5)
+    num_classes: int = 0  # classifier outputs of the built networks; 0: the space's (DEFAULTS, else 10)
+    channels: int = 0  # width of the built networks (NETWORK_OPTIONS); 0: the benchmark's network
+    cells: int = 0  # depth of the built networks (NETWORK_OPTIONS); 0: the benchmark's network
+    resolution: int = 0  # input images are resolution x resolution; 0: the space's (DEFAULTS, else 32)
     revisions: tuple[tuple[str, int], ...] = ()  # (family, revision); filled in from the registry
 
     def __post_init__(self) -> None:
-        if self.space in ("nb101", "anb"):  # networks exist (space.build); the sweep's settings are NB201's
-            raise TgnasError(
-                f"zero-cost proxies do not run on {self.space} yet (their input and network settings are "
-                "NAS-Bench-201's); score it with the predictor"
-            )
+        if self.space not in NETWORK_OPTIONS:
+            get_space(self.space)  # an unknown name: UnknownNameError listing the spaces
+            raise TgnasError(f"tgnas builds no networks for the space {self.space!r}, so proxies cannot run")
+        classes, size = DEFAULTS.get(self.space, (10, 32))
+        object.__setattr__(self, "num_classes", self.num_classes or classes)
+        object.__setattr__(self, "resolution", self.resolution or size)
+        if self.num_classes < 1:
+            raise TgnasError(f"the built networks need at least 1 class, got {self.num_classes}")
         if self.input not in INPUTS:
             raise TgnasError(f"unknown proxy input {self.input!r}; choose one of: {', '.join(INPUTS)}")
         if self.batch_size < 2:
             raise TgnasError(f"a proxy batch needs at least 2 images, got {self.batch_size}")
+        if not 8 <= self.resolution <= 512:
+            raise TgnasError(f"the proxy input resolution must be 8 to 512 pixels, got {self.resolution}")
+        for value, key, what in zip(
+            (self.channels, self.cells), NETWORK_OPTIONS[self.space], ("channels", "cells"), strict=True
+        ):
+            if value < 0 or (value and key is None):
+                raise TgnasError(f"the {self.space} network has no {what} setting (got {value})")
         object.__setattr__(self, "proxies", tuple(resolve(self.proxies)))
         if not self.revisions:
             families = dict.fromkeys(PROXIES.get(n).family for n in self.proxies)
@@ -69,6 +95,14 @@ class SweepConfig:
             return self.input
         return "cifar10" if FAMILIES.get(family).data else "gaussian"
 
+    def network_options(self) -> dict[str, int]:
+        """Keyword arguments of the space's ``build`` for this config."""
+        options = {"num_classes": self.num_classes}
+        for value, key in zip((self.channels, self.cells), NETWORK_OPTIONS[self.space], strict=True):
+            if value and key is not None:
+                options[key] = value
+        return options
+
 
 def proxy_batch(config: SweepConfig) -> tuple[ProxyBatch, ProxyBatch | None]:
     """The batches of a run: ``(batch, data_batch)`` for :func:`~tgnas.proxies.runner.compute_proxies`.
@@ -78,11 +112,11 @@ def proxy_batch(config: SweepConfig) -> tuple[ProxyBatch, ProxyBatch | None]:
     else ``None``.
     """
     if config.input == "cifar10":
-        return cifar10_batch(config.batch_size), None
-    noise = gaussian_batch(config.batch_size, 32, config.num_classes, config.seed)
+        return cifar10_batch(config.batch_size, config.resolution), None
+    noise = gaussian_batch(config.batch_size, config.resolution, config.num_classes, config.seed)
     families = {PROXIES.get(n).family for n in config.proxies}
     if config.input == "auto" and any(config.input_of(f) == "cifar10" for f in families):
-        return noise, cifar10_batch(config.batch_size)
+        return noise, cifar10_batch(config.batch_size, config.resolution)
     return noise, None
 
 
@@ -132,12 +166,7 @@ def proxy_row(arch: str, config: SweepConfig, batch: ProxyBatch, data_batch: Pro
     (so a row does not depend on which process computes it, nor on what it computed before)."""
     t0 = time.perf_counter()
     space = get_space(config.space)
-    net = space.build(
-        space.parse(arch),
-        num_classes=config.num_classes,
-        channels=config.channels,
-        cells_per_stage=config.cells,
-    )
+    net = space.build(space.parse(arch), **config.network_options())
     result = compute_proxies(
         net, batch, config.proxies, seed=config.seed, reuse_model=True, data_batch=data_batch
     )

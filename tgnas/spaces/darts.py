@@ -328,7 +328,8 @@ class DartsSpace:
         return to_graph(arch)
 
     def build(self, arch: DartsArch, **kwargs):
-        raise TgnasError(
-            "tgnas does not build DARTS networks yet, so zero-cost proxies cannot score DARTS genotypes; "
-            "use the predictor scorer"
-        )
+        """The NAS-Bench-301 CIFAR-10 network (:class:`tgnas.networks.darts.DartsNetwork`; keyword
+        arguments ``channels``, ``layers``, ``num_classes``)."""
+        from tgnas.networks.darts import DartsNetwork
+
+        return DartsNetwork(arch, **kwargs)
