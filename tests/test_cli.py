@@ -546,3 +546,43 @@ def test_evaluate_takes_every_scorer_search_takes(capsys):
     assert ev["n"] == 12 and ev["excluded"] == 156 and -1 <= ev["kendall_tau"] <= 1
     code, _, err = run(capsys, "evaluate", "--scorer", "bogus")
     assert code == 2 and "ensemble[:NAMES]" in err
+
+
+def test_score_with_proxies_for_strings_and_modules(capsys, tmp_path):
+    cell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|"
+    none = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    code, out, err = run(
+        capsys, "score", "--proxies", "az,synflow", "--batch-size", "8", cell, none, "--json"
+    )
+    assert code == 0, err
+    rows = json.loads(out)["scores"]
+    # the degenerate cell fails AZ-NAS (recorded, ranked worst) and scores below the real one
+    assert rows[0]["score"] > rows[1]["score"] and "expressivity" in rows[1]["failures"]
+    assert set(rows[0]["values"]) == {
+        "expressivity",
+        "progressivity",
+        "trainability",
+        "complexity",
+        "synflow",
+    }
+    code, out, err = run(
+        capsys,
+        "score",
+        "--proxies",
+        "swap",
+        "--module",
+        "zoo:resnet_small",
+        "--input-shape",
+        "1,3,32,32",
+        "--batch-size",
+        "8",
+    )
+    assert code == 0, err
+    assert float(out.split()[0]) == float(out.split()[1].split("=")[1]) > 0
+    graph = tmp_path / "g.jsonl"
+    nodes = [{"op": "input"}, {"op": "conv", "text": "a 3x3 convolution"}, {"op": "output"}]
+    graph.write_text(json.dumps({"nodes": nodes, "edges": [[0, 1], [1, 2]]}) + "\n")
+    code, _, err = run(capsys, "score", "--proxies", "az", "--graphs", str(graph))
+    assert code == 2 and "no network" in err
+    code, _, err = run(capsys, "score", "--proxies", "nope", cell)
+    assert code == 2 and "nope" in err

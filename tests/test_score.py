@@ -99,3 +99,16 @@ def test_make_scorer_specs(space):
     with pytest.raises(TgnasError, match="'proxies' has no use for checkpoint"):
         make_scorer("proxies:params", space, checkpoint="nb201_cifar10_156")
     assert set(SCORERS.names()) == {"ensemble", "predictor", "proxies"}
+
+
+def test_scorers_accept_architecture_strings():
+    from tgnas.errors import ArchitectureError
+    from tgnas.spaces import get_space
+
+    space = get_space("nb201")
+    text = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|"
+    for spec in ("proxies:params", "predictor"):
+        scorer = make_scorer(spec, space)
+        assert scorer.score([text]).tolist() == scorer.score([space.parse(text)]).tolist()
+        with pytest.raises(ArchitectureError, match="architecture 1"):
+            scorer.score([text, "|bad|"])

@@ -43,13 +43,32 @@ from tgnas.spaces.base import PartialArch, SearchSpace
 
 @runtime_checkable
 class Scorer(Protocol):
-    """Scores architectures of one space; higher means better predicted accuracy."""
+    """Scores architectures of one space (its objects, or its string forms); higher means better."""
 
     name: str
     relative: bool  # True: scores are only comparable within one call
 
     def score(self, archs: Sequence[Hashable]) -> np.ndarray:
         """One score per architecture, shape ``(len(archs),)``."""
+
+
+def parsed(space: SearchSpace, archs: Sequence[Hashable]) -> list[Hashable]:
+    """``archs`` with every string parsed by ``space`` (its string forms); other items as they are.
+
+    Raises:
+        ArchitectureError: a string the space does not parse, named with its position.
+    """
+    from tgnas.errors import TgnasError
+
+    out = []
+    for k, a in enumerate(archs):
+        if isinstance(a, str):
+            try:
+                a = space.parse(a)
+            except TgnasError as exc:
+                raise type(exc)(f"architecture {k}: {exc}") from None
+        out.append(a)
+    return out
 
 
 @dataclass
@@ -73,6 +92,7 @@ class PredictorScorer:
         return self.space.to_graph(arch)
 
     def score(self, archs: Sequence[Hashable]) -> np.ndarray:
+        archs = parsed(self.space, archs)
         todo = [a for a in dict.fromkeys(archs) if a not in self._cache]
         if todo:
             values = self.predictor.score_graphs([self.graph(a) for a in todo])
@@ -114,6 +134,7 @@ class ProxyScorer:
         from tgnas.proxies.runner import compute_proxies
         from tgnas.proxies.sweep import proxy_batch
 
+        archs = parsed(self.space, archs)
         if self._batch is None:
             self._batch = proxy_batch(self.config)  # (batch, data_batch)
         c = self.config

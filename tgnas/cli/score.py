@@ -26,13 +26,21 @@ def score(
     ),
     input_shape: str = typer.Option(None, help="--module: input shape with batch, e.g. 1,3,32,32."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    proxies: str = typer.Option(
+        None,
+        "--proxies",
+        help="Score with zero-cost proxies instead (comma-separated names or families, e.g. az,tcet).",
+    ),
+    batch_size: int = typer.Option(64, min=2, help="--proxies: images per proxy pass."),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Score architectures with the predictor: one score per line, in input order (higher = better).
 
     Without --checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (a predicted
     CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
-    a --module by the traced-graph predictor.
+    a --module by the traced-graph predictor. With --proxies, each network's zero-cost proxies are computed
+    (architectures of spaces with a network, and modules; not graphs): the score is the proxy itself, or
+    for several proxies their log-rank aggregate over the scored items; the values follow on each line.
     """
     from tgnas.api import Predictor
     from tgnas.graphfile import load_candidates, load_graphs, read_candidates
@@ -61,6 +69,11 @@ def score(
         raise TgnasError(
             "nothing to score: pass architecture strings, --file FILE, --graphs FILE.jsonl or --module"
         )
+    if proxies is not None:
+        if checkpoint:
+            raise TgnasError("--checkpoint is the predictor's: drop it with --proxies")
+        _score_proxies(items, sources, proxies, shape, batch_size, as_json, bool(file or graphs))
+        return
     report = Predictor.load(checkpoint).report(items, shape)
     about = {u.op: _unseen_note(u) for u in report.unseen}
     rows = [
@@ -85,6 +98,45 @@ def score(
             "(tgnas.predictor.prior)",
             file=sys.stderr,
         )
+
+
+def _score_proxies(items, sources, names, shape, batch_size, as_json, stream) -> None:
+    """``tgnas score --proxies``: every item's proxies; the score is the proxy or the log-rank aggregate."""
+    import tgnas.proxies
+    from tgnas.aggregate import aggregate
+    from tgnas.opgraph import OpGraph
+
+    wanted = tgnas.proxies.runner.resolve([n for n in names.split(",") if n])
+    results = []
+    for item, src in zip(items, sources, strict=True):
+        if isinstance(item, OpGraph):
+            raise TgnasError(f"{src}: a graph has no network to compute proxies on; pass an architecture")
+        results.append(tgnas.proxies.score(item, wanted, shape, batch_size=batch_size))
+    values = {n: [r.values[n] for r in results] for n in wanted}
+    scores = values[wanted[0]] if len(wanted) == 1 else list(aggregate(values))
+    rows = [
+        {
+            "id": k,
+            "input": src,
+            "score": float(v),
+            "values": r.values,
+            "failures": r.failures,
+            "notes": [f"{n} failed ({why}); ranked worst" for n, why in r.failures.items()],
+        }
+        for k, (src, v, r) in enumerate(zip(sources, scores, results, strict=True))
+    ]
+    if as_json and stream:
+        for row in rows:
+            print(json.dumps(row))
+        return
+    if as_json:
+        _print_json({"scores": rows})
+        return
+    for row in rows:
+        print(f"{row['score']:.6g}\t" + "\t".join(f"{n}={v:.6g}" for n, v in row["values"].items()))
+    for row in rows:
+        for note in row["notes"]:
+            print(f"note: {row['input']}: {note}", file=sys.stderr)
 
 
 def _unseen_note(u) -> str:

@@ -12,10 +12,12 @@ by recording one forward pass (every module call, its tensor inputs, its output,
    output, the last returns its output: an ``nn.Sequential``, a stage of residual units) is replaced by
    them, recursively. A call whose inside does not chain (a residual unit, a cell with branches) stays
    whole: a *unit*.
-3. **Group.** Each unit is a block. Consecutive plain layers (convolution, normalisation, activation,
-   pooling) between units form one block, closed early where a layer changes the spatial resolution.
-4. **Trim.** Blocks end before the first output that is not a feature map ``(B, C, H, W)`` larger than
-   1x1 (global pooling, the classifier). Every block module must run exactly once per forward pass.
+3. **Trim.** The units end before the first whose output is not a feature map ``(B, C, H, W)`` larger
+   than 1x1 (global pooling, the classifier).
+4. **Group.** Each unit is a block. Consecutive plain layers (convolution, normalisation, activation,
+   pooling) between units form one block, and a layer that changes the spatial resolution starts a new
+   one: a stage between resolution changes. A trailing group without convolution (the normalisation and
+   activation of the head) is left out. Every block module must run exactly once per forward pass.
 
 On NAS-Bench-201's network this finds the stem, every cell and every reduction block (its ``blocks()``);
 on a torchvision ResNet the stem and every residual unit; on a DARTS network the stem and every cell
@@ -112,26 +114,19 @@ def find_blocks(model: nn.Module, x: torch.Tensor) -> list[nn.Module]:
             return blocks
     root = record_calls(model, x[:2] if x.shape[0] > 2 else x)
     units = [u for c in _chain(root.children, root.inputs) for u in _expand(c)]
-    ends: list[Call] = []
+    first_bad = next((k for k, u in enumerate(units) if not _is_map(u.output)), len(units))
+    blocks: list[nn.Module] = []
     plain: list[Call] = []
-    for unit in units:
+    for unit in units[:first_bad]:
+        if plain and (unit.children or _changes_resolution(unit)):
+            blocks.append(plain[-1].module)
+            plain = []
         if unit.children:
-            if plain:
-                ends.append(plain[-1])
-                plain = []
-            ends.append(unit)
+            blocks.append(unit.module)
         else:
             plain.append(unit)
-            if _changes_resolution(unit):
-                ends.append(unit)
-                plain = []
-    if plain:
-        ends.append(plain[-1])
-    blocks: list[nn.Module] = []
-    for end in ends:
-        if not _is_map(end.output):
-            break
-        blocks.append(end.module)
+    if plain and any(isinstance(u.module, nn.Conv2d | nn.Linear) for u in plain):
+        blocks.append(plain[-1].module)  # (a trailing normalisation and activation only: the head's)
     calls: dict[nn.Module, int] = {}
 
     def count(call: Call) -> None:
