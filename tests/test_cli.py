@@ -586,3 +586,14 @@ def test_score_with_proxies_for_strings_and_modules(capsys, tmp_path):
     assert code == 2 and "no network" in err
     code, _, err = run(capsys, "score", "--proxies", "nope", cell)
     assert code == 2 and "nope" in err
+
+
+def test_evaluate_on_spaces_labelled_with_validation_accuracy(capsys):
+    code, out, err = run(
+        capsys, "evaluate", "--space", "nb101", "--scorer", "proxies:params", "--sample", "6", "--json"
+    )
+    assert code == 0, err
+    d = json.loads(out)["cifar10"]
+    assert d["metric"] == "valid" and d["n"] == 6
+    code, _, err = run(capsys, "evaluate", "--space", "anb", "--scorer", "predictor")
+    assert code == 2 and "4138 of the 4138 anb" in err  # the universal checkpoint trained on all of them

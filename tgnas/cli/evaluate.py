@@ -16,7 +16,9 @@ def evaluate(
         "predictor", help="predictor | proxies[:NAMES] | ensemble[:NAMES] (as tgnas search takes them)."
     ),
     space: str = typer.Option("nb201", help="Benchmark space."),
-    dataset: list[str] = typer.Option(["cifar10"], help="Dataset(s) whose test accuracy judges."),
+    dataset: list[str] = typer.Option(
+        None, help="Dataset(s) whose accuracy judges (default: the benchmark's first: cifar10, imagenet)."
+    ),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
     sample: int = typer.Option(
         None, min=2, help="Seeded sample of architectures to judge (proxies: 200 by default; predictor: all)."
@@ -31,20 +33,23 @@ def evaluate(
     ),
     as_json: bool = JSON_OPT,
 ) -> None:
-    """Kendall tau, Spearman and top-k precision of a scorer against benchmark test accuracy."""
+    """Kendall tau, Spearman and top-k precision of a scorer against benchmark accuracy (test accuracy where
+    the benchmark has it, NAS-Bench-201; else validation accuracy, the only label of NAS-Bench-101 and
+    Accel-NASBench)."""
     import numpy as np
 
     from tgnas.benchmarks import get_benchmark
-    from tgnas.benchmarks.nb201 import canonical_dataset
 
     bench = get_benchmark(space)
-    dataset = [canonical_dataset(d) for d in dataset]  # a bad name fails before anything is loaded or scored
+    # a bad name fails before anything is loaded or scored
+    dataset = [bench.canonical_dataset(d) for d in (dataset or bench.datasets[:1])]
     if scorer in ("proxies", "ensemble"):
         scorer += ":az"  # search's default members
     if scorer == "predictor":
-        from tgnas.predictor.predictor import load_checkpoint
+        from tgnas.predictor.predictor import default_checkpoint, load_checkpoint
         from tgnas.protocols.judge import evaluate_judged, score_unseen
 
+        checkpoint = checkpoint or default_checkpoint(space)
         pool = (
             None
             if sample is None
@@ -53,8 +58,8 @@ def evaluate(
             )
         )
         judged = score_unseen(load_checkpoint(checkpoint), bench, pool, prior_weight=prior_weight)
-        evaluations = {ds: evaluate_judged(judged, bench, ds).to_dict() for ds in dataset}
-        title = f"predictor {checkpoint or 'default'}: judged outside its training split"
+        evaluations = {ds: evaluate_judged(judged, bench, ds, _metric(bench, ds)).to_dict() for ds in dataset}
+        title = f"predictor {checkpoint}: judged outside its training split"
     elif scorer.startswith("proxies:"):
         sample = sample or 200
         evaluations = _evaluate_proxies(
@@ -83,6 +88,11 @@ def evaluate(
     _print_evaluations(evaluations)
 
 
+def _metric(bench, dataset: str) -> str:
+    """The accuracy that judges: test where the benchmark has it, else its default (validation)."""
+    return "test" if "test" in bench.metrics(dataset) else bench.default_metric
+
+
 def _evaluate_scorer(bench, spec, checkpoint, datasets, sample, seed, proxy_input) -> dict:
     """A scorer of :func:`tgnas.score.make_scorer` (the one ``search`` uses) judged on a seeded sample of
     the benchmark, minus every architecture whose label trained its predictor."""
@@ -109,10 +119,10 @@ def _evaluate_scorer(bench, spec, checkpoint, datasets, sample, seed, proxy_inpu
     return {
         ds: {
             "dataset": ds,
-            "metric": "test",
+            "metric": _metric(bench, ds),
             "excluded": len(seen),
             "seconds": seconds,
-            **evaluate_ranking(scores, bench.column(ds, "test")[idx]).to_dict(),
+            **evaluate_ranking(scores, bench.column(ds, _metric(bench, ds))[idx]).to_dict(),
         }
         for ds in datasets
     }
@@ -122,7 +132,6 @@ def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_f
     import numpy as np
 
     from tgnas.aggregate import aggregate, finite_scores
-    from tgnas.benchmarks.nb201 import canonical_dataset
     from tgnas.evaluation import evaluate_ranking
     from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
 
@@ -140,11 +149,10 @@ def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_f
     failures = sum(bool(r["failures"]) for r in rows.values())
     out = {}
     for ds in datasets:
-        ds = canonical_dataset(ds)
-        report = evaluate_ranking(scores, bench.column(ds, "test")[idx])
+        report = evaluate_ranking(scores, bench.column(ds, _metric(bench, ds))[idx])
         out[ds] = {
             "dataset": ds,
-            "metric": "test",
+            "metric": _metric(bench, ds),
             "excluded": 0,
             "seconds": seconds,
             "failures": failures,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tgnas.benchmarks.nb201 import NB201Benchmark, canonical_dataset
+from tgnas.benchmarks.nb201 import NB201Benchmark
 from tgnas.errors import TgnasError
 from tgnas.evaluation import RankingReport, evaluate_ranking
 from tgnas.predictor.graphs import graphs_for
@@ -72,16 +72,23 @@ def score_unseen(
         TgnasError: if the card does not say which architectures trained the predictor on this benchmark,
             or fewer than 2 architectures are left.
     """
-    if predictor.card.get("space") != bench.space or "split" not in predictor.card:
+    rows = predictor.card.get("split", {}).get("rows", {})
+    if isinstance(rows, dict) and bench.space in rows:  # a multi-space card: rows per space
+        seen = {int(i) for i in rows[bench.space]}
+    elif predictor.card.get("space") == bench.space and "split" in predictor.card:
+        seen = predictor.training_indices()
+    else:
         raise TgnasError(
             f"this predictor's card does not record its {bench.space} training split, so its figures on "
             f"{bench.space} could include architectures it was trained on; evaluate a checkpoint with a card"
         )
-    seen = predictor.training_indices()
     pool = np.arange(len(bench)) if indices is None else np.asarray(indices)
     judged = np.array([i for i in pool.tolist() if i not in seen], dtype=int)
     if judged.size < 2:
-        raise TgnasError("fewer than 2 architectures remain outside the predictor's training split")
+        raise TgnasError(
+            f"fewer than 2 architectures remain outside the predictor's training split ({len(seen)} of the "
+            f"{len(bench)} {bench.space} architectures trained it)"
+        )
     archs = bench.arch_strings()
     kind = predictor.card.get("graphs", "cell")
     start = time.perf_counter()
@@ -94,7 +101,7 @@ def evaluate_judged(
     judged: Judged, bench: NB201Benchmark, dataset: str, metric: str = "test"
 ) -> PredictorEvaluation:
     """Ranking metrics of already computed scores against ``metric`` on ``dataset``."""
-    ds = canonical_dataset(dataset)
+    ds = bench.canonical_dataset(dataset)
     truth = bench.column(ds, metric)[judged.indices]
     return PredictorEvaluation(
         evaluate_ranking(judged.scores, truth), ds, metric, judged.excluded, judged.seconds
