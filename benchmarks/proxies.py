@@ -37,6 +37,7 @@ from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau, spearman_rho
 from tgnas.paths import DATA_FILES, benchmark_file
 from tgnas.proxies.sweep import SweepConfig, sweep, values_matrix
+from tgnas.spaces import get_space
 
 NASLIB_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
 AZ = ("expressivity", "progressivity", "trainability", "complexity")
@@ -110,12 +111,19 @@ def main() -> None:
     start = time.perf_counter()
     rows = sweep([strings[i] for i in idx], config, out, progress=True)
     print(
-        f"{args.space}: {len(rows)} architectures, input {args.input}, batch {args.batch_size}, resolution "
-        f"{config.resolution}, {time.perf_counter() - start:.0f} s this run; values in {out}"
+        f"{args.space}: {len(idx)} labelled rows ({len(rows)} distinct networks), input {args.input}, "
+        f"batch {args.batch_size}, resolution {config.resolution}, {time.perf_counter() - start:.0f} s this "
+        f"run; values in {out}"
     )
     inputs = {f: config.input_of(f) for f, _ in config.revisions}
     print("input per family:", ", ".join(f"{f} {i}" for f, i in inputs.items()))
-    values = values_matrix(rows, config.proxies)
+    # one value per sampled row: rows of isomorphic NAS-Bench-101 cells share their cell's network
+    space = get_space(args.space)
+    keys = [space.format(space.parse(strings[i])) for i in idx]
+    values = values_matrix(
+        {str(j): rows[k] for j, k in enumerate(keys)},
+        config.proxies,
+    )
     members = dict(values)
     for label, pool in aggregates(values).items():
         members[label] = pool
@@ -162,7 +170,8 @@ def main() -> None:
     if args.summary:
         summary = {
             "space": args.space,
-            "architectures": len(rows),
+            "architectures": len(idx),
+            "networks": len(rows),
             "config": {k: v for k, v in vars(config).items() if k != "revisions"},
             "table": table,
             "ms_per_arch": {"median": float(np.median(totals)), "families": per},
@@ -188,10 +197,13 @@ def markdown(paths: list[Path]) -> str:
         c = s["config"]
         datasets = list(next(iter(s["table"].values())).keys() - {"failed"})
         datasets.sort(key=lambda d: ("cifar10", "cifar100", "imagenet16-120", "imagenet").index(d))
+        distinct = (
+            f" ({s['networks']} distinct networks)" if s.get("networks", 0) < s["architectures"] else ""
+        )
         parts.append(
-            f"**{s['space']}**: {s['architectures']} architectures (seed 0), batch {c['batch_size']}, "
-            f"{c['resolution']}x{c['resolution']} input, median {s['ms_per_arch']['median']:.0f} ms per "
-            "architecture for all of them on this 2-core CPU\n"
+            f"**{s['space']}**: {s['architectures']} labelled architectures (seed 0){distinct}, batch "
+            f"{c['batch_size']}, {c['resolution']}x{c['resolution']} input, median "
+            f"{s['ms_per_arch']['median']:.0f} ms per network for all of them on this 2-core CPU\n"
         )
         head = "| proxy | " + " | ".join(f"{d} tau / rho" for d in datasets) + " | failed |"
         lines = [head, "|---" * (len(datasets) + 2) + "|"]

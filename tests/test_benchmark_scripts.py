@@ -67,3 +67,24 @@ def test_universal_results_table_in_the_docs_is_the_committed_rows():
     table = load("universal").markdown(str(BENCHMARKS / "results" / "universal.jsonl"))
     assert table in (BENCHMARKS.parent / "docs" / "universal.md").read_text()
     assert "| f: nb201 given [ensemble] | 12625 | 1 | **0.856**" in table  # the shipped checkpoint
+
+
+def test_proxy_docs_show_the_kept_summaries():
+    """docs/proxies.md shows exactly what `benchmarks/proxies.py --markdown` prints for the kept summaries."""
+    bench = load("proxies")
+    paths = sorted((BENCHMARKS / "results").glob("proxies_*.json"))
+    assert {p.stem for p in paths} >= {"proxies_nb201", "proxies_nb101", "proxies_anb"}
+    table = bench.markdown(paths)
+    assert table in (BENCHMARKS.parent / "docs" / "proxies.md").read_text()
+    assert "| tcet | 0.707 / 0.882" in table  # T-CET on 1,000 NAS-Bench-201 cells, CIFAR-10
+
+
+def test_proxy_aggregates_are_fixed_label_free_combinations():
+    import numpy as np
+
+    bench = load("proxies")
+    rng = np.random.default_rng(0)
+    values = {p: rng.normal(size=20) for p in bench.STRONG}
+    out = bench.aggregates(values)
+    assert set(out) >= {"AZ-NAS (log-rank of 4)", "orthogonal, AZ+T-CET+ZiCo+SWAP", "log-rank, all proxies"}
+    assert all(v.shape == (20,) for v in out.values())
