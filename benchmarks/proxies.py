@@ -90,7 +90,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.markdown:
-        print(markdown(sorted((Path(__file__).parent / "results").glob("proxies_*.json"))))
+        results = Path(__file__).parent / "results"
+        print(markdown(sorted(results.glob("proxies_*.json"))))
+        print(resolution_table(sorted(results.glob("resolution_*.json"))))
         return
     torch.set_num_threads(2)
     bench = get_benchmark(args.space)
@@ -198,7 +200,9 @@ def markdown(paths: list[Path]) -> str:
         datasets = list(next(iter(s["table"].values())).keys() - {"failed"})
         datasets.sort(key=lambda d: ("cifar10", "cifar100", "imagenet16-120", "imagenet").index(d))
         distinct = (
-            f" ({s['networks']} distinct networks)" if s.get("networks", 0) < s["architectures"] else ""
+            f" ({s['networks']} distinct networks)"
+            if s.get("networks", s["architectures"]) < s["architectures"]
+            else ""
         )
         parts.append(
             f"**{s['space']}**: {s['architectures']} labelled architectures (seed 0){distinct}, batch "
@@ -231,6 +235,25 @@ def markdown(paths: list[Path]) -> str:
         fam = ", ".join(f"{f} {v:.0f}" for f, v in s["ms_per_arch"]["families"].items())
         parts.append(f"Median ms per family pass: {fam}.\n")
     return "\n".join(parts)
+
+
+def resolution_table(paths: list[Path]) -> str:
+    """Kendall tau of each proxy on the same architectures at several input resolutions (one summary file
+    per resolution, same space and sample)."""
+    if not paths:
+        return ""
+    runs = sorted((json.loads(p.read_text()) for p in paths), key=lambda s: s["config"]["resolution"])
+    ds = next(d for d in next(iter(runs[0]["table"].values())) if d != "failed")
+    sizes = [r["config"]["resolution"] for r in runs]
+    lines = [
+        f"Input resolution, {runs[0]['space']}, the same {runs[0]['architectures']} architectures, "
+        f"tau on {ds}:\n",
+        "| proxy | " + " | ".join(f"{r} px" for r in sizes) + " |",
+        "|---" * (len(sizes) + 1) + "|",
+    ]
+    for name in runs[0]["table"]:
+        lines.append(f"| {name} | " + " | ".join(f"{r['table'][name][ds]['tau']:.3f}" for r in runs) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def aggregates(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
