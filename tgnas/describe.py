@@ -20,8 +20,8 @@ class ArchReport:
         canonical: its isomorphism-free key.
         graph: the operator graph as ``{"nodes": [...], "edges": [...]}``.
         cost: ``{dataset: {"params_M": ..., "flops_M": ...}}`` counted on the built network; for a space
-            whose networks tgnas cannot build yet (DARTS), ``{"cell operators": ...}``: the sum of the
-            cell graph's node costs, at the widths the space's graphs use.
+            without a network builder, ``{"cell operators": ...}``: the sum of the cell graph's node
+            costs, at the widths the space's graphs use.
         benchmark: ``{dataset: {"index": ..., "test": ..., "valid": ...}}``; empty without ground truth.
     """
 
@@ -74,7 +74,7 @@ def describe(text: str, space_name: str = "nb201", datasets: Sequence[str] | Non
     else:
         try:
             cost["default"] = {"params_M": count_params(space.build(arch)) / 1e6}
-        except TgnasError:  # a space tgnas cannot build networks of yet (DARTS): its cell graph's own costs
+        except TgnasError:  # a space without a network builder: its cell graph's own costs
             nodes = [c for c in space.to_graph(arch).costs or () if c]
             cost["cell operators"] = {
                 "params_M": sum(c.get("params", 0.0) for c in nodes) / 1e6,
