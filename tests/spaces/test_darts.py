@@ -100,7 +100,7 @@ def test_canonical_ignores_input_order(space):
 
 
 def test_describe_a_genotype_gives_its_nb301_network_parameters():
-    """``tgnas arch`` on DARTS: the parameters of the NAS-Bench-301 network (C = 32, 8 cells) of the genotype."""
+    """``tgnas arch`` on DARTS: the parameters of the genotype's NAS-Bench-301 network (C = 32, 8 cells)."""
     from tgnas.describe import describe
 
     report = describe(DARTS_V2, "darts")
