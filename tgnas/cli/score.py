@@ -80,12 +80,8 @@ def score(
         {"id": k, "input": src, "score": float(v), "notes": [about[op] for op in ops if op in about]}
         for k, (src, v, ops) in enumerate(zip(sources, report.scores, report.operators_unseen, strict=True))
     ]
-    if as_json and (file or graphs):  # a stream of inputs: one JSON object per line
-        for row in rows:
-            print(json.dumps(row))
-        return
     if as_json:
-        _print_json({"scores": rows})
+        _print_rows(rows, stream=bool(file or graphs))
         return
     for v in report.scores:
         print(f"{v:.4f}")
@@ -98,6 +94,15 @@ def score(
             "(tgnas.predictor.prior)",
             file=sys.stderr,
         )
+
+
+def _print_rows(rows: list[dict], stream: bool) -> None:
+    """``--json`` rows: JSON Lines for a stream of inputs (a file), else one ``{"scores": [...]}`` object."""
+    if stream:
+        for row in rows:
+            print(json.dumps(row))
+    else:
+        _print_json({"scores": rows})
 
 
 def _score_proxies(items, sources, names, shape, batch_size, as_json, stream) -> None:
@@ -125,12 +130,8 @@ def _score_proxies(items, sources, names, shape, batch_size, as_json, stream) ->
         }
         for k, (src, v, r) in enumerate(zip(sources, scores, results, strict=True))
     ]
-    if as_json and stream:
-        for row in rows:
-            print(json.dumps(row))
-        return
     if as_json:
-        _print_json({"scores": rows})
+        _print_rows(rows, stream)
         return
     for row in rows:
         print(f"{row['score']:.6g}\t" + "\t".join(f"{n}={v:.6g}" for n, v in row["values"].items()))

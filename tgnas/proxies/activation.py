@@ -17,28 +17,19 @@ import numpy as np
 import torch
 from torch import nn
 
-from tgnas.proxies.base import ACTIVATIONS, ProxyBatch, ProxyError, register
+from tgnas.proxies.base import ProxyBatch, register, watch_activations
 
 
 @register("nwot", reference="Mellor et al., ICML 2021", data=True)
 def nwot(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
-    relus = [m for m in model.modules() if isinstance(m, ACTIVATIONS)]
-    if not relus:
-        raise ProxyError("proxy 'nwot' needs activation layers (ReLU, SiLU, ...), and the model has none")
     b = batch.inputs.shape[0]
     kernel = torch.zeros(b, b, dtype=torch.float64, device=batch.inputs.device)
 
-    def add(_mod, _inp, out):
+    def add(_inp, out):
         c = (out.detach().reshape(b, -1) > 0).double()  # (B, U)
         kernel.add_(c @ c.T + (1 - c) @ (1 - c).T)
 
-    handles = [m.register_forward_hook(add) for m in relus]
-    try:
-        with torch.no_grad():
-            model(batch.inputs)
-    finally:
-        for h in handles:
-            h.remove()
+    watch_activations(model, batch.inputs, "nwot", add)
     sign, logdet = torch.linalg.slogdet(kernel)
     return {"nwot": float(logdet) if sign != 0 else float("-inf")}
 

@@ -114,3 +114,18 @@ def weighted_layers(model: nn.Module, proxy: str) -> list[nn.Module]:
     if not layers:
         raise ProxyError(f"proxy {proxy!r} needs convolution or linear layers, and the model has none")
     return layers
+
+
+def watch_activations(model: nn.Module, inputs: torch.Tensor, proxy: str, fn: Callable) -> None:
+    """Runs ``model(inputs)`` without gradients, calling ``fn(inputs, output)`` after every activation layer
+    (:data:`ACTIVATIONS`); :class:`ProxyError` naming ``proxy`` if the model has none."""
+    acts = [m for m in model.modules() if isinstance(m, ACTIVATIONS)]
+    if not acts:
+        raise ProxyError(f"proxy {proxy!r} needs activation layers (ReLU, SiLU, ...), and the model has none")
+    handles = [m.register_forward_hook(lambda _mod, inp, out: fn(inp, out)) for m in acts]
+    try:
+        with torch.no_grad():
+            model(inputs)
+    finally:
+        for h in handles:
+            h.remove()

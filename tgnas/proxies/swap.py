@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from tgnas.proxies.base import ACTIVATIONS, ProxyBatch, ProxyError, register
+from tgnas.proxies.base import ProxyBatch, ProxyError, register, watch_activations
 
 _BITS = 64  # sample bits packed per int64 word (distinct powers of 2 summed: an OR, no carries)
 
@@ -51,23 +51,14 @@ def pattern_count(codes: torch.Tensor) -> int:
 @register("swap", reference="Peng et al., ICLR 2024", data=True)
 def swap(model: nn.Module, batch: ProxyBatch) -> dict[str, float]:
     """Distinct sample-wise activation patterns (module docstring)."""
-    acts = [m for m in model.modules() if isinstance(m, ACTIVATIONS)]
-    if not acts:
-        raise ProxyError("proxy 'swap' needs activation layers (ReLU, SiLU, ...), and the model has none")
     b = batch.inputs.shape[0]
     codes: list[torch.Tensor] = []
 
-    def hook(_mod, inp, out):
+    def keep(inp, out):
         if inp and inp[0].dim() == 4:
             codes.append(pack(out.detach().reshape(b, -1) > 0))
 
-    handles = [m.register_forward_hook(hook) for m in acts]
-    try:
-        with torch.no_grad():
-            model(batch.inputs)
-    finally:
-        for h in handles:
-            h.remove()
+    watch_activations(model, batch.inputs, "swap", keep)
     if not codes:
         raise ProxyError("proxy 'swap' found no activation layer acting on a feature map (B, C, H, W)")
     return {"swap": float(distinct_rows(torch.cat(codes)))}
