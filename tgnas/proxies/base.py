@@ -116,16 +116,22 @@ def weighted_layers(model: nn.Module, proxy: str) -> list[nn.Module]:
     return layers
 
 
-def watch_activations(model: nn.Module, inputs: torch.Tensor, proxy: str, fn: Callable) -> None:
-    """Runs ``model(inputs)`` without gradients, calling ``fn(inputs, output)`` after every activation layer
-    (:data:`ACTIVATIONS`); :class:`ProxyError` naming ``proxy`` if the model has none."""
-    acts = [m for m in model.modules() if isinstance(m, ACTIVATIONS)]
-    if not acts:
-        raise ProxyError(f"proxy {proxy!r} needs activation layers (ReLU, SiLU, ...), and the model has none")
-    handles = [m.register_forward_hook(lambda _mod, inp, out: fn(inp, out)) for m in acts]
+def watch(model: nn.Module, inputs: torch.Tensor, modules: list[nn.Module], fn: Callable) -> None:
+    """Runs ``model(inputs)`` without gradients, calling ``fn(module, inputs, output)`` after every call of
+    one of ``modules``."""
+    handles = [m.register_forward_hook(fn) for m in modules]
     try:
         with torch.no_grad():
             model(inputs)
     finally:
         for h in handles:
             h.remove()
+
+
+def watch_activations(model: nn.Module, inputs: torch.Tensor, proxy: str, fn: Callable) -> None:
+    """:func:`watch` of every activation layer (:data:`ACTIVATIONS`), calling ``fn(inputs, output)``;
+    :class:`ProxyError` naming ``proxy`` if the model has none."""
+    acts = [m for m in model.modules() if isinstance(m, ACTIVATIONS)]
+    if not acts:
+        raise ProxyError(f"proxy {proxy!r} needs activation layers (ReLU, SiLU, ...), and the model has none")
+    watch(model, inputs, acts, lambda _mod, inp, out: fn(inp, out))

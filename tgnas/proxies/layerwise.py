@@ -44,7 +44,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tgnas.proxies.base import ProxyBatch, register, weighted_layers
+from tgnas.proxies.base import ProxyBatch, register, watch, weighted_layers
 
 VARIANTS: dict[str, Callable[[float, float], float]] = {
     "": lambda s, spread: s,
@@ -79,13 +79,7 @@ def layer_nwot(model: nn.Module, layers: list[nn.Module], inputs: torch.Tensor) 
     def hook(module, _inp, z):
         out[module] += code_logdet(z.detach().reshape(b, -1) > 0)
 
-    handles = [m.register_forward_hook(hook) for m in layers]
-    try:
-        with torch.no_grad():
-            model(inputs)
-    finally:
-        for h in handles:
-            h.remove()
+    watch(model, inputs, layers, hook)
     return out
 
 
