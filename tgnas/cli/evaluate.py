@@ -45,6 +45,8 @@ def evaluate(
     dataset = [bench.canonical_dataset(d) for d in (dataset or bench.datasets[:1])]
     if scorer in ("proxies", "ensemble"):
         scorer += ":az"  # search's default members
+    # the predictor goes through the judge (it withholds the checkpoint's training split), the proxies
+    # through the resumable sweep (--proxy-file); the ensemble is make_scorer's, as in search
     if scorer == "predictor":
         from tgnas.predictor.predictor import default_checkpoint, load_checkpoint
         from tgnas.protocols.judge import evaluate_judged, score_unseen
