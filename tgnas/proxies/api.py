@@ -19,7 +19,7 @@ from tgnas.errors import ArchitectureError, TgnasError
 from tgnas.proxies.base import PROXIES, ProxyBatch, ProxyError
 from tgnas.proxies.data import cifar10_batch
 from tgnas.proxies.runner import ProxyResult, compute_proxies, resolve
-from tgnas.proxies.sweep import SweepConfig, proxy_batch
+from tgnas.proxies.sweep import NETWORK_OPTIONS, SweepConfig, proxy_batch
 
 
 def score(
@@ -119,15 +119,8 @@ def _module(
     data = None
     reads_images = any(PROXIES.get(n).data for n in wanted)
     if input == "cifar10" or (input == "auto" and reads_images and c == 3):
-        images = cifar10_batch(batch_size, h)
-        if h != w:
-            images = ProxyBatch(
-                nn.functional.interpolate(images.inputs, size=(h, w), mode="bilinear", align_corners=False),
-                images.targets,
-                images.num_classes,
-            )
-        labels = images.targets % classes
-        data = ProxyBatch(images.inputs, labels, classes)
+        images = cifar10_batch(batch_size, (h, w))
+        data = ProxyBatch(images.inputs, images.targets % classes, classes)
         if input == "cifar10":
             batch, data = data, None
     return compute_proxies(model, batch, wanted, seed=seed, data_batch=data)
@@ -144,7 +137,6 @@ def _probe(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
 
 
 def _space_and_arch(arch: object):
-    from tgnas.proxies.sweep import NETWORK_OPTIONS
     from tgnas.spaces import get_space
     from tgnas.spaces.darts import is_genotype
 

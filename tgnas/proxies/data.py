@@ -24,10 +24,10 @@ def gaussian_batch(batch_size: int = 64, size: int = 32, num_classes: int = 10, 
     )
 
 
-def cifar10_batch(batch_size: int = 64, size: int = 32) -> ProxyBatch:
+def cifar10_batch(batch_size: int = 64, size: int | tuple[int, int] = 32) -> ProxyBatch:
     """The first ``batch_size`` of 1,000 real CIFAR-10 test images (``images/cifar10_test_1000_balanced.npz``
-    in the benchmark data folder), normalised per channel, resized to ``size`` x ``size`` (bilinear) when
-    that is not their 32."""
+    in the benchmark data folder), normalised per channel, resized (bilinear) to ``size`` (``S`` for
+    ``S x S``, or ``(H, W)``) when that is not their 32 x 32."""
     path = benchmark_file("CIFAR-10 images", IMAGES)
     try:
         with np.load(path, allow_pickle=False) as z:
@@ -40,8 +40,7 @@ def cifar10_batch(batch_size: int = 64, size: int = 32) -> ProxyBatch:
     mean = torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1)
     std = torch.tensor(CIFAR_STD).view(1, 3, 1, 1)
     images = (images - mean) / std
-    if size != images.shape[-1]:
-        images = torch.nn.functional.interpolate(
-            images, size=(size, size), mode="bilinear", align_corners=False
-        )
+    hw = (size, size) if isinstance(size, int) else tuple(size)
+    if hw != tuple(images.shape[-2:]):
+        images = torch.nn.functional.interpolate(images, size=hw, mode="bilinear", align_corners=False)
     return ProxyBatch(images, torch.from_numpy(y[:batch_size]).long(), 10)
