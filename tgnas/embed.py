@@ -92,6 +92,44 @@ def wordings(op: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def paraphrases(op: str) -> list[str]:
+    """Further wordings of ``op`` that training never uses (``paraphrases`` in the descriptions); they only
+    help read a new wording as this operator (:mod:`tgnas.predictor.resolve`)."""
+    describe_op(op)
+    entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions()[op]
+    return list(entry.get("paraphrases", []))
+
+
+def family(op: str) -> str:
+    """The operator whose computation ``op`` shares (``family`` in the descriptions), else ``op``."""
+    entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions().get(op) or {}
+    return entry.get("family", op)
+
+
+def anchor_texts() -> dict[str, list[str]]:
+    """Operator family -> every text known to describe it: the wordings and paraphrases of each described
+    operator, and the texts the spaces generate (Accel-NASBench layers under ``mbconv``, its stem and head,
+    NAS-Bench-101's output node). Each text belongs to the first family that lists it."""
+    from tgnas.spaces.anb_text import TEMPLATES, all_texts, head_text, stem_text
+    from tgnas.spaces.nb101 import OUTPUT_TEXT
+
+    out: dict[str, list[str]] = {}
+    seen: set[str] = set()
+
+    def add(fam: str, texts: Sequence[str]) -> None:
+        new = [t for t in dict.fromkeys(texts) if t not in seen]
+        seen.update(new)
+        out.setdefault(fam, []).extend(new)
+
+    for op in known_operators():
+        add(family(op), wordings(op) + paraphrases(op))
+    add("stem", [stem_text(t) for t in range(TEMPLATES)])
+    add("head", [head_text(t) for t in range(TEMPLATES)])
+    add("output", [OUTPUT_TEXT])
+    add("mbconv", all_texts())
+    return out
+
+
 def _key(model_id: str, text: str) -> str:
     return hashlib.sha1(f"{model_id}\0{text}".encode()).hexdigest()
 
@@ -320,7 +358,10 @@ def build_shipped_cache(path: Path | None = None) -> Path:
     from tgnas.spaces.anb_text import all_texts
     from tgnas.spaces.nb101 import OUTPUT_TEXT
 
-    texts = sorted({t for op in _shipped_descriptions() for t in wordings(op)} | {OUTPUT_TEXT, *all_texts()})
+    texts = sorted(
+        {t for op in _shipped_descriptions() for t in wordings(op) + paraphrases(op)}
+        | {OUTPUT_TEXT, *all_texts()}
+    )
     embedder.embed_texts(texts)
     keys = [_key(embedder.model_id, t) for t in texts]
     cache.save(target, keys)

@@ -27,6 +27,7 @@ from tgnas.predictor.features import FEATURE_SETS, GraphFeaturizer, feature_set_
 from tgnas.predictor.novelty import UnseenOperator, has_unseen, unseen_operators
 from tgnas.predictor.plain import plain_or_pyg
 from tgnas.predictor.prior import NOVEL_COSINE, CostPrior
+from tgnas.predictor.resolve import TextResolver
 
 FORMAT = "tgnas-predictor/1"
 DEFAULT_NAME = "nb201_cifar10_half"
@@ -67,13 +68,34 @@ class TrainedPredictor:
         return CostPrior.from_dict(d) if d and self.card.get("training_texts") else None
 
     @property
+    def resolver(self) -> TextResolver | None:
+        """Reads texts far from every training text as the known operator they describe
+        (:mod:`tgnas.predictor.resolve`); ``None`` for a card that does not list its training texts."""
+        texts = self.card.get("training_texts")
+        if not texts:
+            return None
+        if getattr(self, "_resolver", None) is None:
+            self._resolver = TextResolver(texts, self.embedder)
+        return self._resolver
+
+    @property
     def device(self) -> torch.device:
         return next(self.models[0].parameters()).device
 
     def score_graphs(
-        self, graphs: Sequence[OpGraph], max_nodes: int | None = None, prior_weight: float | None = None
+        self,
+        graphs: Sequence[OpGraph],
+        max_nodes: int | None = None,
+        prior_weight: float | None = None,
+        resolve: bool = True,
+        impute: bool = True,
     ) -> np.ndarray:
         """Predicted accuracy of each graph, shape ``(len(graphs),)``; identical graphs are scored once.
+
+        With ``resolve`` (the default), a node text far from every training text is first read as the
+        known operator it describes, where it describes one (:mod:`tgnas.predictor.resolve`); with
+        ``impute`` (the default), a graph without costs whose every node is an operator of known cost is
+        scored with that operator's cost in a cell of nominal width (:mod:`tgnas.predictor.nominal`).
 
         A graph with an operator text the predictor never trained on (cosine to the nearest training text
         below :data:`~tgnas.predictor.prior.NOVEL_COSINE`) is shrunk towards the card's cost prior with its
@@ -87,6 +109,8 @@ class TrainedPredictor:
         """
         if max_nodes is None:
             max_nodes = CPU_CHUNK_NODES if self.device.type == "cpu" else GPU_CHUNK_NODES
+        if (resolve or impute) and self.resolver is not None:
+            graphs = self.resolver.resolve(graphs, impute=impute, rewrite=resolve)
         slot: dict[tuple, int] = {}
         unique: list[OpGraph] = []
         where = np.empty(len(graphs), dtype=np.int64)

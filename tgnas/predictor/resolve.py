@@ -1,0 +1,206 @@
+r"""Reads an operator text the predictor never trained on as the known operator it describes.
+
+A GCN trained on a few wordings of each operator extrapolates from wherever a new wording's embedding
+lands, and a paraphrase far from every training text ("a three-wide kernel" for a 3x3 convolution) can land
+nearer another operator's texts. Before scoring, a text :math:`t` that is not a training text and whose
+cosine to the nearest training text is below :data:`~tgnas.predictor.prior.NOVEL_COSINE` is matched against
+a bank of anchor texts per operator family :math:`F` (every wording and paraphrase of every described
+operator in ``data/ops/descriptions.json``, plus the texts the spaces generate), read alone and prefixed
+by the node's operator name :math:`n` (underscores and hyphens as spaces, ``"blur: <text>"``), since a
+user's name for an operator says what it is as much as its text does:
+
+.. math::
+    s_F(t) = \max_{a \in A_F} \max\bigl(\cos(e(t), e(a)),\ \cos(e(n{:}\,t), e(a))\bigr), \qquad
+    F^*(t) = \arg\max_F s_F(t).
+
+If :math:`s_{F^*}(t) \ge` :data:`FLOOR` the node is read as the training text of :math:`F^*` nearest
+:math:`t` (so a layer text with numbers stays with the training layer it is most like), or, for a family
+with no training text, as its operator's description (still new to the predictor, so the unseen-operator
+prior of :mod:`tgnas.predictor.prior` applies). Below the floor the text is left as it is: it describes
+no operator tgnas knows, and the GCN's extrapolation and the prior stay in charge.
+
+A node's place restricts the families it can be read as: the first node of a graph is an input (or a
+network's stem), the last an output (a cell's sum or concatenation, a network's head), every other node
+an operation (:data:`END_FAMILIES`).
+
+A family groups operators that compute the same thing in different spaces (``"family"`` in the
+descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). The floor, 0.5, separates
+wordings of known operators written for tuning it (the ``DEV`` wording of ``benchmarks/universal.py``, whose
+correct matches score 0.50 or more) from texts about no operator of the bank (attention, embeddings,
+recurrent cells: 0.44 at most).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from tgnas.embed import OperatorEmbedder, anchor_texts
+from tgnas.opgraph import OpGraph
+from tgnas.predictor import nominal
+from tgnas.predictor.prior import NOVEL_COSINE
+
+FLOOR = 0.5
+MARGIN = 0.05
+END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
+ROLES = ("first", "inner", "last")
+
+
+def allowed(family: str, role: str) -> bool:
+    """Whether a node in ``role`` (``first``, ``inner`` or ``last``) can be read as ``family``."""
+    if role == "inner":
+        return not any(family in f for f in END_FAMILIES.values())
+    return family in END_FAMILIES[role]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a node (operator name and text) is read.
+
+    Attributes:
+        op: the node's operator name.
+        text: the node's text.
+        family: the operator family it matches (``None``: below :data:`FLOOR`).
+        match: :math:`s_{F^*}(t)`, its cosine to the nearest anchor of that family.
+        margin: how far ``match`` is above the best other family's :math:`s_F(t)`.
+        read_as: the text the predictor embeds (``text`` itself for a training text, a text near one, or
+            a text that matches no family).
+    """
+
+    op: str
+    text: str
+    family: str | None
+    match: float
+    margin: float
+    read_as: str
+
+
+def named(op: str, text: str) -> str:
+    """The text prefixed by the operator's name, ``"conv small: <text>"``."""
+    return f"{op.replace('_', ' ').replace('-', ' ').strip()}: {text}"
+
+
+class TextResolver:
+    """Reads each node as an operator family and replaces far-from-training texts by a training text of it.
+
+    Args:
+        training_texts: the texts the predictor trained on (its card's ``training_texts``).
+        embedder: the predictor's embedder.
+        floor: minimum anchor cosine for a match (:data:`FLOOR`).
+        margin: minimum lead of the best family over the next (:data:`MARGIN`).
+        novel_below: texts at least this close to a training text are kept as they are.
+    """
+
+    def __init__(
+        self,
+        training_texts: Iterable[str],
+        embedder: OperatorEmbedder,
+        floor: float = FLOOR,
+        margin: float = MARGIN,
+        novel_below: float = NOVEL_COSINE,
+    ) -> None:
+        self.training = sorted(set(training_texts))
+        self.embedder = embedder
+        self.floor = floor
+        self.margin = margin
+        self.novel_below = novel_below
+        self._readings: dict[tuple[str, str, str], Reading] = {}
+
+    @cached_property
+    def _bank(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Family names, each anchor's family index, and the anchors' embeddings ``(A, 384)``."""
+        families, texts, owner = [], [], []
+        for family, anchors in anchor_texts().items():
+            families.append(family)
+            texts.extend(anchors)
+            owner.extend([len(families) - 1] * len(anchors))
+        return families, np.asarray(owner), self.embedder.embed_texts(texts)
+
+    @cached_property
+    def _training_family(self) -> np.ndarray:
+        """The family index of each training text (-1 for a text in no family's bank)."""
+        families, _, _ = self._bank
+        where = {t: families.index(f) for f, anchors in anchor_texts().items() for t in anchors}
+        return np.array([where.get(t, -1) for t in self.training], dtype=np.int64)
+
+    def read(self, nodes: Sequence[tuple[str, str]], role: str = "inner") -> list[Reading]:
+        """How each ``(operator name, text)`` node is read in ``role`` (``first``, ``inner``, ``last``)."""
+        if role not in ROLES:
+            raise ValueError(f"unknown node role {role!r}; one of {ROLES}")
+        new = [n for n in dict.fromkeys(nodes) if (role, *n) not in self._readings]
+        if new:
+            self._read_new(new, role)
+        return [self._readings[role, *n] for n in nodes]
+
+    def _read_new(self, nodes: list[tuple[str, str]], role: str) -> None:
+        known = set(self.training)
+        texts = [t for _, t in nodes]
+        vecs = self.embedder.embed_texts(texts)  # (T, 384)
+        train = self.embedder.embed_texts(self.training) if self.training else np.zeros((0, vecs.shape[1]))
+        to_train = vecs @ train.T  # (T, training)
+        families, owner, bank = self._bank
+        to_bank = vecs @ bank.T  # (T, A)
+        novel = [i for i, t in enumerate(texts) if t not in known]
+        if novel:  # a new text is also read with its operator's name
+            with_name = self.embedder.embed_texts([named(*nodes[i]) for i in novel])
+            to_bank[novel] = np.maximum(to_bank[novel], with_name @ bank.T)
+        per_family = np.full((len(nodes), len(families)), -np.inf)
+        for f, name in enumerate(families):
+            if allowed(name, role):
+                per_family[:, f] = to_bank[:, owner == f].max(axis=1)
+        for i, (op, t) in enumerate(nodes):
+            second, f = np.argsort(per_family[i])[-2:]
+            match = float(per_family[i, f])
+            margin = match - float(per_family[i, second])
+            family = families[f] if match >= self.floor and margin >= self.margin else None
+            near = t in known or (to_train.shape[1] > 0 and to_train[i].max() >= self.novel_below)
+            read_as = t
+            if family is not None and not near:
+                mine = np.flatnonzero(self._training_family == f)
+                read_as = (
+                    self.training[int(mine[to_train[i, mine].argmax()])]
+                    if len(mine)
+                    else self.embedder.text_of(family)
+                )
+            self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as)
+
+    def resolve(self, graphs: Sequence[OpGraph], impute: bool = True, rewrite: bool = True) -> list[OpGraph]:
+        """``graphs`` with every resolvable node text replaced (with ``rewrite``) and, with ``impute``,
+        nominal costs (:mod:`tgnas.predictor.nominal`) for the graphs without costs if every one of them
+        has each node read as an operator of known cost; else none gets costs, so that graphs scored
+        together are scored alike. A graph with nothing to change is returned as is."""
+        nodes = [
+            [
+                (op, self.embedder.text_of(op, t))
+                for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)
+            ]
+            for g in graphs
+        ]
+        table = {
+            role: {(r.op, r.text): r for r in self.read(sorted(group), role)}
+            for role, group in (
+                ("first", {ns[0] for ns in nodes}),
+                ("inner", {n for ns in nodes for n in ns[1:-1]}),
+                ("last", {ns[-1] for ns in nodes}),
+            )
+        }
+        reads = [
+            (table["first"][ns[0]], *(table["inner"][n] for n in ns[1:-1]), table["last"][ns[-1]])
+            for ns in nodes
+        ]
+        out = []
+        for g, ns, read in zip(graphs, nodes, reads, strict=True):
+            new = tuple(r.read_as for r in read)
+            out.append(
+                OpGraph(g.ops, g.edges, new, g.costs) if rewrite and new != tuple(t for _, t in ns) else g
+            )
+        if impute:
+            imputed = [
+                nominal.impute(g, [r.family for r in read]) for g, read in zip(out, reads, strict=True)
+            ]
+            if all(g.costs is not None for g in imputed):  # all or none: scores of one call stay comparable
+                out = imputed
+        return out
