@@ -9,7 +9,8 @@ the first-stage cell of NAS-Bench-201 and NAS-Bench-301 (counted on the built op
 :func:`tgnas.networks.nb201_ops.op_costs` and :func:`tgnas.networks.darts_ops.darts_op_costs`):
 
 .. math::
-    \mathrm{params}(v) = \mathrm{params}_{F(v)}(C{=}16), \qquad \mathrm{FLOPs}(v) = \mathrm{FLOPs}_{F(v)}(C{=}16,\ 32 \times 32),
+    \mathrm{params}(v) = \mathrm{params}_{F(v)}(C{=}16), \qquad
+    \mathrm{FLOPs}(v) = \mathrm{FLOPs}_{F(v)}(C{=}16,\ 32 \times 32),
 
 the end nodes (input, output, concatenation) without a cost, as the spaces give them. Every node then
 holds the share of the graph's cost that it would hold in a cell of constant width, which is what the

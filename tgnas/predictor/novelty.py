@@ -30,6 +30,8 @@ class UnseenOperator:
         nodes: how many nodes of the scored graphs carry the text.
         prior_weight: weight of the predictor's cost prior in the score of a graph carrying the text
             (:mod:`tgnas.predictor.prior`; 0: the GCN's extrapolation alone).
+        family: the operator family the text is read as (:mod:`tgnas.predictor.resolve`), if any.
+        read_as: the text the predictor embeds in its place, where it is replaced.
     """
 
     op: str
@@ -38,6 +40,8 @@ class UnseenOperator:
     cosine: float
     nodes: int
     prior_weight: float = 0.0
+    family: str | None = None
+    read_as: str | None = None
 
 
 def node_texts(graphs: Iterable[OpGraph], embedder: OperatorEmbedder) -> dict[str, tuple[str, int]]:

@@ -153,18 +153,25 @@ class TrainedPredictor:
 
     def unseen_operators(self, graphs: Sequence[OpGraph]) -> list[UnseenOperator] | None:
         """Operator texts of ``graphs`` that no training graph had, each with the nearest text it did have
-        (see :mod:`tgnas.predictor.novelty`) and the weight of the cost prior their graphs are scored with
-        (0 for a text within :data:`~tgnas.predictor.prior.NOVEL_COSINE` of a known one);
+        (see :mod:`tgnas.predictor.novelty`), the family and training text it is read as
+        (:mod:`tgnas.predictor.resolve`), and the weight of the cost prior their graphs are scored with
+        (0 for a text read as a training text or within :data:`~tgnas.predictor.prior.NOVEL_COSINE` of one);
         ``None`` if the card does not list its training texts."""
         texts = self.card.get("training_texts")
         if not texts:
             return None
         prior = self.cost_prior
         weight = prior.weight if prior is not None else 0.0
-        return [
-            replace(u, prior_weight=weight if u.cosine < NOVEL_COSINE else 0.0)
-            for u in unseen_operators(graphs, texts, self.embedder)
-        ]
+        found = unseen_operators(graphs, texts, self.embedder)
+        readings = self.resolver.readings(graphs) if found else {}
+        known = set(texts)
+        out = []
+        for u in found:
+            r = readings[u.text]
+            read_as = r.read_as if r.read_as != u.text else None
+            new = read_as not in known if read_as is not None else u.cosine < NOVEL_COSINE
+            out.append(replace(u, prior_weight=weight if new else 0.0, family=r.family, read_as=read_as))
+        return out
 
     def training_indices(self) -> set[int]:
         """Benchmark indices whose labels trained this predictor (from the card)."""

@@ -167,6 +167,15 @@ class TextResolver:
                 )
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as)
 
+    def readings(self, graphs: Sequence[OpGraph]) -> dict[str, Reading]:
+        """Each distinct node text of ``graphs`` -> how its first node is read."""
+        first: dict[str, tuple[str, str]] = {}  # text -> (operator name, role)
+        for g in graphs:
+            for i, (op, t) in enumerate(zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)):
+                role = "first" if i == 0 else "last" if i == g.num_nodes - 1 else "inner"
+                first.setdefault(self.embedder.text_of(op, t), (op, role))
+        return {t: self.read([(op, t)], role)[0] for t, (op, role) in first.items()}
+
     def resolve(self, graphs: Sequence[OpGraph], impute: bool = True, rewrite: bool = True) -> list[OpGraph]:
         """``graphs`` with every resolvable node text replaced (with ``rewrite``) and, with ``impute``,
         nominal costs (:mod:`tgnas.predictor.nominal`) for the graphs without costs if every one of them

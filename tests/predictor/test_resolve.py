@@ -1,0 +1,113 @@
+"""Reading new operator texts as known operators, and nominal costs for graphs given without costs."""
+
+import numpy as np
+import pytest
+
+from tgnas.embed import anchor_texts, default_embedder, describe_op, wordings
+from tgnas.networks.nb201_ops import op_costs
+from tgnas.opgraph import OpGraph
+from tgnas.predictor import nominal
+from tgnas.predictor.predictor import load_checkpoint
+from tgnas.predictor.resolve import TextResolver, allowed
+from tgnas.spaces import get_space
+
+NB201_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+
+
+def chain(*ops, texts=None, costs=None):
+    edges = tuple((i, i + 1) for i in range(len(ops) + 1))
+    return OpGraph(("input", *ops, "output"), edges, texts=texts, costs=costs)
+
+
+@pytest.fixture(scope="module")
+def universal():
+    return load_checkpoint("universal")
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    training = {t for op in (*NB201_OPS, "input", "output") for t in wordings(op)}
+    return TextResolver(training, default_embedder())
+
+
+def test_every_anchor_text_belongs_to_one_family():
+    bank = anchor_texts()
+    texts = [t for anchors in bank.values() for t in anchors]
+    assert len(texts) == len(set(texts))
+    assert describe_op("conv3x3-bn-relu") in bank["nor_conv_3x3"]  # a family across spaces
+    assert "conv3x3-bn-relu" not in bank and "mbconv" in bank
+
+
+def test_end_families_only_at_the_ends():
+    assert allowed("input", "first") and allowed("stem", "first") and not allowed("none", "first")
+    assert allowed("concat", "last") and not allowed("input", "inner") and allowed("nor_conv_3x3", "inner")
+
+
+def test_training_texts_are_read_as_themselves(resolver):
+    (r,) = resolver.read([("nor_conv_3x3", describe_op("nor_conv_3x3"))])
+    assert (r.family, r.read_as, r.match) == ("nor_conv_3x3", describe_op("nor_conv_3x3"), pytest.approx(1.0))
+    graph = chain("nor_conv_3x3", "skip_connect", costs=(None, {"params": 1.0}, {"params": 0.0}, None))
+    assert resolver.resolve([graph]) == [graph]
+
+
+def test_a_new_wording_is_read_as_its_operator(resolver):
+    (r,) = resolver.read([("copy", "forwards the tensor to the next node without altering it")])
+    assert r.family == "skip_connect" and r.read_as in wordings("skip_connect") and r.margin >= 0.05
+    (r,) = resolver.read([("meanpool", "averages the values in every small window")])
+    assert r.family == "avg_pool_3x3" and r.read_as in wordings("avg_pool_3x3")
+
+
+def test_a_text_about_no_known_operator_is_left_alone(resolver):
+    text = "multi-head self attention over all tokens"
+    (r,) = resolver.read([("attention", text)])
+    assert r.family is None and r.read_as == text and r.match < 0.5
+    with pytest.raises(ValueError, match="role"):
+        resolver.read([("attention", text)], role="middle")
+
+
+def test_no_reading_without_a_clear_lead(resolver):
+    strict = TextResolver(resolver.training, default_embedder(), margin=1.0)
+    (r,) = strict.read([("copy", "forwards the tensor to the next node without altering it")])
+    assert r.family is None and r.read_as == r.text
+
+
+def test_nominal_costs_are_the_first_stage_cell_costs():
+    graph = chain("nor_conv_3x3", "avg_pool_3x3", "none")
+    out = nominal.impute(graph, ["input", "nor_conv_3x3", "avg_pool_3x3", "none", "output"])
+    table = op_costs(16, 32)
+    assert out.costs == (None, table["nor_conv_3x3"], table["avg_pool_3x3"], table["none"], None)
+    assert out.costs[1] == {"params": 2336.0, "flops": 2408448.0}
+    assert nominal.impute(graph, ["input", "mbconv", "avg_pool_3x3", "none", "output"]) is graph
+    given = chain("nor_conv_3x3", "avg_pool_3x3", "none", costs=(None, {"params": 5.0}, None, None, None))
+    assert nominal.impute(given, ["input", "nor_conv_3x3", "avg_pool_3x3", "none", "output"]) is given
+
+
+def test_a_generic_nb201_cell_scores_as_the_space_gives_it(universal):
+    space = get_space("nb201")
+    cells = [space.sample(np.random.default_rng(k)) for k in range(20)]
+    given = [space.to_graph(c) for c in cells]
+    generic = [OpGraph(g.ops, g.edges) for g in given]
+    assert np.allclose(universal.score_graphs(generic), universal.score_graphs(given), atol=1e-4)
+    alone = universal.score_graphs(generic, resolve=False, impute=False)
+    assert not np.allclose(alone, universal.score_graphs(given), atol=1e-3)
+
+
+def test_costs_are_imputed_for_all_graphs_of_a_call_or_none(universal):
+    known = chain("nor_conv_3x3", "skip_connect")
+    odd = chain(
+        "nor_conv_3x3", "attention", texts=(None, None, "multi-head self attention over all tokens", None)
+    )
+    (alone,) = universal.resolver.resolve([known])
+    assert alone.costs is not None
+    together = universal.resolver.resolve([known, odd])
+    assert all(g.costs is None for g in together)
+
+
+def test_unseen_report_names_the_reading(universal):
+    graph = chain(
+        "nor_conv_3x3",
+        "copy",
+        texts=(None, None, "forwards the tensor to the next node without altering it", None),
+    )
+    (u,) = universal.unseen_operators([graph])
+    assert u.op == "copy" and u.family == "skip_connect" and u.read_as is not None and u.prior_weight == 0.0
