@@ -66,6 +66,53 @@ SELECT = {
     "nor_conv_3x3": ("conv3", "ReLU, conv with a 3-by-3 window, batchnorm"),
     "avg_pool_3x3": ("meanpool", "average over each 3-by-3 patch, stride one"),
 }
+# reading: wordings for choosing how new texts are read (tgnas.predictor.resolve: floor, margin, names);
+# written apart from the paraphrases it reads them with, and apart from REWORDED, which chooses nothing
+DEV = {
+    "none": (
+        ("disconnect", "this edge is switched off and carries no signal"),
+        ("void", "dead link, contributes a tensor of zeros"),
+        ("nil", "absent operation"),
+        ("cut", "the two nodes are not joined"),
+    ),
+    "skip_connect": (
+        ("bypass", "copies the incoming activations to the next node as they are"),
+        ("copy", "no-op link that forwards features unchanged"),
+        ("shortcut", "direct connection, nothing computed"),
+        ("forward", "residual bypass"),
+    ),
+    "nor_conv_1x1": (
+        ("channel_mix", "channel mixing with a one-pixel kernel, after a rectifier, normalised"),
+        ("proj", "1x1 kernel conv"),
+        ("pw", "point-wise convolution mixing channels"),
+        ("mix1", "unit-size kernel convolution that recombines feature channels"),
+    ),
+    "nor_conv_3x3": (
+        ("conv_small", "a convolution looking at a small square region around each location, ReLU and BN"),
+        ("local3", "3x3 kernel conv"),
+        ("k3", "spatial convolution with a three-wide kernel"),
+        ("filter3", "trainable local filter covering the eight neighbours of each position"),
+    ),
+    "avg_pool_3x3": (
+        ("mean_pool", "takes the mean of every small window, has no weights"),
+        ("avg", "average pool"),
+        ("smooth", "parameter-free local averaging over a three by three window"),
+        ("average", "mean filter over the surrounding positions"),
+    ),
+}
+# texts about no operator of the bank: what the floor must keep out
+OFFTOPIC = (
+    "multi-head self attention over all tokens",
+    "a lookup table of word embeddings",
+    "recurrent LSTM cell with forget gate",
+    "the learning rate schedule",
+    "a random string qwerty",
+    "graph attention between nodes",
+    "dropout with probability one half",
+    "softmax over the class logits",
+    "positional encoding added to tokens",
+    "a mixture of experts router",
+)
 OVERRIDES: dict = {}  # --set (fields of TrainConfig or of its GCNConfig)
 RECIPE = ["ensemble"]  # --recipe: a key of tgnas.predictor.config.RECIPES (ship always trains the ensemble)
 GCN_FIELDS = {f.name for f in fields(GCNConfig)}
@@ -167,6 +214,33 @@ def rows_f(seed: int):
             }
 
 
+def rows_reading(seed: int):
+    """The shipped checkpoint (seed 0) on the NAS-Bench-201 cells outside its rows, in each DEV wording,
+    read and as the GCN alone; then how each off-topic text is read (a line each, not a row)."""
+    if seed != 0:
+        return
+    pred = load_checkpoint("universal")
+    judged = rows_without("nb201", pred.card["split"]["rows"]["nb201"])
+    bench, space = get_benchmark("nb201"), get_space("nb201")
+    archs = [space.parse(bench.arch_strings()[i]) for i in judged]
+    for k in range(4):
+        rename = {op: texts[k] for op, texts in DEV.items()}
+        for form, graphs in (
+            ("", [represent(space.to_graph(a), "reworded", rename) for a in archs]),
+            (", unpruned", [represent(nb201_graph(a, prune=False), "reworded", rename) for a in archs]),
+        ):
+            for how, scorer in (("", pred), (", GCN alone", GCNAlone(pred))):
+                yield {
+                    "row": f"reading: nb201 dev{k}{form}{how}",
+                    "seed": 0,
+                    "train_s": float(pred.card["training_seconds"]),
+                    **judge(scorer, "nb201", judged, graphs),
+                }
+    for text in OFFTOPIC:
+        (r,) = pred.resolver.read([("layer", text)])
+        print(f"off-topic {text!r}: family {r.family}, match {r.match:.2f}, margin {r.margin:.2f}")
+
+
 def rows_b(seed: int):
     bench = get_benchmark("nb201")
     uses = np.array(["avg_pool_3x3" in s for s in bench.arch_strings()])
@@ -220,7 +294,15 @@ def ship(seed: int):
     yield {"row": "ship", "seed": 0, "train_s": secs, "path": str(out)}
 
 
-ROWS = {"d": rows_d, "e": rows_e, "f": rows_f, "b": rows_b, "select": rows_select, "ship": ship}
+ROWS = {
+    "d": rows_d,
+    "e": rows_e,
+    "f": rows_f,
+    "b": rows_b,
+    "select": rows_select,
+    "reading": rows_reading,
+    "ship": ship,
+}
 
 
 def markdown(path: str) -> str:

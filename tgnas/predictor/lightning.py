@@ -9,7 +9,8 @@ Loss on a batch of graphs with predictions :math:`p` and standardised targets :m
 with :math:`P` the pairs of the batch with different targets (a pairwise logistic ranking loss) and
 :math:`\lambda` = ``rank_weight``. Graphs may carry a ``group`` (a (space, dataset) pair in multi-space
 training, whose targets are standardised within the group beforehand): then :math:`P` holds only pairs of
-the same group, and ``val_tau`` is the mean over groups of Kendall tau between predictions and targets.
+the same group, and ``val_tau`` is the mean over groups of Kendall tau-b between predictions and targets
+(torchmetrics, as is ``val_mse``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ import numpy as np
 import torch
 from torch_geometric.data import Data
 from torch_geometric.loader import DataLoader
+from torchmetrics.functional.regression import kendall_rank_corrcoef, mean_squared_error
 
-from tgnas.evaluation import kendall_tau
 from tgnas.predictor.features import COST_COLUMNS
 from tgnas.predictor.model import GCNConfig, GCNPredictor
 
@@ -110,13 +111,13 @@ class PredictorModule(L.LightningModule):
         self._val_true.clear()
         self._val_group.clear()
         taus = [
-            kendall_tau(pred[group == g].numpy(), true[group == g].numpy())
+            float(kendall_rank_corrcoef(pred[group == g].double(), true[group == g].double(), variant="b"))
             for g in group.unique()
             if int((group == g).sum()) >= 2
         ]
-        tau = float(np.mean(taus)) if taus else 0.0
+        tau = float(np.mean(np.nan_to_num(taus))) if taus else 0.0  # a constant ranking (NaN) counts as 0
         self.log("val_tau", tau, prog_bar=True)
-        self.log("val_mse", torch.nn.functional.mse_loss(pred, self._z(true).cpu()))
+        self.log("val_mse", mean_squared_error(pred, self._z(true).cpu()))
 
     def configure_optimizers(self):
         c = self.config
