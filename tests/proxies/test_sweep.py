@@ -109,19 +109,6 @@ def test_sweep_refuses_a_folder_as_its_file(tmp_path):
         sweep([], SweepConfig(proxies=("params",)), tmp_path)
 
 
-def test_ray_engine_writes_the_serial_values_bit_for_bit_and_resumes(tmp_path):
-    pytest.importorskip("ray")
-    archs = ARCHS[:2]
-    config = SweepConfig(proxies=("params", "synflow"), **TINY)
-    serial = sweep(archs, config, tmp_path / "serial.jsonl")
-    path = tmp_path / "ray.jsonl"
-    sweep(archs[:1], config, path)  # an earlier, interrupted run left one row
-    on_ray = sweep(archs, config, path, engine="ray", workers=1)
-    assert {a: r["values"] for a, r in on_ray.items()} == {a: r["values"] for a, r in serial.items()}
-    rows = [json.loads(line) for line in path.read_text().splitlines()[1:]]
-    assert [r["arch"] for r in rows] == archs  # the missing row only was computed and appended
-
-
 def test_unknown_engine_and_misplaced_ray_options(tmp_path):
     with pytest.raises(TgnasError, match="proxy engine"):
         sweep(ARCHS[:1], SweepConfig(proxies=("params",)), tmp_path / "x.jsonl", engine="dask")
@@ -154,3 +141,42 @@ def test_a_ray_address_that_does_not_answer_is_one_clear_error(tmp_path):
     with pytest.raises(TgnasError, match="HOST:PORT"):
         sweep(ARCHS[:1], SweepConfig(proxies=("params",), **TINY), out, engine="ray", address="nonsense")
     assert len(out.read_text().splitlines()) == 1  # the header only: nothing lost, nothing half-written
+
+
+def test_ray_sweep_resumes_survives_a_killed_worker_and_equals_the_serial_run_bit_for_bit(tmp_path):
+    ray = pytest.importorskip("ray")
+    config = SweepConfig(proxies=("params", "synflow"), **TINY)
+    serial = sweep(ARCHS, config, tmp_path / "serial.jsonl")
+    path = tmp_path / "ray.jsonl"
+    sweep(ARCHS[:1], config, path)  # an earlier, interrupted run left one row
+    marker, victim = str(tmp_path / "killed"), ARCHS[1]
+
+    def die_once_on_the_victim():  # runs in every Ray worker as it starts
+        import os
+
+        import tgnas.proxies.sweep as module
+
+        real = module.proxy_row
+
+        def dying(arch, *args):
+            if arch == victim and not os.path.exists(marker):
+                open(marker, "w").close()
+                os._exit(1)  # the worker process dies in the middle of its task
+            return real(arch, *args)
+
+        module.proxy_row = dying
+
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        runtime_env={"worker_process_setup_hook": die_once_on_the_victim},
+    )
+    try:
+        on_ray = sweep(ARCHS, config, path, engine="ray", workers=2)
+    finally:
+        ray.shutdown()
+    assert (tmp_path / "killed").exists()  # a worker did die
+    assert {a: r["values"] for a, r in on_ray.items()} == {a: r["values"] for a, r in serial.items()}
+    rows = [json.loads(line) for line in path.read_text().splitlines()[1:]]
+    assert rows[0]["arch"] == ARCHS[0] and sorted(r["arch"] for r in rows) == sorted(ARCHS)  # once each
