@@ -120,6 +120,12 @@ def test_train_then_evaluate_round_trip(capsys, tmp_path):
         (["evaluate", "--dataset", "mnist"], "unknown NAS-Bench-201 dataset 'mnist'"),
         (["evaluate", "--scorer", "proxies:,"], "no proxy named"),
         (["train", "--labels", "20", "--epochs", "1", "--accelerator", "tpu"], "accelerator 'tpu'"),
+        (["train", "--labels", "20", "--epochs", "1", "--strategy", "warp"], "strategy 'warp'"),
+        (
+            ["train", "--spaces", "nb101", "--limit", "20", "--epochs", "1", "--strategy", "warp"],
+            "strategy 'warp'",
+        ),
+        (["train", "--devices", "0"], "--devices"),
         (["train", "--out", "."], "is a folder; name the checkpoint file in it"),
     ],
 )

@@ -103,6 +103,8 @@ def test_bad_training_input():
         train_predictor(graphs, np.full(5, np.nan))
     with pytest.raises(TgnasError, match="accelerator 'tpu'.*use auto"):  # no such device here: no traceback
         train_predictor(graphs, ys, TrainConfig(epochs=1, accelerator="tpu"))
+    with pytest.raises(TgnasError, match="devices must be a positive integer"):
+        TrainConfig(devices=0)
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,15 @@ def train(
     ),
     seed: int = typer.Option(0, min=0, help="Seed of the split and the training."),
     out: str = typer.Option("checkpoints/predictor.pt", help="Checkpoint path (its card goes beside it)."),
-    accelerator: str = typer.Option("auto", help="Lightning accelerator: auto, cpu, gpu."),
+    accelerator: str = typer.Option(
+        _TRAIN.TrainConfig.accelerator, help="Lightning accelerator: auto, cpu, gpu."
+    ),
+    devices: int = typer.Option(
+        _TRAIN.TrainConfig.devices, min=1, help="Lightning devices (GPUs); several need --strategy ddp."
+    ),
+    strategy: str = typer.Option(
+        _TRAIN.TrainConfig.strategy, help="Lightning strategy: auto, or ddp (one process per device)."
+    ),
     graphs: str = typer.Option("cell", help="Graphs: cell, or traced (whole network, torch.fx)."),
     eval_sample: int = typer.Option(None, min=2, help="Judge a seeded sample of the held-out architectures."),
     as_json: bool = JSON_OPT,
@@ -87,7 +95,8 @@ def train(
     from tgnas.protocols.nb201 import PROTOCOLS
 
     if spaces is not None:
-        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, accelerator, recipe, as_json)
+        lightning = {"accelerator": accelerator, "devices": devices, "strategy": strategy}
+        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, lightning, recipe, as_json)
         return
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
@@ -124,6 +133,8 @@ def train(
         unseen_prior_weight=unseen_prior_weight,
         ensemble=ensemble,
         accelerator=accelerator,
+        devices=devices,
+        strategy=strategy,
         progress=not as_json,
     )
     result = train_on_split(bench, split, config, train_metric=train_metric, graph_kind=graphs)
@@ -152,7 +163,7 @@ def _train_spaces(
     epochs: int | None,
     seed: int,
     out: str,
-    accelerator: str,
+    lightning: dict,
     recipe: str,
     as_json: bool,
 ) -> None:
@@ -179,7 +190,7 @@ def _train_spaces(
     rows = {s: default_rows(s, caps[s], seed) for s in names}
     if recipe not in RECIPES:
         raise TgnasError(f"unknown --recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
-    configs = [replace(c, seed=seed, accelerator=accelerator, progress=not as_json) for c in RECIPES[recipe]]
+    configs = [replace(c, seed=seed, progress=not as_json, **lightning) for c in RECIPES[recipe]]
     if epochs is not None:
         configs = [replace(c, epochs=epochs) for c in configs]
     result = train_on_spaces(rows, configs, UNIVERSAL_VIEWS)

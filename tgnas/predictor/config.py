@@ -87,12 +87,14 @@ class TrainConfig:
     ensemble: int = 1  # independently seeded models averaged at prediction time
     seed: int = 0  # seeds the split, the initialisation and the shuffling
     accelerator: str = "auto"  # Lightning accelerator: auto picks a GPU when one is present
+    devices: int = 1  # Lightning devices; several GPUs need a strategy that spreads them (ddp)
+    strategy: str = "auto"  # Lightning strategy: auto (one device), ddp (one process per device), ...
     progress: bool = False  # show Lightning's progress bar
 
     def __post_init__(self) -> None:
         if isinstance(self.model, dict):  # from a card
             object.__setattr__(self, "model", GCNConfig(**self.model))
-        for name in ("epochs", "batch_size", "ensemble"):
+        for name in ("epochs", "batch_size", "ensemble", "devices"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise TgnasError(f"TrainConfig.{name} must be a positive integer, got {value!r}")

@@ -110,6 +110,8 @@ class PredictorModule(L.LightningModule):
         self._val_pred.clear()
         self._val_true.clear()
         self._val_group.clear()
+        if self.trainer.world_size > 1:  # ddp: each process validated a shard; every one ranks them all
+            pred, true, group = (self.all_gather(t).reshape(-1).cpu() for t in (pred, true, group))
         taus = [
             float(kendall_rank_corrcoef(pred[group == g].double(), true[group == g].double(), variant="b"))
             for g in group.unique()

@@ -169,7 +169,8 @@ def within_group_slope(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> floa
 
 
 def _trainer(accelerator: str, **options):
-    """``lightning.Trainer(accelerator=..., **options)``; an accelerator missing here is a TgnasError."""
+    """``lightning.Trainer(accelerator=..., **options)``; an accelerator, device count or strategy this
+    machine cannot give is a TgnasError."""
     import lightning as L
     from lightning.fabric.utilities.exceptions import MisconfigurationException
 
@@ -177,8 +178,9 @@ def _trainer(accelerator: str, **options):
         return L.Trainer(accelerator=accelerator, **options)
     except (MisconfigurationException, ValueError, ImportError) as exc:  # no such device, an unknown name
         raise TgnasError(
-            f"Lightning cannot train on accelerator {accelerator!r} here ({exc}); use auto (a GPU when one "
-            "is present, else the CPU) or cpu"
+            f"Lightning cannot train on accelerator {accelerator!r} with devices={options.get('devices')} "
+            f"and strategy {options.get('strategy')!r} here ({exc}); use auto (a GPU when one is present, "
+            "else the CPU) or cpu, one device"
         ) from None
 
 
@@ -193,7 +195,8 @@ def _fit(module, dm, config: TrainConfig, has_val: bool):
         trainer = _trainer(
             config.accelerator,
             max_epochs=config.epochs,
-            devices=1,
+            devices=config.devices,
+            strategy=config.strategy,
             logger=False,
             enable_checkpointing=ckpt is not None,
             callbacks=[ckpt] if ckpt else [],
