@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 
 from tgnas.benchmarks import get_benchmark
+from tgnas.networks.anb import layers as anb_layers
+from tgnas.opgraph import OpGraph
 from tgnas.paths import checkpoint_dir
 from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS, GCNConfig
 from tgnas.predictor.multispace import default_rows, shipped_rows, train_on_spaces
@@ -100,6 +102,27 @@ DEV = {
         ("average", "mean filter over the surrounding positions"),
     ),
 }
+# reading, Accel-NASBench: two layer / stem / head wordings of its networks (numbers in digits, in words)
+_W = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+DEV_ANB = (
+    (
+        lambda x: (
+            f"inverted bottleneck: widen x{x.expansion}, {x.kernel}x{x.kernel} depthwise, stride {x.stride}, "
+            f"{'SE on' if x.se else 'SE off'}, {x.c_in} to {x.c_out} ch"
+        ),
+        "3x3 stride-2 convolution on the RGB input, 32 filters",
+        "1x1 conv to 1280, average pool, dense softmax classifier",
+    ),
+    (
+        lambda x: (
+            f"MobileNetV2 block (expansion {_W[x.expansion]}, kernel {_W[x.kernel]}, "
+            f"{'downsampling' if x.stride == 2 else 'same resolution'}, "
+            f"{'with' if x.se else 'without'} channel attention) producing {x.c_out} channels"
+        ),
+        "opening convolution layer over the image",
+        "pooling and fully connected output layer",
+    ),
+)
 # texts about no operator of the bank: what the floor must keep out
 OFFTOPIC = (
     "multi-head self attention over all tokens",
@@ -235,6 +258,23 @@ def rows_reading(seed: int):
                     "seed": 0,
                     "train_s": float(pred.card["training_seconds"]),
                     **judge(scorer, "nb201", judged, graphs),
+                }
+    rows = list(range(len(get_benchmark("anb"))))[::2]  # in the shipped checkpoint's training rows
+    anb = get_space("anb")
+    for k, (layer_text, stem, head) in enumerate(DEV_ANB):
+        graphs = []
+        for i in rows:
+            arch = anb.parse(get_benchmark("anb").arch_strings()[i])
+            g = anb.to_graph(arch)
+            texts = (None, stem, *(layer_text(x) for x in anb_layers(arch, 224)), head, None)
+            graphs.append(OpGraph(g.ops, g.edges, texts, g.costs))
+        for form, gs in (("", graphs), (", no costs", [OpGraph(g.ops, g.edges, g.texts) for g in graphs])):
+            for how, scorer in (("", pred), (", GCN alone", GCNAlone(pred))):
+                yield {
+                    "row": f"reading: anb dev{k}{form}{how} (training rows)",
+                    "seed": 0,
+                    "train_s": float(pred.card["training_seconds"]),
+                    **judge(scorer, "anb", rows, gs),
                 }
     for text in OFFTOPIC:
         (r,) = pred.resolver.read([("layer", text)])

@@ -41,6 +41,7 @@ def test_every_anchor_text_belongs_to_one_family():
 def test_end_families_only_at_the_ends():
     assert allowed("input", "first") and allowed("stem", "first") and not allowed("none", "first")
     assert allowed("concat", "last") and not allowed("input", "inner") and allowed("nor_conv_3x3", "inner")
+    assert allowed("stem", "inner") and allowed("head", "inner")  # a network's stem and head sit inside
 
 
 def test_training_texts_are_read_as_themselves(resolver):

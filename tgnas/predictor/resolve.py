@@ -21,7 +21,7 @@ no operator tgnas knows, and the GCN's extrapolation and the prior stay in charg
 
 A node's place restricts the families it can be read as: the first node of a graph is an input (or a
 network's stem), the last an output (a cell's sum or concatenation, a network's head), every other node
-an operation (:data:`END_FAMILIES`).
+an operation or a network's stem or head (:data:`END_FAMILIES`).
 
 A family groups operators that compute the same thing in different spaces (``"family"`` in the
 descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). The floor, 0.5, separates
@@ -46,13 +46,14 @@ from tgnas.predictor.prior import NOVEL_COSINE
 FLOOR = 0.5
 MARGIN = 0.05
 END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
+ENDS_ONLY = frozenset({"input", "output", "concat"})  # a network's stem and head may sit inside its graph
 ROLES = ("first", "inner", "last")
 
 
 def allowed(family: str, role: str) -> bool:
     """Whether a node in ``role`` (``first``, ``inner`` or ``last``) can be read as ``family``."""
     if role == "inner":
-        return not any(family in f for f in END_FAMILIES.values())
+        return family not in ENDS_ONLY
     return family in END_FAMILIES[role]
 
 
