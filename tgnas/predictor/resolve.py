@@ -111,6 +111,10 @@ class TextResolver:
         self._readings: dict[tuple[str, str, str], Reading] = {}
 
     @cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(self.training)
+
+    @cached_property
     def _bank(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Family names, each anchor's family index, and the anchors' embeddings ``(A, 384)``."""
         families, texts, owner = [], [], []
@@ -137,7 +141,7 @@ class TextResolver:
         return [self._readings[role, *n] for n in nodes]
 
     def _read_new(self, nodes: list[tuple[str, str]], role: str) -> None:
-        known = set(self.training)
+        known = self._known
         texts = [t for _, t in nodes]
         vecs = self.embedder.embed_texts(texts)  # (T, 384)
         train = self.embedder.embed_texts(self.training) if self.training else np.zeros((0, vecs.shape[1]))
@@ -189,6 +193,10 @@ class TextResolver:
             ]
             for g in graphs
         ]
+        known = self._known
+        new_text = rewrite and any(t not in known for ns in nodes for _, t in ns)
+        if not new_text and not (impute and any(g.costs is None for g in graphs)):
+            return list(graphs)  # nothing to read or impute: no anchor bank needed
         table = {
             role: {(r.op, r.text): r for r in self.read(sorted(group), role)}
             for role, group in (
