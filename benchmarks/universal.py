@@ -345,13 +345,15 @@ ROWS = {
 }
 
 
-def markdown(path: str) -> str:
-    """A Markdown table of the rows in a ``--json`` file: per row the mean over seeds (each seed listed)."""
+def markdown(path: str, reading: bool = False) -> str:
+    """A Markdown table of the rows in a ``--json`` file: per row the mean over seeds (each seed listed);
+    the protocol rows, or with ``reading`` the ``reading`` rows (how new wordings are read)."""
     rows: dict[str, list[dict]] = {}
     for line in Path(path).read_text().splitlines():
         r = json.loads(line)
-        if "tau" in r:  # rows from before recipes were recorded are the mixed recipe's
-            rows.setdefault(f"{r['row']} [{r.get('recipe', 'mixed')}]", []).append(r)
+        if "tau" in r and r["row"].startswith("reading:") == reading:
+            recipe = r.get("recipe", "mixed")  # rows from before recipes were recorded are the mixed recipe's
+            rows.setdefault(f"{r['row']} [{recipe}]", []).append(r)
     out = [
         "| row | judged | seeds | Kendall tau (per seed) | Spearman | params tau | FLOPs tau | vs test acc "
         "| train s |",
@@ -396,7 +398,7 @@ def main() -> None:
     OVERRIDES.update(json.loads(args.set))
     VIEW_COUNT[0] = args.views
     if args.markdown:
-        print(markdown(args.markdown))
+        print(markdown(args.markdown) + "\n\nHow new wordings are read:\n\n" + markdown(args.markdown, True))
         return
     for name in args.rows.split(","):
         if name not in ROWS:
