@@ -112,3 +112,11 @@ def test_unseen_report_names_the_reading(universal):
     )
     (u,) = universal.unseen_operators([graph])
     assert u.op == "copy" and u.family == "skip_connect" and u.read_as is not None and u.prior_weight == 0.0
+
+
+def test_nb101_operations_get_no_nominal_costs(universal):
+    """A NAS-Bench-101 vertex's width depends on its cell: its operations have no nominal cost."""
+    (out,) = universal.resolver.resolve([chain("conv3x3-bn-relu", "maxpool3x3")])
+    assert out.costs is None
+    (out,) = universal.resolver.resolve([chain("nor_conv_3x3", "skip_connect")])
+    assert out.costs is not None

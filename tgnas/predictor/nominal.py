@@ -12,7 +12,11 @@ the first-stage cell of NAS-Bench-201 and NAS-Bench-301 (counted on the built op
     \mathrm{params}(v) = \mathrm{params}_{F(v)}(C{=}16), \qquad
     \mathrm{FLOPs}(v) = \mathrm{FLOPs}_{F(v)}(C{=}16,\ 32 \times 32),
 
-the end nodes (input, output, concatenation) without a cost, as the spaces give them. Every node then
+the end nodes (input, output, concatenation) without a cost, as the spaces give them. A node named by a
+described operator takes that operator's entry, a node with a name tgnas does not know its family's; the
+NAS-Bench-101 operations have none (a vertex's width there depends on the cell's topology, and the cell
+ends in a projection; nominal costs ranked its labelled cells worse than no costs, Kendall tau 0.675
+vs 0.734 with the shipped checkpoint, in-sample). Every node then
 holds the share of the graph's cost that it would hold in a cell of constant width, which is what the
 predictor's scale-free node features read (:mod:`tgnas.predictor.features`); the graph's total enters
 only through the size term :math:`b \log(1 + P)`, which orders graphs of one width as their true counts
@@ -42,8 +46,8 @@ def nominal_costs() -> dict[str, dict[str, float]]:
 
 
 def impute(graph: OpGraph, families: Sequence[str | None]) -> OpGraph:
-    """``graph`` with nominal costs, if it has none and every node's family (``families[i]``) is in the
-    table or an end node; else ``graph`` unchanged."""
+    """``graph`` with nominal costs, if it has none and every node's operator or family (``families[i]``)
+    is in the table or an end node; else ``graph`` unchanged."""
     if graph.costs is not None:
         return graph
     table = nominal_costs()

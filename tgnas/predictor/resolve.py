@@ -40,7 +40,7 @@ from functools import cached_property
 
 import numpy as np
 
-from tgnas.embed import OperatorEmbedder, anchor_texts
+from tgnas.embed import OperatorEmbedder, anchor_texts, known_operators
 from tgnas.opgraph import OpGraph
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
@@ -170,6 +170,15 @@ class TextResolver:
                 read_as = self.training[int(mine[to_train[i, mine].argmax()])]
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as)
 
+    def _cost_key(self, r: Reading) -> str | None:
+        """What fixes a node's nominal cost: a described operator's own name (NAS-Bench-101's operations,
+        whose widths depend on the cell, have none), else the family the node is read as."""
+        return r.op if r.op in self._described else r.family
+
+    @cached_property
+    def _described(self) -> frozenset[str]:
+        return frozenset(known_operators())
+
     def readings(self, graphs: Sequence[OpGraph]) -> dict[str, Reading]:
         """Each distinct node text of ``graphs`` -> how its first node is read."""
         first: dict[str, tuple[str, str]] = {}  # text -> (operator name, role)
@@ -215,7 +224,8 @@ class TextResolver:
             )
         if impute:
             imputed = [
-                nominal.impute(g, [r.family for r in read]) for g, read in zip(out, reads, strict=True)
+                nominal.impute(g, [self._cost_key(r) for r in read])
+                for g, read in zip(out, reads, strict=True)
             ]
             if all(g.costs is not None for g in imputed):  # all or none: scores of one call stay comparable
                 out = imputed
