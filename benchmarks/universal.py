@@ -163,16 +163,20 @@ def train(rows: dict, seed: int):
     return _TRAINED[key]
 
 
+LEFT_D = list(SPACES)  # --d-left: the spaces (d) leaves out, one at a time
+
+
 def rows_d(seed: int):
-    for left in SPACES:
+    for left in LEFT_D:
         pred, secs = train({s: rows_for(s, seed) for s in SPACES if s != left}, seed)
-        target = range(len(get_benchmark(left)))
-        yield {
-            "row": f"d: leave {left} out",
-            "seed": seed,
-            "train_s": secs,
-            **judge(pred, left, list(target)),
-        }
+        target = list(range(len(get_benchmark(left))))
+        for how, scorer in (("", pred), (", GCN alone", GCNAlone(pred))):
+            yield {
+                "row": f"d: leave {left} out{how}",
+                "seed": seed,
+                "train_s": secs,
+                **judge(scorer, left, target),
+            }
 
 
 def unseen_rows(space: str, trained: list[int]) -> list[int]:
@@ -382,6 +386,7 @@ def main() -> None:
     parser.add_argument("--markdown", default=None, help="print the table of a --json file and stop")
     parser.add_argument("--set", default="{}", help='recipe overrides as JSON, e.g. {"cost_dropout": 0.5}')
     parser.add_argument("--views", type=int, default=UNIVERSAL_VIEWS, help="views per architecture")
+    parser.add_argument("--d-left", default=",".join(SPACES), help="(d): the spaces left out, one at a time")
     parser.add_argument("--e-targets", default="nb101,anb", help="(e): the target spaces")
     parser.add_argument("--e-sizes", default="200,50", help="(e): labelled rows of the target")
     parser.add_argument(
@@ -394,6 +399,7 @@ def main() -> None:
     RECIPE[0] = args.recipe
     SHIPPED[0] = args.shipped
     TARGETS_E[:] = args.e_targets.split(",")
+    LEFT_D[:] = args.d_left.split(",")
     SIZES_E[:] = [int(n) for n in args.e_sizes.split(",")]
     OVERRIDES.update(json.loads(args.set))
     VIEW_COUNT[0] = args.views
