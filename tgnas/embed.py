@@ -125,7 +125,7 @@ def anchor_texts() -> dict[str, list[str]]:
         add(family(op), wordings(op) + paraphrases(op))
     add("stem", [stem_text(t) for t in range(TEMPLATES)])
     add("head", [head_text(t) for t in range(TEMPLATES)])
-    add("output", [OUTPUT_TEXT])
+    add("concat", [OUTPUT_TEXT])  # it concatenates (and projects), as a DARTS cell's output does; no sum
     add("mbconv", all_texts())
     return out
 
