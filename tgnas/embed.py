@@ -109,7 +109,7 @@ def family(op: str) -> str:
 def anchor_texts() -> dict[str, list[str]]:
     """Operator family -> every text known to describe it: the wordings and paraphrases of each described
     operator, and the texts the spaces generate (Accel-NASBench layers under ``mbconv``, its stem and head,
-    NAS-Bench-101's output node). Each text belongs to the first family that lists it."""
+    NAS-Bench-101's output node under ``concat``). Each text belongs to the first family that lists it."""
     from tgnas.spaces.anb_text import TEMPLATES, all_texts, head_text, stem_text
     from tgnas.spaces.nb101 import OUTPUT_TEXT
 
