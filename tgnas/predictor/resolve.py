@@ -117,20 +117,21 @@ class TextResolver:
         return frozenset(self.training)
 
     @cached_property
-    def _bank(self) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Family names, each anchor's family index, and the anchors' embeddings ``(A, 384)``."""
+    def _bank(self) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, int]]:
+        """Family names, each anchor's family index, the anchors' embeddings ``(A, 384)`` and each anchor
+        text's family index."""
         families, texts, owner = [], [], []
         for family, anchors in anchor_texts().items():
             families.append(family)
             texts.extend(anchors)
             owner.extend([len(families) - 1] * len(anchors))
-        return families, np.asarray(owner), self.embedder.embed_texts(texts)
+        where = dict(zip(texts, owner, strict=True))
+        return families, np.asarray(owner), self.embedder.embed_texts(texts), where
 
     @cached_property
     def _training_family(self) -> np.ndarray:
         """The family index of each training text (-1 for a text in no family's bank)."""
-        families, _, _ = self._bank
-        where = {t: families.index(f) for f, anchors in anchor_texts().items() for t in anchors}
+        where = self._bank[3]
         return np.array([where.get(t, -1) for t in self.training], dtype=np.int64)
 
     def read(self, nodes: Sequence[tuple[str, str]], role: str = "inner") -> list[Reading]:
@@ -148,7 +149,7 @@ class TextResolver:
         vecs = self.embedder.embed_texts(texts)  # (T, 384)
         train = self.embedder.embed_texts(self.training) if self.training else np.zeros((0, vecs.shape[1]))
         to_train = vecs @ train.T  # (T, training)
-        families, owner, bank = self._bank
+        families, owner, bank, _ = self._bank
         to_bank = vecs @ bank.T  # (T, A)
         novel = [i for i, t in enumerate(texts) if t not in known]
         if novel:  # a new text is also read with its operator's name
