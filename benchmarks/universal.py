@@ -30,6 +30,7 @@ NAS-Bench-201 training rows are capped at 3,000 per seed in every row, nb101 use
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from dataclasses import fields, replace
@@ -149,17 +150,26 @@ def rows_for(space: str, seed: int, exclude=()) -> list[int]:
 
 
 _TRAINED: dict = {}  # (rows, seed) -> (predictor, seconds): ship and f share one training per seed
+MODELS: list[Path | None] = [None]  # --models: a folder keeping each trained predictor, reused when present
 
 
 def train(rows: dict, seed: int):
-    key = (json.dumps(rows, sort_keys=True), seed)
+    model = {k: v for k, v in OVERRIDES.items() if k in GCN_FIELDS}
+    rest = {k: v for k, v in OVERRIDES.items() if k not in GCN_FIELDS}
+    configs = [replace(c.with_model(**model), seed=seed, **rest) for c in RECIPES[RECIPE[0]]]
+    key = json.dumps([rows, [c.to_dict() for c in configs], VIEW_COUNT[0]], sort_keys=True)
     if key not in _TRAINED:
-        start = time.perf_counter()
-        model = {k: v for k, v in OVERRIDES.items() if k in GCN_FIELDS}
-        rest = {k: v for k, v in OVERRIDES.items() if k not in GCN_FIELDS}
-        configs = [replace(c.with_model(**model), seed=seed, **rest) for c in RECIPES[RECIPE[0]]]
-        result = train_on_spaces(rows, configs, VIEW_COUNT[0])
-        _TRAINED[key] = (result.predictor, time.perf_counter() - start)
+        kept = MODELS[0] and MODELS[0] / f"{hashlib.sha1(key.encode()).hexdigest()[:16]}.pt"
+        if kept and kept.exists():
+            pred = load_checkpoint(str(kept))
+            _TRAINED[key] = (pred, float(pred.card["training_seconds"]))
+        else:
+            start = time.perf_counter()
+            result = train_on_spaces(rows, configs, VIEW_COUNT[0])
+            _TRAINED[key] = (result.predictor, time.perf_counter() - start)
+            if kept:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                result.predictor.save(kept)
     return _TRAINED[key]
 
 
@@ -394,10 +404,12 @@ def main() -> None:
         action="store_true",
         help="(f), seed 0: judge checkpoints/universal.pt, do not retrain it",
     )
+    parser.add_argument("--models", default=None, help="keep each trained predictor in this folder; reuse it")
     parser.add_argument("--recipe", default="ensemble", choices=sorted(RECIPES), help="what the rows train")
     args = parser.parse_args()
     RECIPE[0] = args.recipe
     SHIPPED[0] = args.shipped
+    MODELS[0] = Path(args.models) if args.models else None
     TARGETS_E[:] = args.e_targets.split(",")
     LEFT_D[:] = args.d_left.split(",")
     SIZES_E[:] = [int(n) for n in args.e_sizes.split(",")]
