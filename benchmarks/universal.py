@@ -77,30 +77,50 @@ DEV = {
         ("void", "dead link, contributes a tensor of zeros"),
         ("nil", "absent operation"),
         ("cut", "the two nodes are not joined"),
+        ("zero", "torch.zeros_like(x)"),
+        ("null_op", "the zero operation, which removes the edge from the cell"),
+        ("z", "zero"),
+        ("drop_edge", "send nothing along this edge"),
     ),
     "skip_connect": (
         ("bypass", "copies the incoming activations to the next node as they are"),
         ("copy", "no-op link that forwards features unchanged"),
         ("shortcut", "direct connection, nothing computed"),
         ("forward", "residual bypass"),
+        ("id", "nn.Identity()"),
+        ("id_map", "an identity mapping as in residual networks"),
+        ("s", "skip"),
+        ("pass", "pass the features straight through"),
     ),
     "nor_conv_1x1": (
         ("channel_mix", "channel mixing with a one-pixel kernel, after a rectifier, normalised"),
         ("proj", "1x1 kernel conv"),
         ("pw", "point-wise convolution mixing channels"),
         ("mix1", "unit-size kernel convolution that recombines feature channels"),
+        ("conv1x1", "nn.Sequential(nn.ReLU(), nn.Conv2d(C, C, kernel_size=1), nn.BatchNorm2d(C))"),
+        ("bottleneck", "a 1×1 convolution preceded by a rectified linear unit and followed by batch norm"),
+        ("c1", "conv 1"),
+        ("pointwise", "mix the channels at each pixel with a tiny one by one filter"),
     ),
     "nor_conv_3x3": (
         ("conv_small", "a convolution looking at a small square region around each location, ReLU and BN"),
         ("local3", "3x3 kernel conv"),
         ("k3", "spatial convolution with a three-wide kernel"),
         ("filter3", "trainable local filter covering the eight neighbours of each position"),
+        ("conv3x3", "nn.Sequential(nn.ReLU(), nn.Conv2d(C, C, kernel_size=3, padding=1), nn.BatchNorm2d(C))"),
+        ("standard_conv", "a ReLU-Conv-BN triplet with a 3×3 receptive field"),
+        ("c3", "conv 3"),
+        ("neighbourhood_conv", "filter each pixel with its immediate neighbours using learned weights"),
     ),
     "avg_pool_3x3": (
         ("mean_pool", "takes the mean of every small window, has no weights"),
         ("avg", "average pool"),
         ("smooth", "parameter-free local averaging over a three by three window"),
         ("average", "mean filter over the surrounding positions"),
+        ("avgpool", "nn.AvgPool2d(3, stride=1, padding=1)"),
+        ("avg_pooling", "average pooling over a 3×3 neighbourhood with unit stride"),
+        ("p", "avgpool 3"),
+        ("local_mean", "replace each value by the average of its three by three neighbourhood"),
     ),
 }
 # reading, Accel-NASBench: two layer / stem / head wordings of its networks (numbers in digits, in words)
@@ -260,7 +280,7 @@ def rows_reading(seed: int):
     judged = rows_without("nb201", pred.card["split"]["rows"]["nb201"])
     bench, space = get_benchmark("nb201"), get_space("nb201")
     archs = [space.parse(bench.arch_strings()[i]) for i in judged]
-    for k in range(4):
+    for k in range(len(DEV["none"])):
         rename = {op: texts[k] for op, texts in DEV.items()}
         for form, graphs in (
             ("", [represent(space.to_graph(a), "reworded", rename) for a in archs]),

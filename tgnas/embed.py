@@ -100,6 +100,13 @@ def paraphrases(op: str) -> list[str]:
     return list(entry.get("paraphrases", []))
 
 
+def marks(op: str) -> list[str]:
+    """Words one of which a text must contain to be read as ``op`` (``marks`` in the descriptions: a
+    separable convolution's ``separable``; :mod:`tgnas.predictor.stated`); none for most operators."""
+    entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions().get(op) or {}
+    return list(entry.get("marks", []))
+
+
 def family(op: str) -> str:
     """The operator whose computation ``op`` shares (``family`` in the descriptions), else ``op``."""
     entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions().get(op) or {}

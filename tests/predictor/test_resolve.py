@@ -120,3 +120,20 @@ def test_nb101_operations_get_no_nominal_costs(universal):
     assert out.costs is None
     (out,) = universal.resolver.resolve([chain("nor_conv_3x3", "skip_connect")])
     assert out.costs is not None
+
+
+def test_zero_operations_are_dropped_so_unpruned_cells_read_as_pruned(resolver):
+    space = get_space("nb201")
+    arch = space.parse("|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|")
+    pruned = space.to_graph(arch)
+    from tgnas.spaces.nb201 import to_graph
+
+    unpruned = to_graph(arch, prune=False)
+    assert unpruned.num_nodes == 8 and pruned.num_nodes < 8
+    (out,) = resolver.resolve([unpruned])
+    assert out.ops == pruned.ops and out.edges == pruned.edges and out.costs == pruned.costs
+    assert resolver.resolve([unpruned], rewrite=False) == [unpruned]  # as given, the GCN alone
+    everything_zero = to_graph(space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"), prune=False)
+    (out,) = resolver.resolve([everything_zero])
+    assert out.ops == ("input", "none", "output") and out.edges == ((0, 1), (1, 2))
+    assert out == space.to_graph(space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"))

@@ -21,6 +21,12 @@ own words say at least as much as the family's description; the unseen-operator 
 describes no operator tgnas knows, or not clearly, and the GCN's extrapolation and the prior stay in
 charge. The family is still what decides nominal costs (:mod:`tgnas.predictor.nominal`).
 
+What a node's name and text state outright rules families out first (:mod:`tgnas.predictor.stated`: a
+kernel size other than the family's, a specialisation such as "separable" never mentioned). A graph read
+this way is also read for what flows through it: an inner node read as the zero operation carries nothing,
+so it is dropped with every node left off an input-to-output path (:func:`drop_zero`), and a cell written
+with its zero operations as nodes is scored as the cell without them.
+
 A node's place restricts the families it can be read as: the first node of a graph is an input (or a
 network's stem), the last an output (a cell's sum or concatenation, a network's head), every other node
 an operation or a network's stem or head (:data:`END_FAMILIES`).
@@ -41,15 +47,17 @@ from functools import cached_property
 import numpy as np
 
 from tgnas.embed import OperatorEmbedder, anchor_texts, known_operators
-from tgnas.opgraph import OpGraph
+from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
+from tgnas.predictor.stated import rules_out, stated_kernel
 
 FLOOR = 0.5
 MARGIN = 0.05
 END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
 ENDS_ONLY = frozenset({"input", "output", "concat"})  # a network's stem and head may sit inside its graph
 ROLES = ("first", "inner", "last")
+ZERO = "none"  # the family of the zero operation: a node read as it carries nothing (drop_zero)
 
 
 def allowed(family: str, role: str) -> bool:
@@ -79,6 +87,33 @@ class Reading:
     match: float
     margin: float
     read_as: str
+
+
+def drop_zero(graph: OpGraph, read: Sequence[Reading]) -> tuple[OpGraph, list[Reading]]:
+    """``graph`` without its inner nodes read as the zero operation (:data:`ZERO`), which carry nothing, and
+    without the nodes then off every input-to-output path (:func:`~tgnas.opgraph.prune_unreachable`); with
+    the readings of the nodes kept. A graph through which nothing flows becomes input -> its first zero
+    node -> output, as NAS-Bench-201 writes such a cell."""
+    n = graph.num_nodes
+    zero = [i for i in range(1, n - 1) if read[i].family == ZERO]
+    if not zero:
+        return graph, list(read)
+    edges = [(u, v) for u, v in graph.edges if u not in zero and v not in zero]
+    keep = prune_unreachable(n, edges)
+    if not keep:
+        keep, edges = (0, zero[0], n - 1), [(0, zero[0]), (zero[0], n - 1)]
+    new = {old: k for k, old in enumerate(keep)}
+
+    def pick(seq):
+        return None if seq is None else tuple(seq[i] for i in keep)
+
+    g = OpGraph(
+        pick(graph.ops),
+        tuple((new[u], new[v]) for u, v in edges if u in new and v in new),
+        pick(graph.texts),
+        pick(graph.costs),
+    )
+    return g, [read[i] for i in keep]
 
 
 def named(op: str, text: str) -> str:
@@ -129,6 +164,12 @@ class TextResolver:
         return families, np.asarray(owner), self.embedder.embed_texts(texts), where
 
     @cached_property
+    def _zero_texts(self) -> frozenset[str]:
+        """The anchor texts of the zero operation's family (a known text of it is one of them)."""
+        families, _, _, where = self._bank
+        return frozenset(t for t, f in where.items() if families[f] == ZERO)
+
+    @cached_property
     def _training_family(self) -> np.ndarray:
         """The family index of each training text (-1 for a text in no family's bank)."""
         where = self._bank[3]
@@ -160,6 +201,10 @@ class TextResolver:
             if allowed(name, role):
                 per_family[:, f] = to_bank[:, owner == f].max(axis=1)
         for i, (op, t) in enumerate(nodes):
+            kernel = stated_kernel(op, t)
+            for f, name in enumerate(families):
+                if rules_out(name, op, t, kernel):
+                    per_family[i, f] = -np.inf
             second, f = np.argsort(per_family[i])[-2:]
             match = float(per_family[i, f])
             margin = match - float(per_family[i, second])
@@ -190,7 +235,8 @@ class TextResolver:
         return {t: self.read([(op, t)], role)[0] for t, (op, role) in first.items()}
 
     def resolve(self, graphs: Sequence[OpGraph], impute: bool = True, rewrite: bool = True) -> list[OpGraph]:
-        """``graphs`` with every resolvable node text replaced (with ``rewrite``) and, with ``impute``,
+        """``graphs`` with every resolvable node text replaced and the nodes read as the zero operation
+        dropped (:func:`drop_zero`; both with ``rewrite``) and, with ``impute``,
         nominal costs (:mod:`tgnas.predictor.nominal`) for the graphs without costs if every one of them
         has each node read as an operator of known cost; else none gets costs, so that graphs scored
         together are scored alike. A graph with nothing to change is returned as is."""
@@ -203,7 +249,8 @@ class TextResolver:
         ]
         known = self._known
         new_text = rewrite and any(t not in known for ns in nodes for _, t in ns)
-        if not new_text and not (impute and any(g.costs is None for g in graphs)):
+        zero = rewrite and any(t in self._zero_texts for ns in nodes for _, t in ns[1:-1])
+        if not new_text and not zero and not (impute and any(g.costs is None for g in graphs)):
             return list(graphs)  # nothing to read or impute: no anchor bank needed
         table = {
             role: {(r.op, r.text): r for r in self.read(sorted(group), role)}
@@ -217,16 +264,19 @@ class TextResolver:
             (table["first"][ns[0]], *(table["inner"][n] for n in ns[1:-1]), table["last"][ns[-1]])
             for ns in nodes
         ]
-        out = []
+        out, kept = [], []
         for g, ns, read in zip(graphs, nodes, reads, strict=True):
             new = tuple(r.read_as for r in read)
-            out.append(
-                OpGraph(g.ops, g.edges, new, g.costs) if rewrite and new != tuple(t for _, t in ns) else g
-            )
+            if rewrite and new != tuple(t for _, t in ns):
+                g = OpGraph(g.ops, g.edges, new, g.costs)
+            if rewrite:
+                g, read = drop_zero(g, read)
+            out.append(g)
+            kept.append(read)
         if impute:
             imputed = [
                 nominal.impute(g, [self._cost_key(r) for r in read])
-                for g, read in zip(out, reads, strict=True)
+                for g, read in zip(out, kept, strict=True)
             ]
             if all(g.costs is not None for g in imputed):  # all or none: scores of one call stay comparable
                 out = imputed

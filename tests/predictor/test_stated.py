@@ -1,0 +1,66 @@
+"""What a node's name and text state outright: kernel sizes and the marks of specialised operators."""
+
+import pytest
+
+from tgnas.embed import default_embedder, wordings
+from tgnas.predictor.resolve import TextResolver
+from tgnas.predictor.stated import family_kernel, rules_out, stated_kernel
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "kernel"),
+    [
+        ("op", "3x3 convolution", 3),
+        ("op", "a 5×5 depthwise filter", 5),
+        ("op", "conv with a 3-by-3 window", 3),
+        ("op", "three by three average", 3),
+        ("op", "nn.Conv2d(C, C, kernel_size=1)", 1),
+        ("op", "kernel size 7, stride 1", 7),
+        ("op", "k = 5 separable", 5),
+        ("op", "spatial convolution with a three-wide kernel", 3),
+        ("op", "point-wise channel mixing", 1),
+        ("op", "single-pixel kernel", 1),
+        ("k3", "a convolution", 3),
+        ("conv1", "a convolution", 1),
+        ("op", "1x1 then 3x3 convolution", None),  # two sizes: none stated
+        ("op", "factorised 1x7 then 7x1", None),
+        ("op", "widen x6, then project", None),
+        ("layer", "identity", None),
+        ("conv3x3", "a 1x1 convolution", None),  # the name and the text disagree
+        ("op2", "a convolution", None),  # an even trailing digit is a counter, not a kernel
+    ],
+)
+def test_stated_kernel(name, text, kernel):
+    assert stated_kernel(name, text) == kernel
+
+
+def test_family_kernel():
+    assert family_kernel("nor_conv_3x3") == 3 and family_kernel("sep_conv_7x7") == 7
+    assert family_kernel("conv_7x1_1x7") is None and family_kernel("mbconv") is None
+    assert family_kernel("skip_connect") is None
+
+
+def test_rules_out_other_kernels_and_unmarked_specialisations():
+    assert rules_out("nor_conv_1x1", "k3", "convolution", 3)
+    assert not rules_out("nor_conv_3x3", "k3", "convolution", 3)
+    assert not rules_out("skip_connect", "k3", "identity", 3)  # no kernel of its own
+    assert not rules_out("nor_conv_3x3", "op", "convolution", None)  # nothing stated, nothing ruled out
+    assert rules_out("sep_conv_3x3", "op", "3x3 convolution", 3)  # says nothing of separability
+    assert not rules_out("sep_conv_3x3", "op", "3x3 depth-wise separable convolution", 3)
+    assert not rules_out("dil_conv_3x3", "op", "convolution with dilation 2", None)
+    assert not rules_out("dil_conv_3x3", "dil3", "convolution", 3)  # the name's mark counts
+    assert rules_out("conv_7x1_1x7", "op", "a 7x7 convolution", 7)
+    assert not rules_out("conv_7x1_1x7", "op", "1x7 then 7x1", None)
+
+
+def test_a_stated_kernel_settles_a_reading_the_encoder_cannot():
+    training = {
+        t
+        for op in ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "input", "output")
+        for t in wordings(op)
+    }
+    resolver = TextResolver(training, default_embedder())
+    (r,) = resolver.read([("c1", "a convolution with a single-pixel kernel")])
+    assert r.family == "nor_conv_1x1" and r.read_as in wordings("nor_conv_1x1")
+    (r,) = resolver.read([("c3", "a convolution with a single-pixel kernel")])  # name and text disagree
+    assert r.family != "nor_conv_3x3" or r.margin < 0.05

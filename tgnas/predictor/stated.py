@@ -1,0 +1,90 @@
+r"""What a node's name and text state outright: a kernel size, and the words that mark a specialised operator.
+
+A sentence encoder reads numbers poorly: "a three-wide kernel" and "a single-pixel kernel" land about as near
+to a 3x3 as to a 1x1 convolution's texts, and a depthwise-separable or dilated convolution's texts are as near
+to a plain convolution's as its own. Before a text is read as an operator family
+(:mod:`tgnas.predictor.resolve`), what it states is read directly and rules families out:
+
+- **kernel** :math:`k(t)`: a square kernel written as ``3x3``, ``3×3``, ``3-by-3``, ``three by three``,
+  ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``; ``1`` for ``pointwise``,
+  ``point-wise``, ``one-pixel`` or ``single-pixel``; or a name's trailing ``1``, ``3``, ``5`` or ``7``
+  (``k3``, ``conv1``). A text stating two different sizes states none. A family whose name has a square
+  kernel (``nor_conv_3x3`` -> 3) is ruled out when :math:`k(t)` is another size.
+- **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
+  ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``) is ruled out for a text and name
+  with none of them (a word starting with a mark counts: ``dilation`` for ``dilat``); the plain operation
+  is what a text says when it names no specialisation.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from tgnas.embed import known_operators, marks
+
+NUMBER = {"one": 1, "three": 3, "five": 5, "seven": 7, "1": 1, "3": 3, "5": 5, "7": 7}
+_N = r"(one|three|five|seven|\d+)"
+_SQUARE = re.compile(rf"\b{_N}\s*-?\s*(?:x|by|\*)\s*-?\s*{_N}\b")
+_SIZE = (
+    re.compile(rf"\bkernel[\s_]*size\s*[=:]?\s*(?:of\s+)?{_N}\b"),
+    re.compile(rf"\bk\s*=\s*{_N}\b"),
+    re.compile(rf"\b{_N}[\s-]wide\b"),
+)
+_ONE = re.compile(r"\b(?:point-?wise|one-pixel|single-pixel|1-pixel)\b")
+_NAME_DIGIT = re.compile(r"^[a-z_\- ]*?[a-z]([1357])$")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _size(word: str) -> int | None:
+    return NUMBER.get(word) if not word.isdigit() else int(word)
+
+
+def _spaced(s: str) -> str:
+    """Lower case, ``×`` as ``x``, underscores as spaces, a space between a letter and a digit
+    (``conv3x3`` -> ``conv 3x3``)."""
+    s = s.lower().replace("×", "x").replace("_", " ")
+    return re.sub(r"(?<=[a-wyz])(?=\d)", " ", s)
+
+
+def stated_kernel(name: str, text: str) -> int | None:
+    """The square kernel size ``name`` and ``text`` state, ``None`` if none or several."""
+    found: set[int] = set()
+    for s in (_spaced(text), _spaced(name)):
+        for a, b in _SQUARE.findall(s):
+            if _size(a) is not None and _size(a) == _size(b):
+                found.add(_size(a))
+        for pattern in _SIZE:
+            found.update(k for w in pattern.findall(s) if (k := _size(w)) is not None)
+        if _ONE.search(s):
+            found.add(1)
+    if not found and (m := _NAME_DIGIT.match(name.lower())):
+        found.add(int(m.group(1)))
+    return found.pop() if len(found) == 1 else None
+
+
+_FAMILY_KERNEL = re.compile(r"(\d+)x(\d+)")
+
+
+def family_kernel(family: str) -> int | None:
+    """The square kernel in a family's name (``nor_conv_3x3`` -> 3; ``conv_7x1_1x7``, ``mbconv`` -> None)."""
+    sizes = {int(a) for a, b in _FAMILY_KERNEL.findall(family) if a == b}
+    odd = any(a != b for a, b in _FAMILY_KERNEL.findall(family))
+    return sizes.pop() if len(sizes) == 1 and not odd else None
+
+
+@cache
+def _marks(family: str) -> tuple[str, ...]:
+    return tuple(m.lower() for m in marks(family)) if family in known_operators() else ()
+
+
+def rules_out(family: str, name: str, text: str, kernel: int | None) -> bool:
+    """Whether what ``name`` and ``text`` state (``kernel``: :func:`stated_kernel`) rules ``family`` out."""
+    own = family_kernel(family)
+    if kernel is not None and own is not None and own != kernel:
+        return True
+    required = _marks(family)
+    if required:
+        words = _WORD.findall(f"{name} {text}".lower().replace("-", "").replace("×", "x"))
+        return not any(w.startswith(m) for w in words for m in required)
+    return False
