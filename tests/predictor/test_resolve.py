@@ -48,7 +48,7 @@ def test_training_texts_are_read_as_themselves(resolver):
     (r,) = resolver.read([("nor_conv_3x3", describe_op("nor_conv_3x3"))])
     assert (r.family, r.read_as, r.match) == ("nor_conv_3x3", describe_op("nor_conv_3x3"), pytest.approx(1.0))
     graph = chain("nor_conv_3x3", "skip_connect", costs=(None, {"params": 1.0}, {"params": 0.0}, None))
-    assert resolver.resolve([graph]) == [graph]
+    assert resolver.resolve([graph]) == [[graph]]
 
 
 def test_a_new_wording_is_read_as_its_operator(resolver):
@@ -98,9 +98,9 @@ def test_costs_are_imputed_for_all_graphs_of_a_call_or_none(universal):
     odd = chain(
         "nor_conv_3x3", "attention", texts=(None, None, "multi-head self attention over all tokens", None)
     )
-    (alone,) = universal.resolver.resolve([known])
+    ((alone,),) = universal.resolver.resolve([known])
     assert alone.costs is not None
-    together = universal.resolver.resolve([known, odd])
+    (together,) = universal.resolver.resolve([known, odd])
     assert all(g.costs is None for g in together)
 
 
@@ -116,9 +116,9 @@ def test_unseen_report_names_the_reading(universal):
 
 def test_nb101_operations_get_no_nominal_costs(universal):
     """A NAS-Bench-101 vertex's width depends on its cell: its operations have no nominal cost."""
-    (out,) = universal.resolver.resolve([chain("conv3x3-bn-relu", "maxpool3x3")])
+    ((out,),) = universal.resolver.resolve([chain("conv3x3-bn-relu", "maxpool3x3")])
     assert out.costs is None
-    (out,) = universal.resolver.resolve([chain("nor_conv_3x3", "skip_connect")])
+    ((out,),) = universal.resolver.resolve([chain("nor_conv_3x3", "skip_connect")])
     assert out.costs is not None
 
 
@@ -130,10 +130,45 @@ def test_zero_operations_are_dropped_so_unpruned_cells_read_as_pruned(resolver):
 
     unpruned = to_graph(arch, prune=False)
     assert unpruned.num_nodes == 8 and pruned.num_nodes < 8
-    (out,) = resolver.resolve([unpruned])
+    ((out,),) = resolver.resolve([unpruned])
     assert out.ops == pruned.ops and out.edges == pruned.edges and out.costs == pruned.costs
-    assert resolver.resolve([unpruned], rewrite=False) == [unpruned]  # as given, the GCN alone
+    assert resolver.resolve([unpruned], rewrite=False) == [[unpruned]]  # as given, the GCN alone
     everything_zero = to_graph(space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"), prune=False)
-    (out,) = resolver.resolve([everything_zero])
+    ((out,),) = resolver.resolve([everything_zero])
     assert out.ops == ("input", "none", "output") and out.edges == ((0, 1), (1, 2))
     assert out == space.to_graph(space.parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"))
+
+
+def test_a_text_without_a_clear_lead_is_read_each_way_and_the_scores_averaged(universal):
+    text = "convolution layer with batch norm"  # no kernel size: a 1x1 or a 3x3 convolution
+    (r,) = universal.resolver.read([("op", text)])
+    assert r.family is None and r.read_as == text
+    assert {f for f, _ in r.candidates} == {"nor_conv_1x1", "nor_conv_3x3"}
+    graph = chain("op", "skip_connect", texts=(None, text, None, None))
+    ways = universal.resolver.resolve([graph])
+    assert len(ways) == 2 and all(w[0].costs is not None and w[0].texts[1] != text for w in ways)
+    assert ways[0][0].costs[1] != ways[1][0].costs[1]  # a 1x1 and a 3x3 convolution's nominal costs
+    settled = [universal.score_graphs(w, resolve=False, impute=False)[0] for w in ways]
+    assert universal.score_graphs([graph])[0] == pytest.approx(np.mean(settled))
+    (u,) = universal.unseen_operators([graph])
+    assert u.op == "op" and set(u.candidates) == {"nor_conv_1x1", "nor_conv_3x3"}
+
+
+def test_of_near_equal_families_the_one_the_predictor_trained_on_is_read(universal):
+    text = "filter each pixel with its immediate neighbours using learned weights"
+    (r,) = universal.resolver.read([("neighbourhood_conv", text)])
+    assert r.family == "nor_conv_3x3" and r.margin < 0.05 and not r.candidates  # nor_conv_5x5 never trained
+
+
+def test_candidates_multiply_up_to_the_cap():
+    from tgnas.predictor.resolve import MAX_VARIANTS, Reading, _choices
+
+    def vague(op):
+        return Reading(op, op, None, 0.6, 0.01, op, candidates=(("a", "x"), ("b", "y"), ("c", "z")))
+
+    table = {"inner": {(op, op): vague(op) for op in ("p", "q", "r")}, "first": {}, "last": {}}
+    ways = _choices(table)
+    assert len(ways) == 9 <= MAX_VARIANTS  # two texts of three candidates; the third stays unread
+    assert {frozenset(r.family for r in w.values()) for w in ways} >= {frozenset({"a", "b"})}
+    assert all(("inner", "r", "r") not in w for w in ways)
+    assert _choices({"inner": {("p", "p"): Reading("p", "p", "a", 0.9, 0.3, "x")}}) == [{}]

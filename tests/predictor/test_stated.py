@@ -4,7 +4,7 @@ import pytest
 
 from tgnas.embed import default_embedder, wordings
 from tgnas.predictor.resolve import TextResolver
-from tgnas.predictor.stated import family_kernel, rules_out, stated_kernel
+from tgnas.predictor.stated import family_kernel, family_weights, rules_out, stated_kernel, stated_weights
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,28 @@ def test_stated_kernel(name, text, kernel):
     assert stated_kernel(name, text) == kernel
 
 
+@pytest.mark.parametrize(
+    ("text", "weights"),
+    [
+        ("averages each window, has no weights", False),
+        ("parameter-free local averaging", False),
+        ("a weightless shortcut", False),
+        ("no trainable parameters", False),
+        ("filter with learned weights", True),
+        ("a trainable local filter", True),
+        ("average pool", None),
+    ],
+)
+def test_stated_weights(text, weights):
+    assert stated_weights("op", text) is weights
+
+
+def test_family_weights():
+    assert family_weights("nor_conv_3x3") and family_weights("mbconv")
+    assert family_weights("avg_pool_3x3") is False and family_weights("skip_connect") is False
+    assert family_weights("input") is None
+
+
 def test_family_kernel():
     assert family_kernel("nor_conv_3x3") == 3 and family_kernel("sep_conv_7x7") == 7
     assert family_kernel("conv_7x1_1x7") is None and family_kernel("mbconv") is None
@@ -51,6 +73,9 @@ def test_rules_out_other_kernels_and_unmarked_specialisations():
     assert not rules_out("dil_conv_3x3", "dil3", "convolution", 3)  # the name's mark counts
     assert rules_out("conv_7x1_1x7", "op", "a 7x7 convolution", 7)
     assert not rules_out("conv_7x1_1x7", "op", "1x7 then 7x1", None)
+    assert rules_out("avg_pool_3x3", "op", "learned filter", None, True)
+    assert rules_out("nor_conv_3x3", "op", "parameter-free", None, False)
+    assert not rules_out("input", "op", "parameter-free", None, False)
 
 
 def test_a_stated_kernel_settles_a_reading_the_encoder_cannot():

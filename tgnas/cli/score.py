@@ -147,6 +147,11 @@ def _unseen_note(u) -> str:
             f"{u.op} was never seen in training: {u.text!r}; it is read as {u.family} and scored as "
             f"{u.read_as!r}"
         )
+    if u.candidates:
+        return (
+            f"{u.op} was never seen in training: {u.text!r}; no operator fits it clearly, so it is read as "
+            f"each of {', '.join(u.candidates)} in turn and the scores are averaged"
+        )
     return (
         f"{u.op} was never seen in training: {u.text!r}; its score extrapolates from the nearest known "
         f"text (cosine {u.cosine:.2f}): {u.nearest!r}"

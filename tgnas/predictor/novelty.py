@@ -32,6 +32,8 @@ class UnseenOperator:
             (:mod:`tgnas.predictor.prior`; 0: the GCN's extrapolation alone).
         family: the operator family the text is read as (:mod:`tgnas.predictor.resolve`), if any.
         read_as: the text the predictor embeds in its place, where it is replaced.
+        candidates: the families it is read as in turn, its graph's scores averaged, when none leads
+            clearly (:mod:`tgnas.predictor.resolve`).
     """
 
     op: str
@@ -42,6 +44,7 @@ class UnseenOperator:
     prior_weight: float = 0.0
     family: str | None = None
     read_as: str | None = None
+    candidates: tuple[str, ...] = ()
 
 
 def node_texts(graphs: Iterable[OpGraph], embedder: OperatorEmbedder) -> dict[str, tuple[str, int]]:

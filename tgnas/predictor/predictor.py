@@ -109,8 +109,13 @@ class TrainedPredictor:
         """
         if max_nodes is None:
             max_nodes = CPU_CHUNK_NODES if self.device.type == "cpu" else GPU_CHUNK_NODES
+        ways = [list(graphs)]
         if (resolve or impute) and self.resolver is not None:
-            graphs = self.resolver.resolve(graphs, impute=impute, rewrite=resolve)
+            ways = self.resolver.resolve(graphs, impute=impute, rewrite=resolve)
+        return np.mean([self._score(w, max_nodes, prior_weight) for w in ways], axis=0)
+
+    def _score(self, graphs: Sequence[OpGraph], max_nodes: int, prior_weight: float | None) -> np.ndarray:
+        """:meth:`score_graphs` of graphs as they are (read already)."""
         slot: dict[tuple, int] = {}
         unique: list[OpGraph] = []
         where = np.empty(len(graphs), dtype=np.int64)
@@ -170,7 +175,15 @@ class TrainedPredictor:
             r = readings[u.text]
             read_as = r.read_as if r.read_as != u.text else None
             new = read_as not in known if read_as is not None else u.cosine < NOVEL_COSINE
-            out.append(replace(u, prior_weight=weight if new else 0.0, family=r.family, read_as=read_as))
+            out.append(
+                replace(
+                    u,
+                    prior_weight=weight if new else 0.0,
+                    family=r.family,
+                    read_as=read_as,
+                    candidates=tuple(f for f, _ in r.candidates),
+                )
+            )
         return out
 
     def training_indices(self) -> set[int]:

@@ -13,36 +13,40 @@ user's name for an operator says what it is as much as its text does:
     s_F(t) = \max_{a \in A_F} \max\bigl(\cos(e(t), e(a)),\ \cos(e(n{:}\,t), e(a))\bigr), \qquad
     F^*(t) = \arg\max_F s_F(t).
 
-If :math:`s_{F^*}(t) \ge` :data:`FLOOR` and leads every other family by :data:`MARGIN`, the node is read
-as the training text of :math:`F^*` nearest :math:`t` (so a layer text with numbers stays with the
-training layer it is most like). A text of a family the predictor never trained on is left as it is (its
-own words say at least as much as the family's description; the unseen-operator prior of
-:mod:`tgnas.predictor.prior` applies), and so is a text below the floor or without a clear lead: it
-describes no operator tgnas knows, or not clearly, and the GCN's extrapolation and the prior stay in
-charge. The family is still what decides nominal costs (:mod:`tgnas.predictor.nominal`).
+Families that what the node's name and text state outright rules out are skipped first
+(:mod:`tgnas.predictor.stated`: a kernel size other than the family's; weights where the family has none,
+or none where it has some; a specialisation such as "separable" never mentioned). A node's place restricts
+the families further: the first node of a graph is an input (or a network's stem), the last an output (a
+cell's sum or concatenation, a network's head), every other node an operation or a network's stem or
+head (:data:`END_FAMILIES`).
 
-What a node's name and text state outright rules families out first (:mod:`tgnas.predictor.stated`: a
-kernel size other than the family's, a specialisation such as "separable" never mentioned). A graph read
-this way is also read for what flows through it: an inner node read as the zero operation carries nothing,
-so it is dropped with every node left off an input-to-output path (:func:`drop_zero`), and a cell written
-with its zero operations as nodes is scored as the cell without them.
+If :math:`s_{F^*}(t) \ge` :data:`FLOOR` and leads every other family by :data:`MARGIN`, the node is read as
+the training text of :math:`F^*` nearest :math:`t` (so a layer text with numbers stays with the training
+layer it is most like). A text of a family the predictor never trained on is left as it is (its own words
+say at least as much as the family's description; the unseen-operator prior of :mod:`tgnas.predictor.prior`
+applies), and so is a text below the floor: it describes no operator tgnas knows. A text above the floor
+without a clear lead has as candidates the families within :data:`MARGIN` of the best (at most
+:data:`MAX_CANDIDATES`), of which only those the predictor trained on if there are any (reading a text as a
+family it never trained on leaves the text as it is, the extrapolation that reading is there to avoid): one
+such family is the reading; with several, the node is read as each in turn and the predictor averages its
+graphs' scores over those readings (:meth:`TextResolver.resolve`). The family is also what decides nominal
+costs (:mod:`tgnas.predictor.nominal`).
 
-A node's place restricts the families it can be read as: the first node of a graph is an input (or a
-network's stem), the last an output (a cell's sum or concatenation, a network's head), every other node
-an operation or a network's stem or head (:data:`END_FAMILIES`).
+A graph is read for what flows through it as well: an inner node read as the zero operation carries
+nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a
+cell written with its zero operations as nodes is scored as the cell without them.
 
 A family groups operators that compute the same thing in different spaces (``"family"`` in the
-descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). The floor, 0.5, separates
-wordings of known operators written for choosing it (``DEV`` in ``benchmarks/universal.py``, whose correct
-matches score 0.54 or more and lead by 0.07 or more) from texts about no operator of the bank (``OFFTOPIC``:
-attention, embeddings, recurrent cells, 0.45 at most); the one DEV misreading led by 0.01, hence the margin.
+descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). How :data:`FLOOR` and
+:data:`MARGIN` were chosen (on wordings written for choosing them, apart from any that is reported) is
+in ``docs/universal.md``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, replace
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -50,13 +54,15 @@ from tgnas.embed import OperatorEmbedder, anchor_texts, known_operators
 from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
-from tgnas.predictor.stated import rules_out, stated_kernel
+from tgnas.predictor.stated import rules_out, stated_kernel, stated_weights
 
 FLOOR = 0.5
 MARGIN = 0.05
 END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
 ENDS_ONLY = frozenset({"input", "output", "concat"})  # a network's stem and head may sit inside its graph
 ROLES = ("first", "inner", "last")
+MAX_CANDIDATES = 3  # families a text without a clear lead is read as, each in turn
+MAX_VARIANTS = 9  # ways of reading one call's graphs (product of its texts' candidates) that are scored
 ZERO = "none"  # the family of the zero operation: a node read as it carries nothing (drop_zero)
 
 
@@ -79,6 +85,9 @@ class Reading:
         margin: how far ``match`` is above the best other family's :math:`s_F(t)`.
         read_as: the text the predictor embeds (``text`` itself for a training text, a text near one, or
             a text that matches no family).
+        candidates: for a text above :data:`FLOOR` without a clear lead, the ``(family, read_as)`` of each
+            family within :data:`MARGIN` of the best (best first, at most :data:`MAX_CANDIDATES`): the
+            graph is scored read each way and the scores averaged (:meth:`TextResolver.resolve`).
     """
 
     op: str
@@ -87,6 +96,12 @@ class Reading:
     match: float
     margin: float
     read_as: str
+    candidates: tuple[tuple[str, str], ...] = ()
+
+    def as_candidate(self, k: int) -> Reading:
+        """This reading settled on its ``k``-th candidate."""
+        family, read_as = self.candidates[k]
+        return replace(self, family=family, read_as=read_as, candidates=())
 
 
 def drop_zero(graph: OpGraph, read: Sequence[Reading]) -> tuple[OpGraph, list[Reading]]:
@@ -164,6 +179,11 @@ class TextResolver:
         return families, np.asarray(owner), self.embedder.embed_texts(texts), where
 
     @cached_property
+    def _trained_families(self) -> frozenset[int]:
+        """The families (indices) with a training text."""
+        return frozenset(int(f) for f in self._training_family if f >= 0)
+
+    @cached_property
     def _zero_texts(self) -> frozenset[str]:
         """The anchor texts of the zero operation's family (a known text of it is one of them)."""
         families, _, _, where = self._bank
@@ -174,6 +194,13 @@ class TextResolver:
         """The family index of each training text (-1 for a text in no family's bank)."""
         where = self._bank[3]
         return np.array([where.get(t, -1) for t in self.training], dtype=np.int64)
+
+    def _as_text(self, text: str, near: bool, to_train: np.ndarray, family: int) -> str:
+        """What a node of ``text`` read as ``family`` (an index) embeds: the family's training text nearest
+        it (``to_train``: its cosines to the training texts), or ``text`` itself if it is ``near`` a training
+        text or the family never trained."""
+        mine = np.flatnonzero(self._training_family == family)
+        return text if near or not len(mine) else self.training[int(mine[to_train[mine].argmax()])]
 
     def read(self, nodes: Sequence[tuple[str, str]], role: str = "inner") -> list[Reading]:
         """How each ``(operator name, text)`` node is read in ``role`` (``first``, ``inner``, ``last``)."""
@@ -201,20 +228,28 @@ class TextResolver:
             if allowed(name, role):
                 per_family[:, f] = to_bank[:, owner == f].max(axis=1)
         for i, (op, t) in enumerate(nodes):
-            kernel = stated_kernel(op, t)
+            kernel, weights = stated_kernel(op, t), stated_weights(op, t)
             for f, name in enumerate(families):
-                if rules_out(name, op, t, kernel):
+                if rules_out(name, op, t, kernel, weights):
                     per_family[i, f] = -np.inf
-            second, f = np.argsort(per_family[i])[-2:]
+            order = np.argsort(-per_family[i])
+            f, second = order[0], order[1]
             match = float(per_family[i, f])
             margin = match - float(per_family[i, second])
-            family = families[f] if match >= self.floor and margin >= self.margin else None
             near = t in known or (to_train.shape[1] > 0 and to_train[i].max() >= self.novel_below)
-            read_as = t
-            mine = np.flatnonzero(self._training_family == f)
-            if family is not None and not near and len(mine):
-                read_as = self.training[int(mine[to_train[i, mine].argmax()])]
-            self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as)
+
+            as_text = partial(self._as_text, t, near, to_train[i])
+            family, read_as, candidates = None, t, ()
+            if match >= self.floor and margin >= self.margin:
+                family, read_as = families[f], as_text(f)
+            elif match >= self.floor:
+                close = [g for g in order[:MAX_CANDIDATES] if per_family[i, g] > match - self.margin]
+                trained = [g for g in close if g in self._trained_families]
+                if len(trained) == 1:  # the one near-equal the predictor knows
+                    family, read_as = families[trained[0]], as_text(trained[0])
+                else:
+                    candidates = tuple((families[g], as_text(g)) for g in trained or close)
+            self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as, candidates)
 
     def _cost_key(self, r: Reading) -> str | None:
         """What fixes a node's nominal cost: a described operator's own name (NAS-Bench-101's operations,
@@ -234,12 +269,21 @@ class TextResolver:
                 first.setdefault(self.embedder.text_of(op, t), (op, role))
         return {t: self.read([(op, t)], role)[0] for t, (op, role) in first.items()}
 
-    def resolve(self, graphs: Sequence[OpGraph], impute: bool = True, rewrite: bool = True) -> list[OpGraph]:
-        """``graphs`` with every resolvable node text replaced and the nodes read as the zero operation
-        dropped (:func:`drop_zero`; both with ``rewrite``) and, with ``impute``,
-        nominal costs (:mod:`tgnas.predictor.nominal`) for the graphs without costs if every one of them
-        has each node read as an operator of known cost; else none gets costs, so that graphs scored
-        together are scored alike. A graph with nothing to change is returned as is."""
+    def resolve(
+        self, graphs: Sequence[OpGraph], impute: bool = True, rewrite: bool = True
+    ) -> list[list[OpGraph]]:
+        r"""The ways of reading ``graphs``: one list of graphs per way (one unless a text lacks a clear lead).
+
+        In each, every resolvable node text is replaced and the nodes read as the zero operation dropped
+        (:func:`drop_zero`; both with ``rewrite``) and, with ``impute``, the graphs without costs get nominal
+        costs (:mod:`tgnas.predictor.nominal`) if every one of them has each node read as an operator of
+        known cost; else none gets costs, so that graphs scored together are scored alike.
+
+        A text above :data:`FLOOR` without a clear lead is read as each of its candidate families in turn:
+        with texts :math:`t_1..t_m` of :math:`c_1..c_m` candidates there are :math:`\prod_j c_j` ways (the
+        first texts, in order, as long as the product stays within :data:`MAX_VARIANTS`; any further one
+        is left as it is), and the predictor averages a graph's scores over them. A graph with nothing to
+        change is returned as is."""
         nodes = [
             [
                 (op, self.embedder.text_of(op, t))
@@ -251,7 +295,7 @@ class TextResolver:
         new_text = rewrite and any(t not in known for ns in nodes for _, t in ns)
         zero = rewrite and any(t in self._zero_texts for ns in nodes for _, t in ns[1:-1])
         if not new_text and not zero and not (impute and any(g.costs is None for g in graphs)):
-            return list(graphs)  # nothing to read or impute: no anchor bank needed
+            return [list(graphs)]  # nothing to read or impute: no anchor bank needed
         table = {
             role: {(r.op, r.text): r for r in self.read(sorted(group), role)}
             for role, group in (
@@ -260,12 +304,17 @@ class TextResolver:
                 ("last", {ns[-1] for ns in nodes}),
             )
         }
-        reads = [
-            (table["first"][ns[0]], *(table["inner"][n] for n in ns[1:-1]), table["last"][ns[-1]])
-            for ns in nodes
+        roles = [("first", *["inner"] * (len(ns) - 2), "last") for ns in nodes]
+        return [
+            self._read_graphs(graphs, nodes, roles, table, choice, impute, rewrite)
+            for choice in _choices(table)
         ]
+
+    def _read_graphs(self, graphs, nodes, roles, table, choice, impute: bool, rewrite: bool) -> list[OpGraph]:
+        """``graphs`` read one way: ``table[role][(op, text)]`` unless ``choice`` settles it."""
         out, kept = [], []
-        for g, ns, read in zip(graphs, nodes, reads, strict=True):
+        for g, ns, rs in zip(graphs, nodes, roles, strict=True):
+            read = [choice.get((role, *n)) or table[role][n] for n, role in zip(ns, rs, strict=True)]
             new = tuple(r.read_as for r in read)
             if rewrite and new != tuple(t for _, t in ns):
                 g = OpGraph(g.ops, g.edges, new, g.costs)
@@ -281,3 +330,14 @@ class TextResolver:
             if all(g.costs is not None for g in imputed):  # all or none: scores of one call stay comparable
                 out = imputed
         return out
+
+
+def _choices(table: dict[str, dict[tuple[str, str], Reading]]) -> list[dict[tuple[str, str, str], Reading]]:
+    """Every combination of the candidates of the texts without a clear lead, up to :data:`MAX_VARIANTS`
+    combinations (texts past that stay unread); ``[{}]`` when every text has a clear reading or none."""
+    out: list[dict[tuple[str, str, str], Reading]] = [{}]
+    for role, readings in table.items():
+        for key, r in sorted(readings.items()):
+            if r.candidates and len(out) * len(r.candidates) <= MAX_VARIANTS:
+                out = [{**c, (role, *key): r.as_candidate(k)} for c in out for k in range(len(r.candidates))]
+    return out

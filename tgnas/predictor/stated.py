@@ -10,6 +10,11 @@ to a plain convolution's as its own. Before a text is read as an operator family
   ``point-wise``, ``one-pixel`` or ``single-pixel``; or a name's trailing ``1``, ``3``, ``5`` or ``7``
   (``k3``, ``conv1``). A text stating two different sizes states none. A family whose name has a square
   kernel (``nor_conv_3x3`` -> 3) is ruled out when :math:`k(t)` is another size.
+- **weights** :math:`w(t)`: a text that says its operation has no weights (``parameter-free``,
+  ``parameterless``, ``weightless``, ``no weights`` / ``no parameters``, ``without weights``) rules out
+  every family with parameters in its nominal cell (:mod:`tgnas.predictor.nominal`; a network's layers,
+  stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``, ``weights``) rules
+  out every family without.
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``) is ruled out for a text and name
   with none of them (a word starting with a mark counts: ``dilation`` for ``dilat``); the plain operation
@@ -34,6 +39,12 @@ _SIZE = (
 _ONE = re.compile(r"\b(?:point-?wise|one-pixel|single-pixel|1-pixel)\b")
 _NAME_DIGIT = re.compile(r"^[a-z_\- ]*?[a-z]([1357])$")
 _WORD = re.compile(r"[a-z0-9]+")
+_WEIGHTLESS = re.compile(
+    r"\b(?:parameter-?\s?free|parameterless|weightless|weight-?\s?free"
+    r"|(?:no|zero|without(?: any)?) (?:learn\w+ |trainable )?(?:weights|parameters))\b"
+)
+_WEIGHTED = re.compile(r"\b(?:learned|learnt|learnable|trainable|weights)\b")
+LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
 
 def _size(word: str) -> int | None:
@@ -73,15 +84,38 @@ def family_kernel(family: str) -> int | None:
     return sizes.pop() if len(sizes) == 1 and not odd else None
 
 
+def stated_weights(name: str, text: str) -> bool | None:
+    """Whether ``name`` and ``text`` say the operation has weights (``False``: says it has none)."""
+    s = f"{name} {text}".lower().replace("_", " ")
+    if _WEIGHTLESS.search(s):
+        return False
+    return True if _WEIGHTED.search(s) else None
+
+
+@cache
+def family_weights(family: str) -> bool | None:
+    """Whether ``family`` has parameters (its nominal cell cost; a network's layers do); ``None``: unknown
+    or an end node."""
+    from tgnas.predictor.nominal import nominal_costs
+
+    if family in LAYERS:
+        return True
+    cost = nominal_costs().get(family)
+    return None if cost is None else cost["params"] > 0
+
+
 @cache
 def _marks(family: str) -> tuple[str, ...]:
     return tuple(m.lower() for m in marks(family)) if family in known_operators() else ()
 
 
-def rules_out(family: str, name: str, text: str, kernel: int | None) -> bool:
-    """Whether what ``name`` and ``text`` state (``kernel``: :func:`stated_kernel`) rules ``family`` out."""
+def rules_out(family: str, name: str, text: str, kernel: int | None, weights: bool | None = None) -> bool:
+    """Whether what ``name`` and ``text`` state (``kernel``: :func:`stated_kernel`; ``weights``:
+    :func:`stated_weights`) rules ``family`` out."""
     own = family_kernel(family)
     if kernel is not None and own is not None and own != kernel:
+        return True
+    if weights is not None and (has := family_weights(family)) is not None and has != weights:
         return True
     required = _marks(family)
     if required:
