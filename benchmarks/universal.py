@@ -394,6 +394,7 @@ def markdown(path: str, reading: bool = False) -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, rs in rows.items():
+        rs = sorted(rs, key=lambda r: r["seed"])
         taus = " / ".join(f"{r['tau']:.3f}" for r in rs)
         keys = ("tau", "spearman", "params_tau", "flops_tau", "train_s")
         m = {k: float(np.mean([r[k] for r in rs])) for k in keys}
