@@ -50,7 +50,8 @@ from functools import cached_property, partial
 
 import numpy as np
 
-from tgnas.embed import OperatorEmbedder, anchor_texts, known_operators
+from tgnas.embed import OperatorEmbedder, anchor_texts, known_operators, paraphrases, wordings
+from tgnas.embed import family as family_of
 from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
@@ -185,9 +186,10 @@ class TextResolver:
 
     @cached_property
     def _zero_texts(self) -> frozenset[str]:
-        """The anchor texts of the zero operation's family (a known text of it is one of them)."""
-        families, _, _, where = self._bank
-        return frozenset(t for t, f in where.items() if families[f] == ZERO)
+        """The wordings and paraphrases of the zero operation's family (a known text of it is one of them),
+        without embedding the anchor bank: the check runs on every call."""
+        ops = [op for op in known_operators() if family_of(op) == ZERO]
+        return frozenset(t for op in ops for t in (*wordings(op), *paraphrases(op)))
 
     @cached_property
     def _training_family(self) -> np.ndarray:
@@ -293,7 +295,8 @@ class TextResolver:
         ]
         known = self._known
         new_text = rewrite and any(t not in known for ns in nodes for _, t in ns)
-        zero = rewrite and any(t in self._zero_texts for ns in nodes for _, t in ns[1:-1])
+        # a zero node to drop (input -> zero -> output, nothing flowing, stays as it is)
+        zero = rewrite and any(t in self._zero_texts for ns in nodes if len(ns) > 3 for _, t in ns[1:-1])
         if not new_text and not zero and not (impute and any(g.costs is None for g in graphs)):
             return [list(graphs)]  # nothing to read or impute: no anchor bank needed
         table = {
