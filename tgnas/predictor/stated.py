@@ -1,4 +1,4 @@
-r"""What a node's name and text state outright: a kernel size, and the words that mark a specialised operator.
+r"""What a node's name and text state outright: a kernel size, weights or none, the marks of a specialisation.
 
 A sentence encoder reads numbers poorly: "a three-wide kernel" and "a single-pixel kernel" land about as near
 to a 3x3 as to a 1x1 convolution's texts, and a depthwise-separable or dilated convolution's texts are as near
@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from tgnas.embed import known_operators, marks
+from tgnas.embed import marks
 
 NUMBER = {"one": 1, "three": 3, "five": 5, "seven": 7, "1": 1, "3": 3, "5": 5, "7": 7}
 _N = r"(one|three|five|seven|\d+)"
@@ -77,6 +77,7 @@ def stated_kernel(name: str, text: str) -> int | None:
 _FAMILY_KERNEL = re.compile(r"(\d+)x(\d+)")
 
 
+@cache
 def family_kernel(family: str) -> int | None:
     """The square kernel in a family's name (``nor_conv_3x3`` -> 3; ``conv_7x1_1x7``, ``mbconv`` -> None)."""
     sizes = {int(a) for a, b in _FAMILY_KERNEL.findall(family) if a == b}
@@ -106,7 +107,7 @@ def family_weights(family: str) -> bool | None:
 
 @cache
 def _marks(family: str) -> tuple[str, ...]:
-    return tuple(m.lower() for m in marks(family)) if family in known_operators() else ()
+    return tuple(m.lower() for m in marks(family))
 
 
 def rules_out(family: str, name: str, text: str, kernel: int | None, weights: bool | None = None) -> bool:
