@@ -93,6 +93,10 @@ DEV = {
         ("null_op", "the zero operation, which removes the edge from the cell"),
         ("z", "zero"),
         ("drop_edge", "send nothing along this edge"),
+        ("mute", "layers.Lambda(lambda x: 0 * x)"),
+        ("silence", "this path is silenced entirely"),
+        ("erase", "wipes the signal, the successor receives blanks"),
+        ("ZERO_OP", "Zero op"),
     ),
     "skip_connect": (
         ("bypass", "copies the incoming activations to the next node as they are"),
@@ -103,6 +107,10 @@ DEV = {
         ("id_map", "an identity mapping as in residual networks"),
         ("s", "skip"),
         ("pass", "pass the features straight through"),
+        ("keep", "layers.Lambda(lambda x: x)"),
+        ("echo", "returns exactly what came in"),
+        ("carry", "the signal travels over without being altered"),
+        ("IDENTITY_OP", "Identity op"),
     ),
     "nor_conv_1x1": (
         ("channel_mix", "channel mixing with a one-pixel kernel, after a rectifier, normalised"),
@@ -113,6 +121,10 @@ DEV = {
         ("bottleneck", "a 1×1 convolution preceded by a rectified linear unit and followed by batch norm"),
         ("c1", "conv 1"),
         ("pointwise", "mix the channels at each pixel with a tiny one by one filter"),
+        ("dense1", "keras.Sequential([layers.ReLU(), layers.Conv2D(C, 1), layers.BatchNormalization()])"),
+        ("chanmix", "rectifier, per-location weighted sum over the channel stack, normaliser"),
+        ("depthmix", "recombines the stacked maps location by location with tuned coefficients"),
+        ("CONV1X1_OP", "ReLU-Conv1x1-BN"),
     ),
     "nor_conv_3x3": (
         ("conv_small", "a convolution looking at a small square region around each location, ReLU and BN"),
@@ -123,6 +135,14 @@ DEV = {
         ("standard_conv", "a ReLU-Conv-BN triplet with a 3×3 receptive field"),
         ("c3", "conv 3"),
         ("neighbourhood_conv", "filter each pixel with its immediate neighbours using learned weights"),
+        (
+            "dense3",
+            "keras.Sequential([layers.ReLU(), layers.Conv2D(C, 3, padding='same'), "
+            "layers.BatchNormalization()])",
+        ),
+        ("ringconv", "rectifier, tunable kernel spanning a pixel and its ring of eight, normaliser"),
+        ("areamix", "mixes each location with the locations bordering it, using fitted coefficients"),
+        ("CONV3X3_OP", "ReLU-Conv3x3-BN"),
     ),
     "avg_pool_3x3": (
         ("mean_pool", "takes the mean of every small window, has no weights"),
@@ -133,6 +153,10 @@ DEV = {
         ("avg_pooling", "average pooling over a 3×3 neighbourhood with unit stride"),
         ("p", "avgpool 3"),
         ("local_mean", "replace each value by the average of its three by three neighbourhood"),
+        ("avg2d", "layers.AveragePooling2D(3, strides=1, padding='same')"),
+        ("boxavg", "replaces each entry with the mean of its 3-wide box, nothing to learn"),
+        ("flatten_out", "evens out local peaks by averaging each spot with those bordering it"),
+        ("AVGPOOL_OP", "AvgPool3x3"),
     ),
 }
 # reading, Accel-NASBench: two layer / stem / head wordings of its networks (numbers in digits, in words)
