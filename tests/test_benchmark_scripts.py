@@ -4,6 +4,7 @@ figures."""
 
 import importlib.util
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -91,3 +92,23 @@ def test_proxy_aggregates_are_fixed_label_free_combinations():
     out = bench.aggregates(values)
     assert set(out) >= {"AZ-NAS (log-rank of 4)", "orthogonal, AZ+T-CET+ZiCo+SWAP", "log-rank, all proxies"}
     assert all(v.shape == (20,) for v in out.values())
+
+
+@pytest.mark.parametrize("space", ["anb", "nb101"])
+def test_kept_proxy_values_reproduce_the_kept_summary(space, monkeypatch, capsys):
+    """The per-architecture values kept beside a summary give back its figures without running a network."""
+    summary = BENCHMARKS / "results" / f"proxies_{space}.json"
+    kept = BENCHMARKS / "results" / f"proxies_{space}_values.json.gz"
+    argv = ["proxies.py", "--space", space, "--from-values", str(kept)]
+    monkeypatch.setattr(sys, "argv", argv)
+    threads = torch.get_num_threads()
+    try:
+        load("proxies").main()
+    finally:
+        torch.set_num_threads(threads)
+    cells = [re.split(r"\s{2,}", line.strip()) for line in capsys.readouterr().out.splitlines()]
+    printed = {c[0]: c[1:] for c in cells}
+    table = json.loads(summary.read_text())["table"]
+    dataset = next(d for d in table["params"] if d != "failed")
+    for name in ("params", "tcet", "orthogonal, AZ+T-CET+ZiCo+SWAP", "log-rank, all proxies"):
+        assert float(printed[name][0]) == pytest.approx(table[name][dataset]["tau"], abs=1e-4)
