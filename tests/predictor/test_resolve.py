@@ -154,10 +154,14 @@ def test_a_text_without_a_clear_lead_is_read_each_way_and_the_scores_averaged(un
     assert u.op == "op" and set(u.candidates) == {"nor_conv_1x1", "nor_conv_3x3"}
 
 
-def test_of_near_equal_families_the_one_the_predictor_trained_on_is_read(universal):
-    text = "filter each pixel with its immediate neighbours using learned weights"
-    (r,) = universal.resolver.read([("neighbourhood_conv", text)])
-    assert r.family == "nor_conv_3x3" and r.margin < 0.05 and not r.candidates  # nor_conv_5x5 never trained
+def test_of_near_equal_families_the_one_the_predictor_trained_on_is_read(resolver):
+    text = "spatial convolution with batch norm"  # as near to a 1x1 as to a 3x3 convolution's texts
+    (both,) = resolver.read([("conv", text)])
+    assert both.family is None and {f for f, _ in both.candidates} == {"nor_conv_1x1", "nor_conv_3x3"}
+    only_3x3 = {t for op in ("nor_conv_3x3", "none", "input", "output") for t in wordings(op)}
+    (r,) = TextResolver(only_3x3, default_embedder()).read([("conv", text)])
+    assert r.family == "nor_conv_3x3" and r.margin < 0.05 and not r.candidates
+    assert r.read_as == describe_op("nor_conv_3x3")  # the default text of the family's own operator
 
 
 def test_candidates_multiply_up_to_the_cap():
@@ -172,3 +176,24 @@ def test_candidates_multiply_up_to_the_cap():
     assert {frozenset(r.family for r in w.values()) for w in ways} >= {frozenset({"a", "b"})}
     assert all(("inner", "r", "r") not in w for w in ways)
     assert _choices({"inner": {("p", "p"): Reading("p", "p", "a", 0.9, 0.3, "x")}}) == [{}]
+
+
+def test_a_weak_match_is_read_only_when_the_text_states_a_kernel_or_weights(resolver):
+    from tgnas.predictor.resolve import FLOOR, LOW_FLOOR
+
+    text = "blends the stacked maps spot by spot"  # states nothing: left as it is
+    (plain,) = resolver.read([("mixer", text)])
+    assert LOW_FLOOR <= plain.match < FLOOR
+    assert plain.family is None and not plain.candidates and plain.read_as == text
+    (stated,) = resolver.read([("op", "reshuffles the planes with learned coefficients")])
+    assert LOW_FLOOR <= stated.match < FLOOR and stated.family == "nor_conv_3x3"
+
+
+def test_a_new_text_read_as_a_described_family_embeds_that_operators_default_text(resolver):
+    near = "ReLU activation followed by a 3x3 convolution and batch normalisation"  # a training text's start
+    far = "filter every pixel with its neighbours through learned weights"
+    for text in (near, far):
+        (r,) = resolver.read([("op", text)])
+        assert r.family == "nor_conv_3x3" and r.read_as == describe_op("nor_conv_3x3")
+    trained = describe_op("nor_conv_1x1", "short")  # a training text stays as it is
+    assert trained != describe_op("nor_conv_1x1") and resolver.read([("op", trained)])[0].read_as == trained

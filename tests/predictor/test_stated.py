@@ -43,7 +43,11 @@ def test_stated_kernel(name, text, kernel):
         ("no trainable parameters", False),
         ("filter with learned weights", True),
         ("a trainable local filter", True),
+        ("a box average, nothing to learn", False),
+        ("a weighted sum of the channels", True),
+        ("mixes positions with fitted coefficients", True),
         ("average pool", None),
+        ("an unweighted average", None),  # "weighted" only as a word of its own
     ],
 )
 def test_stated_weights(text, weights):

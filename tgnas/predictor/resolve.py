@@ -21,25 +21,30 @@ cell's sum or concatenation, a network's head), every other node an operation or
 head (:data:`END_FAMILIES`).
 
 If :math:`s_{F^*}(t) \ge` :data:`FLOOR` and leads every other family by :data:`MARGIN`, the node is read as
-the training text of :math:`F^*` nearest :math:`t` (so a layer text with numbers stays with the training
-layer it is most like). A text of a family the predictor never trained on is left as it is (its own words
-say at least as much as the family's description; the unseen-operator prior of :mod:`tgnas.predictor.prior`
-applies), and so is a text below the floor: it describes no operator tgnas knows. A text above the floor
-without a clear lead has as candidates the families within :data:`MARGIN` of the best (at most
-:data:`MAX_CANDIDATES`), of which only those the predictor trained on if there are any (reading a text as a
-family it never trained on leaves the text as it is, the extrapolation that reading is there to avoid): one
-such family is the reading; with several, the node is read as each in turn and the predictor averages its
-graphs' scores over those readings (:meth:`TextResolver.resolve`). The family is also what decides nominal
-costs (:mod:`tgnas.predictor.nominal`).
+:math:`F^*`: it embeds the default text of the family's own operator (what the space gives that operator,
+so that a cell read in full scores as the cell given), or, for a network's layers, stem and head (texts
+with numbers), the training text of :math:`F^*` nearest :math:`t` (so a layer stays with the training layer
+it is most like). A text of a family the predictor never trained on is left as it is (its own words say at
+least as much as the family's description; the unseen-operator prior of :mod:`tgnas.predictor.prior`
+applies). A text above the floor without a clear lead has as candidates the families within
+:data:`MARGIN` of the best (at most :data:`MAX_CANDIDATES`), of which only those the predictor trained on
+if there are any (reading a text as a family it never trained on leaves the text as it is, the
+extrapolation that reading is there to avoid): one such family is the reading; with several, the node is
+read as each in turn and the predictor averages its graphs' scores over those readings
+(:meth:`TextResolver.resolve`). A weak match, :data:`LOW_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`,
+of a text that states a kernel size or whether it has weights (the match is then among the families
+those leave) is read the same way but only as families the predictor trained on (none of them within the
+margin: the text is left as it is). Any other text below the floor describes no operator tgnas knows and
+is left as it is. The family is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
 nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a
 cell written with its zero operations as nodes is scored as the cell without them.
 
 A family groups operators that compute the same thing in different spaces (``"family"`` in the
-descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). How :data:`FLOOR` and
-:data:`MARGIN` were chosen (on wordings written for choosing them, apart from any that is reported) is
-in ``docs/universal.md``.
+descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). How :data:`FLOOR`,
+:data:`LOW_FLOOR` and :data:`MARGIN` were chosen (on wordings written for choosing them, apart from any
+that is reported) is in ``docs/universal.md``.
 """
 
 from __future__ import annotations
@@ -50,14 +55,15 @@ from functools import cached_property, partial
 
 import numpy as np
 
-from tgnas.embed import OperatorEmbedder, anchor_texts, known_operators, paraphrases, wordings
+from tgnas.embed import OperatorEmbedder, anchor_texts, describe_op, known_operators, paraphrases, wordings
 from tgnas.embed import family as family_of
 from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
-from tgnas.predictor.stated import rules_out, stated_kernel, stated_weights
+from tgnas.predictor.stated import LAYERS, rules_out, stated_kernel, stated_weights
 
 FLOOR = 0.5
+LOW_FLOOR = 0.4  # below FLOOR, down to this, a text stating a kernel or weights is read as a trained family
 MARGIN = 0.05
 END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
 ENDS_ONLY = frozenset({"input", "output", "concat"})  # a network's stem and head may sit inside its graph
@@ -144,6 +150,8 @@ class TextResolver:
         training_texts: the texts the predictor trained on (its card's ``training_texts``).
         embedder: the predictor's embedder.
         floor: minimum anchor cosine for a match (:data:`FLOOR`).
+        low_floor: minimum anchor cosine for a match with a family the predictor trained on, of a text
+            that states a kernel size or weights (:data:`LOW_FLOOR`).
         margin: minimum lead of the best family over the next (:data:`MARGIN`).
         novel_below: texts at least this close to a training text are kept as they are.
     """
@@ -154,11 +162,13 @@ class TextResolver:
         embedder: OperatorEmbedder,
         floor: float = FLOOR,
         margin: float = MARGIN,
+        low_floor: float = LOW_FLOOR,
         novel_below: float = NOVEL_COSINE,
     ) -> None:
         self.training = sorted(set(training_texts))
         self.embedder = embedder
         self.floor = floor
+        self.low_floor = min(low_floor, floor)
         self.margin = margin
         self.novel_below = novel_below
         self._readings: dict[tuple[str, str, str], Reading] = {}
@@ -197,10 +207,27 @@ class TextResolver:
         where = self._bank[3]
         return np.array([where.get(t, -1) for t in self.training], dtype=np.int64)
 
+    @cached_property
+    def _own_text(self) -> dict[int, str]:
+        """Family index -> the text its own operator is given by default (:func:`~tgnas.embed.describe_op`),
+        where the predictor trained on that text; network layers (texts with numbers) have none."""
+        families = self._bank[0]
+        known = self._known
+        out = {}
+        for f, name in enumerate(families):
+            if name not in LAYERS and name in self._described and describe_op(name) in known:
+                out[f] = describe_op(name)
+        return out
+
     def _as_text(self, text: str, near: bool, to_train: np.ndarray, family: int) -> str:
-        """What a node of ``text`` read as ``family`` (an index) embeds: the family's training text nearest
-        it (``to_train``: its cosines to the training texts), or ``text`` itself if it is ``near`` a training
-        text or the family never trained."""
+        """What a node of ``text`` read as ``family`` (an index) embeds: ``text`` itself if it is a training
+        text; else the default text of the family's own operator if the predictor trained on it; else the
+        family's training text nearest it (``to_train``: its cosines to the training texts), or ``text``
+        itself if it is ``near`` a training text or the family never trained."""
+        if text in self._known:
+            return text
+        if family in self._own_text:
+            return self._own_text[family]
         mine = np.flatnonzero(self._training_family == family)
         return text if near or not len(mine) else self.training[int(mine[to_train[mine].argmax()])]
 
@@ -244,12 +271,14 @@ class TextResolver:
             family, read_as, candidates = None, t, ()
             if match >= self.floor and margin >= self.margin:
                 family, read_as = families[f], as_text(f)
-            elif match >= self.floor:
+            elif match >= self.floor or (match >= self.low_floor and (kernel, weights) != (None, None)):
                 close = [g for g in order[:MAX_CANDIDATES] if per_family[i, g] > match - self.margin]
                 trained = [g for g in close if g in self._trained_families]
+                if match < self.floor:  # a weak match: only as families the predictor trained on
+                    close = trained
                 if len(trained) == 1:  # the one near-equal the predictor knows
                     family, read_as = families[trained[0]], as_text(trained[0])
-                else:
+                elif close:
                     candidates = tuple((families[g], as_text(g)) for g in trained or close)
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as, candidates)
 

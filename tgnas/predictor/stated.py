@@ -11,10 +11,10 @@ to a plain convolution's as its own. Before a text is read as an operator family
   (``k3``, ``conv1``). A text stating two different sizes states none. A family whose name has a square
   kernel (``nor_conv_3x3`` -> 3) is ruled out when :math:`k(t)` is another size.
 - **weights** :math:`w(t)`: a text that says its operation has no weights (``parameter-free``,
-  ``parameterless``, ``weightless``, ``no weights`` / ``no parameters``, ``without weights``) rules out
-  every family with parameters in its nominal cell (:mod:`tgnas.predictor.nominal`; a network's layers,
-  stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``, ``weights``) rules
-  out every family without.
+  ``parameterless``, ``weightless``, ``no weights`` / ``no parameters``, ``without weights``, ``nothing to
+  learn``) rules out every family with parameters in its nominal cell (:mod:`tgnas.predictor.nominal`; a
+  network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``, ``tuned``,
+  ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family without.
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``) is ruled out for a text and name
   with none of them (a word starting with a mark counts: ``dilation`` for ``dilat``); the plain operation
@@ -41,9 +41,10 @@ _NAME_DIGIT = re.compile(r"^[a-z_\- ]*?[a-z]([1357])$")
 _WORD = re.compile(r"[a-z0-9]+")
 _WEIGHTLESS = re.compile(
     r"\b(?:parameter-?\s?free|parameterless|weightless|weight-?\s?free"
-    r"|(?:no|zero|without(?: any)?) (?:learn\w+ |trainable )?(?:weights|parameters))\b"
+    r"|(?:no|zero|without(?: any)?) (?:learn\w+ |trainable )?(?:weights|parameters)"
+    r"|nothing (?:to learn|learn[et]d?))\b"
 )
-_WEIGHTED = re.compile(r"\b(?:learned|learnt|learnable|trainable|weights)\b")
+_WEIGHTED = re.compile(r"\b(?:learned|learnt|learnable|trainable|tuned|fitted|weights|weighted|coefficients)\b")
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
 
