@@ -80,6 +80,17 @@ def test_rules_out_other_kernels_and_unmarked_specialisations():
     assert rules_out("avg_pool_3x3", "op", "learned filter", None, True)
     assert rules_out("nor_conv_3x3", "op", "parameter-free", None, False)
     assert not rules_out("input", "op", "parameter-free", None, False)
+    assert rules_out("mbconv", "mixer", "a dense recombination of the channels", None)  # a cell's operation
+    for text in ("MobileNetV2 block, expansion four", "squeeze-and-excitation layer", "MBConv6 k5"):
+        assert not rules_out("mbconv", "layer", text, None)  # a network layer says what it is
+
+
+def test_every_generated_network_layer_text_carries_a_mark_of_its_family():
+    from tgnas.spaces.anb_text import TEMPLATES, all_texts, head_text, stem_text
+
+    heads_and_stems = {f(t) for f in (head_text, stem_text) for t in range(TEMPLATES)}
+    layers = [t for t in all_texts() if t not in heads_and_stems]
+    assert len(layers) > 600 and not any(rules_out("mbconv", "layer", t, None) for t in layers)
 
 
 def test_a_stated_kernel_settles_a_reading_the_encoder_cannot():

@@ -16,7 +16,8 @@ to a plain convolution's as its own. Before a text is read as an operator family
   network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``, ``tuned``,
   ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family without.
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
-  ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``) is ruled out for a text and name
+  ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``, a network's inverted-bottleneck
+  layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ...) is ruled out for a text and name
   with none of them (a word starting with a mark counts: ``dilation`` for ``dilat``); the plain operation
   is what a text says when it names no specialisation.
 """
