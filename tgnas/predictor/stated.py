@@ -13,8 +13,8 @@ to a plain convolution's as its own. Before a text is read as an operator family
 - **weights** :math:`w(t)`: a text that says its operation has no weights (``parameter-free``,
   ``parameterless``, ``weightless``, ``no weights`` / ``no parameters``, ``without weights``, ``nothing to
   learn``) rules out every family with parameters in its nominal cell (:mod:`tgnas.predictor.nominal`; a
-  network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``, ``tuned``,
-  ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family without.
+  network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``,
+  ``tuned``, ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family without.
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``, a network's inverted-bottleneck
   layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ...) is ruled out for a text and name
@@ -45,7 +45,9 @@ _WEIGHTLESS = re.compile(
     r"|(?:no|zero|without(?: any)?) (?:learn\w+ |trainable )?(?:weights|parameters)"
     r"|nothing (?:to learn|learn[et]d?))\b"
 )
-_WEIGHTED = re.compile(r"\b(?:learned|learnt|learnable|trainable|tuned|fitted|weights|weighted|coefficients)\b")
+_WEIGHTED = re.compile(
+    r"\b(?:learned|learnt|learnable|trainable|tuned|fitted|weights|weighted|coefficients)\b"
+)
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
 
