@@ -12,9 +12,9 @@ too, for one convention), beside the graph's total parameters and FLOPs on the s
   the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them).
 - (f) robustness: the universal recipe on its shipped rows (per seed), judged on the NAS-Bench-201 cells
   it never trained on, as the space gives them, as generic graphs without costs, renamed and reworded
-  (names and texts of :data:`REWORDED`, words no training description uses; no costs), and reworded and
-  unpruned; the same with the earlier reported wordings, :data:`REWORDED_1` and :data:`REWORDED_2`
-  (``reworded-1``, ``reworded-2``).
+  (names and texts of :data:`REWORDED`, no word naming an operator as training texts do; no costs), and
+  reworded and unpruned; the same with the earlier reported wordings, :data:`REWORDED_1` and
+  :data:`REWORDED_2` (``reworded-1``, ``reworded-2``).
 - (b) unseen operator: NAS-Bench-201 cells without avg_pool_3x3 (3,000 seeded) plus nb101 and anb, judged
   on every NAS-Bench-201 cell with avg_pool_3x3 (NAS-Bench-101 has max pooling).
 - select: how the recipe was chosen (``--set`` overrides recipe fields, ``--views`` the views): a smaller
@@ -55,8 +55,8 @@ NB201_ROWS = 3000
 # (f): operator names and texts written for this benchmark only. REWORDED is the reported one: written before
 # the reading rules it is judged with were chosen and never read while choosing them; none of its words names
 # an operator the way training descriptions do (zero, identity, skip, conv, pool, average, mean, kernel,
-# filter, 1x1, ...). REWORDED_1 and REWORDED_2 (in words no training description uses at all) came first; each
-# was seen once its figure was measured, and is kept for comparison
+# filter, 1x1, ...). REWORDED_1 (new names, texts sharing some training words) and REWORDED_2 (no word any
+# training description uses) came first; each was seen once its figure was measured, kept for comparison
 REWORDED = {
     "none": ("vanish", "this branch passes on an all-naught tensor, so the successor learns nothing from it"),
     "skip_connect": ("mirror", "emits precisely the tensor it was fed"),
