@@ -59,7 +59,10 @@ NB201_ROWS = 3000
 # REWORDED_2 (no word any training description uses) and REWORDED_3 (the reported one at stop 25) came first;
 # each was seen once its figure was measured, kept for comparison
 REWORDED = {
-    "none": ("sever", "the link is cut, so downstream it contributes a tensor in which every entry is nought"),
+    "none": (
+        "sever",
+        "the link is cut, so downstream it contributes a tensor in which every entry is nought",
+    ),
     "skip_connect": ("courier", "delivers its input onward with every value left exactly as it was"),
     "nor_conv_1x1": (
         "depthblend",
