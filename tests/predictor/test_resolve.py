@@ -197,3 +197,23 @@ def test_a_new_text_read_as_a_described_family_embeds_that_operators_default_tex
         assert r.family == "nor_conv_3x3" and r.read_as == describe_op("nor_conv_3x3")
     trained = describe_op("nor_conv_1x1", "short")  # a training text stays as it is
     assert trained != describe_op("nor_conv_1x1") and resolver.read([("op", trained)])[0].read_as == trained
+
+
+def test_a_weak_match_with_a_clear_lead_is_read_as_a_trained_cell_operation(resolver):
+    from tgnas.predictor.resolve import FLOOR, WEAK_FLOOR, WEAK_MARGIN
+
+    (r,) = resolver.read([("blot", "a blank tie: whatever arrives is multiplied away")])
+    assert WEAK_FLOOR <= r.match < FLOOR and r.margin >= WEAK_MARGIN and r.family == "none"
+    (first,) = resolver.read([("blot", "a blank tie: whatever arrives is multiplied away")], "first")
+    assert first.family is None  # an end node is read only with a full match
+    (off,) = resolver.read([("node", "dropout with probability one half")])  # off-topic: no clear lead
+    assert off.margin < WEAK_MARGIN and off.family is None and off.read_as == off.text
+
+
+def test_a_stated_kernel_and_weights_that_leave_one_trained_operation_read_as_it(resolver):
+    from tgnas.predictor.resolve import LOW_FLOOR
+
+    (r,) = resolver.read([("op", "sweeps a tunable nine-tap box")])  # kernel 3, weights: nor_conv_3x3
+    assert r.match < LOW_FLOOR and r.family == "nor_conv_3x3"
+    (r,) = resolver.read([("op", "sweeps a nine-tap box")])  # kernel 3 alone leaves the pool as well
+    assert r.family is None and not r.candidates

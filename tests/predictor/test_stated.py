@@ -4,7 +4,14 @@ import pytest
 
 from tgnas.embed import default_embedder, wordings
 from tgnas.predictor.resolve import TextResolver
-from tgnas.predictor.stated import family_kernel, family_weights, rules_out, stated_kernel, stated_weights
+from tgnas.predictor.stated import (
+    family_kernel,
+    family_weights,
+    rules_out,
+    stated_flow,
+    stated_kernel,
+    stated_weights,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +35,13 @@ from tgnas.predictor.stated import family_kernel, family_weights, rules_out, sta
         ("layer", "identity", None),
         ("conv3x3", "a 1x1 convolution", None),  # the name and the text disagree
         ("op2", "a convolution", None),  # an even trailing digit is a counter, not a kernel
+        ("op", "per-pixel recombination of the channels", 1),  # one place, across the channels
+        ("op", "recombines the stacked maps location by location", 1),
+        ("op", "mixes each location with its eight neighbours", 3),  # a place and its neighbours
+        ("op", "the sum of the nine values of a tile", 3),
+        ("op", "per-pixel mix of the channels and their neighbours", None),  # both: none
+        ("op", "a 5x5 window over the neighbourhood", 5),  # a written size comes first
+        ("op", "mixes each location's values", None),  # no channel word: one place says nothing
     ],
 )
 def test_stated_kernel(name, text, kernel):
@@ -47,11 +61,54 @@ def test_stated_kernel(name, text, kernel):
         ("a weighted sum of the channels", True),
         ("mixes positions with fitted coefficients", True),
         ("average pool", None),
-        ("an unweighted average", None),  # "weighted" only as a word of its own
+        ("an unweighted average", False),
+        ("a tunable nine-tap box", True),
+        ("no trainable parts", False),  # a weight word after a negation
+        ("nothing trainable in it", False),
+        ("not learned", False),
+        ("the successor learns nothing from it", None),  # "nothing" after the verb: says nothing of weights
+        ("a convolution without bias, with learned weights", True),  # the negation ends at the comma
     ],
 )
 def test_stated_weights(text, weights):
     assert stated_weights("op", text) is weights
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "flow"),
+    [
+        ("op", "contributes a tensor of zeros", "zero"),
+        ("zero", "torch.zeros_like(x)", "zero"),
+        ("op", "passes on an all-naught tensor", "zero"),
+        ("op", "the successor receives blanks", "zero"),
+        ("op", "whatever arrives is multiplied away", "zero"),
+        ("op", "forwards the features unchanged", "same"),
+        ("op", "returns exactly what came in", "same"),
+        ("op", "gives back what it receives verbatim", "same"),
+        ("op", "3x3 convolution with zero padding", None),  # padding is not the output
+        ("op", "direct connection, nothing computed", None),
+        ("op", "zeros in, the same tensor out unchanged", None),  # both: neither
+    ],
+)
+def test_stated_flow(name, text, flow):
+    assert stated_flow(name, text) == flow
+
+
+def test_a_stated_flow_or_kernel_rules_out_the_zero_operation_and_the_identity():
+    assert rules_out("skip_connect", "op", "all zeros", None, None, "zero")
+    assert not rules_out("none", "op", "all zeros", None, None, "zero")
+    assert rules_out("none", "op", "unchanged", None, None, "same")
+    assert not rules_out("nor_conv_3x3", "op", "unchanged size", None, None, "same")  # no flow of its own
+    assert rules_out("skip_connect", "op", "3x3 window", 3) and rules_out("none", "op", "3x3 window", 3)
+
+
+def test_no_anchor_text_is_ruled_out_of_its_own_family_by_what_it_states():
+    from tgnas.embed import anchor_texts
+
+    for family, texts in anchor_texts().items():
+        for t in texts:
+            stated = stated_kernel("op", t), stated_weights("op", t), stated_flow("op", t)
+            assert not rules_out(family, "op", t, *stated), (family, t)
 
 
 def test_family_weights():

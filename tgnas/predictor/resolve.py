@@ -34,8 +34,11 @@ read as each in turn and the predictor averages its graphs' scores over those re
 (:meth:`TextResolver.resolve`). A weak match, :data:`LOW_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`,
 of a text that states a kernel size or whether it has weights (the match is then among the families
 those leave) is read the same way but only as families the predictor trained on (none of them within the
-margin: the text is left as it is). Any other text below the floor describes no operator tgnas knows and
-is left as it is. The family is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
+margin: the text is left as it is). A weak match of an inner node, :data:`WEAK_FLOOR` :math:`\le
+s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by :data:`WEAK_MARGIN` is read as :math:`F^*`
+if that is a cell operation the predictor trained on (not a network's layer). A text whose stated kernel
+size and weights together leave one cell operation the predictor trained on is read as it, however weak
+its match. Any other text below the floor describes no operator tgnas knows and is left as it is. The family is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
 nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a
@@ -43,7 +46,7 @@ cell written with its zero operations as nodes is scored as the cell without the
 
 A family groups operators that compute the same thing in different spaces (``"family"`` in the
 descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). How :data:`FLOOR`,
-:data:`LOW_FLOOR` and :data:`MARGIN` were chosen (on wordings written for choosing them, apart from any
+:data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were chosen (on wordings written for choosing them, apart from any
 that is reported) is in ``docs/universal.md``.
 """
 
@@ -60,11 +63,13 @@ from tgnas.embed import family as family_of
 from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
-from tgnas.predictor.stated import LAYERS, rules_out, stated_kernel, stated_weights
+from tgnas.predictor.stated import LAYERS, rules_out, stated_flow, stated_kernel, stated_weights
 
 FLOOR = 0.5
 LOW_FLOOR = 0.4  # below FLOOR, down to this, a text stating a kernel or weights is read as a trained family
 MARGIN = 0.05
+WEAK_FLOOR = 0.35  # below FLOOR, down to this, a clear lead of WEAK_MARGIN is read (a trained cell operation)
+WEAK_MARGIN = 0.12
 END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
 ENDS_ONLY = frozenset({"input", "output", "concat"})  # a network's stem and head may sit inside its graph
 ROLES = ("first", "inner", "last")
@@ -170,6 +175,8 @@ class TextResolver:
         self.floor = floor
         self.low_floor = min(low_floor, floor)
         self.margin = margin
+        self.weak_floor = min(WEAK_FLOOR, floor)
+        self.weak_margin = WEAK_MARGIN
         self.novel_below = novel_below
         self._readings: dict[tuple[str, str, str], Reading] = {}
 
@@ -257,9 +264,9 @@ class TextResolver:
             if allowed(name, role):
                 per_family[:, f] = to_bank[:, owner == f].max(axis=1)
         for i, (op, t) in enumerate(nodes):
-            kernel, weights = stated_kernel(op, t), stated_weights(op, t)
+            kernel, weights, flow = stated_kernel(op, t), stated_weights(op, t), stated_flow(op, t)
             for f, name in enumerate(families):
-                if rules_out(name, op, t, kernel, weights):
+                if rules_out(name, op, t, kernel, weights, flow):
                     per_family[i, f] = -np.inf
             order = np.argsort(-per_family[i])
             f, second = order[0], order[1]
@@ -269,9 +276,10 @@ class TextResolver:
 
             as_text = partial(self._as_text, t, near, to_train[i])
             family, read_as, candidates = None, t, ()
-            if match >= self.floor and margin >= self.margin:
+            clear = match >= self.floor and margin >= self.margin
+            if clear or self._weak_lead(match, margin, role, int(f)):
                 family, read_as = families[f], as_text(f)
-            elif match >= self.floor or (match >= self.low_floor and (kernel, weights) != (None, None)):
+            elif match >= self.floor or (match >= self.low_floor and (kernel, weights, flow) != (None,) * 3):
                 close = [g for g in order[:MAX_CANDIDATES] if per_family[i, g] > match - self.margin]
                 trained = [g for g in close if g in self._trained_families]
                 if match < self.floor:  # a weak match: only as families the predictor trained on
@@ -280,7 +288,32 @@ class TextResolver:
                     family, read_as = families[trained[0]], as_text(trained[0])
                 elif close:
                     candidates = tuple((families[g], as_text(g)) for g in trained or close)
+            if family is None and not candidates and kernel is not None and weights is not None:
+                left = self._left(per_family[i])  # what a stated kernel and weights leave
+                if len(left) == 1:
+                    family, read_as = families[left[0]], as_text(left[0])
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as, candidates)
+
+    def _left(self, scores: np.ndarray) -> list[int]:
+        """The cell operations the predictor trained on (not a network's layers) that what a text states
+        has not ruled out (``scores``: its :math:`s_F(t)` per family, ``-inf`` where ruled out)."""
+        families = self._bank[0]
+        return [
+            f for f in sorted(self._trained_families) if np.isfinite(scores[f]) and families[f] not in LAYERS
+        ]
+
+    def _weak_lead(self, match: float, margin: float, role: str, f: int) -> bool:
+        """Whether a match below :data:`FLOOR` leads clearly enough to be read: an inner node's text at
+        least :data:`WEAK_FLOOR` from a cell operation the predictor trained on (not a network's layer),
+        leading every other family by :data:`WEAK_MARGIN`."""
+        name = self._bank[0][f]
+        return (
+            role == "inner"
+            and self.weak_floor <= match < self.floor
+            and margin >= self.weak_margin
+            and f in self._trained_families
+            and name not in LAYERS
+        )
 
     def _cost_key(self, r: Reading) -> str | None:
         """What fixes a node's nominal cost: a described operator's own name (NAS-Bench-101's operations,

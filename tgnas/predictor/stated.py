@@ -8,13 +8,25 @@ to a plain convolution's as its own. Before a text is read as an operator family
 - **kernel** :math:`k(t)`: a square kernel written as ``3x3``, ``3×3``, ``3-by-3``, ``three by three``,
   ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``; ``1`` for ``pointwise``,
   ``point-wise``, ``one-pixel`` or ``single-pixel``; or a name's trailing ``1``, ``3``, ``5`` or ``7``
-  (``k3``, ``conv1``). A text stating two different sizes states none. A family whose name has a square
-  kernel (``nor_conv_3x3`` -> 3) is ruled out when :math:`k(t)` is another size.
+  (``k3``, ``conv1``). A text stating two different sizes states none. Failing all of these, what the text
+  says the operation looks at: ``1`` for one place at a time (``per-pixel``, ``each single location``,
+  ``location by location``, ...) across the channels (``channel``, ``depth``, ``feature vector``, ``maps``,
+  ...) with no neighbour word; ``3`` for a place's immediate neighbours (``neighbours``, ``adjacent``,
+  ``bordering``, ``surrounding``, ``eight`` of them, ``nine`` values); both or neither: none. A family
+  whose name has a square kernel (``nor_conv_3x3`` -> 3) is ruled out when :math:`k(t)` is another size,
+  the zero operation and the identity (which look at nothing) when the text itself states any size.
 - **weights** :math:`w(t)`: a text that says its operation has no weights (``parameter-free``,
-  ``parameterless``, ``weightless``, ``no weights`` / ``no parameters``, ``without weights``, ``nothing to
-  learn``) rules out every family with parameters in its nominal cell (:mod:`tgnas.predictor.nominal`; a
+  ``parameterless``, ``weightless``, ``unweighted``, or a weight word after a negation within two words:
+  ``no weights``, ``without learnable parameters``, ``nothing to learn``, ``no trainable parts``, ``not
+  learned``) rules out every family with parameters in its nominal cell (:mod:`tgnas.predictor.nominal`; a
   network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``,
-  ``tuned``, ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family without.
+  ``tunable``, ``tuned``, ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family
+  without.
+- **flow** :math:`f(t)`: a text that says its output is all zeros (``zeros``, ``naught`` / ``nought``,
+  ``blanks``, ``emits nothing``, ``multiplied away``, ``switched off``, ``silenced``, ...) rules out the
+  identity (``skip_connect``); one that says its input passes unchanged (``unchanged``, ``untouched``,
+  ``verbatim``, ``as it is``, ``exactly what``, ``precisely the``, ...) rules out the zero operation
+  (``none``); one saying both says neither.
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``, a network's inverted-bottleneck
   layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ...) is ruled out for a text and name
@@ -40,14 +52,31 @@ _SIZE = (
 _ONE = re.compile(r"\b(?:point-?wise|one-pixel|single-pixel|1-pixel)\b")
 _NAME_DIGIT = re.compile(r"^[a-z_\- ]*?[a-z]([1357])$")
 _WORD = re.compile(r"[a-z0-9]+")
+_POINT = re.compile(
+    r"\b(?:per|each single|every single|a single|one|single)[- ](?:pixel|position|location)s?\b"
+    r"|\b(?:pixel|position|location) by (?:pixel|position|location)\b"
+    r"|\b(?:each|every) (?:pixel|position|location)'s (?:feature|channel)"
+)
+_ACROSS = re.compile(r"\b(?:channels?|depth|feature vectors?|feature planes|planes|maps|slices|stack)\b")
+_AREA = re.compile(r"\b(?:neighbou?r\w*|neighbor\w*|adjacent|bordering|surrounding|eight|nine)\b")
+_WEIGHT_WORD = r"(?:learn\w*|trainable|tun\w+|fitted|weights?|parameters?|params|coefficients)"
 _WEIGHTLESS = re.compile(
-    r"\b(?:parameter-?\s?free|parameterless|weightless|weight-?\s?free"
-    r"|(?:no|zero|without(?: any)?) (?:learn\w+ |trainable )?(?:weights|parameters)"
-    r"|nothing (?:to learn|learn[et]d?))\b"
+    r"\b(?:parameter-?\s?free|parameterless|weightless|weight-?\s?free|unweighted"
+    rf"|(?:no|not|without(?: any)?|nothing|zero|free of)\s+(?:[a-z-]+\s+){{0,2}}?{_WEIGHT_WORD})\b"
 )
 _WEIGHTED = re.compile(
-    r"\b(?:learned|learnt|learnable|trainable|tuned|fitted|weights|weighted|coefficients)\b"
+    r"\b(?:learned|learnt|learnable|trainable|tunable|tuned|fitted|weights|weighted|coefficients)\b"
 )
+_ZERO_OUT = re.compile(
+    r"\b(?:zero(?:s|ed)?(?![- ]pad)|all[- ]zeros?|naught|nought|blanks?|multiplied away|switched off"
+    r"|silenced|(?:emits|outputs|returns|passes|sends|carries|gives) nothing"
+    r"|nothing (?:at all|flows|passes|arrives))\b"
+)
+_SAME_OUT = re.compile(
+    r"\b(?:unchanged|untouched|unaltered|unmodified|verbatim|as[- ]is|as (?:it|they) (?:is|are|was|were|came)"
+    r"|exactly what|precisely (?:the|what)|without being (?:altered|changed|modified))\b"
+)
+FLOW = {"none": "zero", "skip_connect": "same"}  # the families whose output a text can state outright
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
 
@@ -75,7 +104,21 @@ def stated_kernel(name: str, text: str) -> int | None:
             found.add(1)
     if not found and (m := _NAME_DIGIT.match(name.lower())):
         found.add(int(m.group(1)))
+    if not found:
+        found = _looked_at(_spaced(text))
     return found.pop() if len(found) == 1 else None
+
+
+@cache
+def _text_kernel(text: str) -> int | None:
+    return stated_kernel("", text)
+
+
+def _looked_at(s: str) -> set[int]:
+    """The kernel sizes what a text says its operation looks at implies: one place across the channels
+    (1), a place's immediate neighbours (3)."""
+    point = bool(_POINT.search(s)) and bool(_ACROSS.search(s))
+    return {k for k, said in ((1, point), (3, bool(_AREA.search(s)))) if said}
 
 
 _FAMILY_KERNEL = re.compile(r"(\d+)x(\d+)")
@@ -97,6 +140,14 @@ def stated_weights(name: str, text: str) -> bool | None:
     return True if _WEIGHTED.search(s) else None
 
 
+def stated_flow(name: str, text: str) -> str | None:
+    """What ``name`` and ``text`` say the operation outputs: ``"zero"`` (all zeros), ``"same"`` (its input
+    unchanged), ``None`` (neither, or both)."""
+    s = _spaced(f"{name} {text}")
+    zero, same = bool(_ZERO_OUT.search(s)), bool(_SAME_OUT.search(s))
+    return "zero" if zero and not same else "same" if same and not zero else None
+
+
 @cache
 def family_weights(family: str) -> bool | None:
     """Whether ``family`` has parameters (its nominal cell cost; a network's layers do); ``None``: unknown
@@ -114,9 +165,20 @@ def _marks(family: str) -> tuple[str, ...]:
     return tuple(m.lower() for m in marks(family))
 
 
-def rules_out(family: str, name: str, text: str, kernel: int | None, weights: bool | None = None) -> bool:
+def rules_out(
+    family: str,
+    name: str,
+    text: str,
+    kernel: int | None,
+    weights: bool | None = None,
+    flow: str | None = None,
+) -> bool:
     """Whether what ``name`` and ``text`` state (``kernel``: :func:`stated_kernel`; ``weights``:
-    :func:`stated_weights`) rules ``family`` out."""
+    :func:`stated_weights`; ``flow``: :func:`stated_flow`) rules ``family`` out."""
+    if flow is not None and FLOW.get(family, flow) != flow:
+        return True
+    if family in FLOW and kernel is not None and _text_kernel(text) is not None:
+        return True  # the zero operation and the identity look at nothing (a name's digit may count)
     own = family_kernel(family)
     if kernel is not None and own is not None and own != kernel:
         return True
