@@ -38,7 +38,8 @@ margin: the text is left as it is). A weak match of an inner node, :data:`WEAK_F
 s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by :data:`WEAK_MARGIN` is read as :math:`F^*`
 if that is a cell operation the predictor trained on (not a network's layer). A text whose stated kernel
 size and weights together leave one cell operation the predictor trained on is read as it, however weak
-its match. Any other text below the floor describes no operator tgnas knows and is left as it is. The family is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
+its match. Any other text below the floor describes no operator tgnas knows and is left as it is. The
+family is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
 nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a
@@ -46,8 +47,8 @@ cell written with its zero operations as nodes is scored as the cell without the
 
 A family groups operators that compute the same thing in different spaces (``"family"`` in the
 descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). How :data:`FLOOR`,
-:data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were chosen (on wordings written for choosing them, apart from any
-that is reported) is in ``docs/universal.md``.
+:data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were chosen (on wordings
+written for choosing them, apart from any that is reported) is in ``docs/universal.md``.
 """
 
 from __future__ import annotations
