@@ -8,8 +8,8 @@ from tgnas.predictor.stated import (
     family_kernel,
     family_weights,
     rules_out,
-    stated_flow,
     stated_kernel,
+    stated_output,
     stated_weights,
 )
 
@@ -75,7 +75,7 @@ def test_stated_weights(text, weights):
 
 
 @pytest.mark.parametrize(
-    ("name", "text", "flow"),
+    ("name", "text", "output"),
     [
         ("op", "contributes a tensor of zeros", "zero"),
         ("zero", "torch.zeros_like(x)", "zero"),
@@ -87,19 +87,33 @@ def test_stated_weights(text, weights):
         ("op", "gives back what it receives verbatim", "same"),
         ("op", "3x3 convolution with zero padding", None),  # padding is not the output
         ("op", "direct connection, nothing computed", None),
-        ("op", "zeros in, the same tensor out unchanged", None),  # both: neither
+        ("op", "zeros in, the same tensor out unchanged", None),  # two kinds: none
+        ("op", "the sum of a window divided by its size", "mean"),
+        ("op", "an equal-weight sum of the neighbours", "mean"),
+        ("op", "blends the stacked maps spot by spot", None),  # a blend of channels is no mean
+        ("op", "keeps the largest value of each window", "max"),
+        ("op", "the maximum or the average of a window", None),
+        ("op", "gives back what it receives verbatim, untouched by arithmetic", "same"),
     ],
 )
-def test_stated_flow(name, text, flow):
-    assert stated_flow(name, text) == flow
+def test_stated_output(name, text, output):
+    assert stated_output(name, text) == output
 
 
-def test_a_stated_flow_or_kernel_rules_out_the_zero_operation_and_the_identity():
+def test_a_stated_output_rules_out_the_families_of_other_outputs():
     assert rules_out("skip_connect", "op", "all zeros", None, None, "zero")
     assert not rules_out("none", "op", "all zeros", None, None, "zero")
     assert rules_out("none", "op", "unchanged", None, None, "same")
-    assert not rules_out("nor_conv_3x3", "op", "unchanged size", None, None, "same")  # no flow of its own
+    assert not rules_out("nor_conv_3x3", "op", "unchanged size", None, None, "same")  # no output of its own
+    assert rules_out("max_pool_3x3", "op", "window mean", None, None, "mean")
+    assert rules_out("skip_connect", "op", "window mean", None, None, "mean")  # a mean is no identity
+    assert not rules_out("avg_pool_3x3", "op", "window mean", None, None, "mean")
+    assert rules_out("avg_pool_3x3", "op", "window max", None, None, "max")
+
+
+def test_a_kernel_the_text_states_rules_out_the_zero_operation_and_the_identity():
     assert rules_out("skip_connect", "op", "3x3 window", 3) and rules_out("none", "op", "3x3 window", 3)
+    assert not rules_out("skip_connect", "k3", "identity", 3)  # a name's digit alone does not
 
 
 def test_no_anchor_text_is_ruled_out_of_its_own_family_by_what_it_states():
@@ -107,7 +121,7 @@ def test_no_anchor_text_is_ruled_out_of_its_own_family_by_what_it_states():
 
     for family, texts in anchor_texts().items():
         for t in texts:
-            stated = stated_kernel("op", t), stated_weights("op", t), stated_flow("op", t)
+            stated = stated_kernel("op", t), stated_weights("op", t), stated_output("op", t)
             assert not rules_out(family, "op", t, *stated), (family, t)
 
 
@@ -140,6 +154,10 @@ def test_rules_out_other_kernels_and_unmarked_specialisations():
     assert rules_out("mbconv", "mixer", "a dense recombination of the channels", None)  # a cell's operation
     for text in ("MobileNetV2 block, expansion four", "squeeze-and-excitation layer", "MBConv6 k5"):
         assert not rules_out("mbconv", "layer", text, None)  # a network layer says what it is
+    assert rules_out("stem", "op", "normalisation over the mini-batch", None)
+    assert rules_out("head", "op", "a dense recombination of the channels", None)
+    assert not rules_out("stem", "op", "a strided convolution over the RGB image", None)
+    assert not rules_out("head", "op", "pooling and a fully connected classifier", None)
 
 
 def test_every_generated_network_layer_text_carries_a_mark_of_its_family():
@@ -148,6 +166,9 @@ def test_every_generated_network_layer_text_carries_a_mark_of_its_family():
     heads_and_stems = {f(t) for f in (head_text, stem_text) for t in range(TEMPLATES)}
     layers = [t for t in all_texts() if t not in heads_and_stems]
     assert len(layers) > 600 and not any(rules_out("mbconv", "layer", t, None) for t in layers)
+    for t in range(TEMPLATES):
+        assert not rules_out("stem", "op", stem_text(t), None)
+        assert not rules_out("head", "op", head_text(t), None)
 
 
 def test_a_stated_kernel_settles_a_reading_the_encoder_cannot():

@@ -15,7 +15,8 @@ user's name for an operator says what it is as much as its text does:
 
 Families that what the node's name and text state outright rules out are skipped first
 (:mod:`tgnas.predictor.stated`: a kernel size other than the family's; weights where the family has none,
-or none where it has some; a specialisation such as "separable" never mentioned). A node's place restricts
+or none where it has some; an output of another kind, such as all zeros for the identity; a
+specialisation such as "separable", or a network's layer, never mentioned). A node's place restricts
 the families further: the first node of a graph is an input (or a network's stem), the last an output (a
 cell's sum or concatenation, a network's head), every other node an operation or a network's stem or
 head (:data:`END_FAMILIES`).
@@ -32,11 +33,12 @@ if there are any (reading a text as a family it never trained on leaves the text
 extrapolation that reading is there to avoid): one such family is the reading; with several, the node is
 read as each in turn and the predictor averages its graphs' scores over those readings
 (:meth:`TextResolver.resolve`). A weak match, :data:`LOW_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`,
-of a text that states a kernel size or whether it has weights (the match is then among the families
-those leave) is read the same way but only as families the predictor trained on (none of them within the
-margin: the text is left as it is). A weak match of an inner node, :data:`WEAK_FLOOR` :math:`\le
-s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by :data:`WEAK_MARGIN` is read as :math:`F^*`
-if that is a cell operation the predictor trained on (not a network's layer). A text whose stated kernel
+of a text that states a kernel size, whether it has weights or what it outputs (the match is then among
+the families those leave) is read the same way but only as families the predictor trained on (none of
+them within the margin: the text is left as it is). A weak match of an inner node,
+:data:`WEAK_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by
+:data:`WEAK_MARGIN` is read as :math:`F^*` if that is a cell operation the predictor trained on (not a
+network's layer). A text whose stated kernel
 size and weights together leave one cell operation the predictor trained on is read as it, however weak
 its match. Any other text below the floor describes no operator tgnas knows and is left as it is. The
 family is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
@@ -64,10 +66,10 @@ from tgnas.embed import family as family_of
 from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
-from tgnas.predictor.stated import LAYERS, rules_out, stated_flow, stated_kernel, stated_weights
+from tgnas.predictor.stated import LAYERS, rules_out, stated_kernel, stated_output, stated_weights
 
 FLOOR = 0.5
-LOW_FLOOR = 0.4  # below FLOOR, down to this, a text stating a kernel or weights is read as a trained family
+LOW_FLOOR = 0.4  # below FLOOR, down to this, a text stating something is read as a trained family
 MARGIN = 0.05
 WEAK_FLOOR = 0.35  # below FLOOR, down to this, a clear lead of WEAK_MARGIN is read (a trained cell operation)
 WEAK_MARGIN = 0.12
@@ -157,7 +159,7 @@ class TextResolver:
         embedder: the predictor's embedder.
         floor: minimum anchor cosine for a match (:data:`FLOOR`).
         low_floor: minimum anchor cosine for a match with a family the predictor trained on, of a text
-            that states a kernel size or weights (:data:`LOW_FLOOR`).
+            that states a kernel size, weights or its output (:data:`LOW_FLOOR`).
         margin: minimum lead of the best family over the next (:data:`MARGIN`).
         novel_below: texts at least this close to a training text are kept as they are.
     """
@@ -265,9 +267,10 @@ class TextResolver:
             if allowed(name, role):
                 per_family[:, f] = to_bank[:, owner == f].max(axis=1)
         for i, (op, t) in enumerate(nodes):
-            kernel, weights, flow = stated_kernel(op, t), stated_weights(op, t), stated_flow(op, t)
+            kernel, weights, output = stated_kernel(op, t), stated_weights(op, t), stated_output(op, t)
+            any_stated = (kernel, weights, output) != (None, None, None)
             for f, name in enumerate(families):
-                if rules_out(name, op, t, kernel, weights, flow):
+                if rules_out(name, op, t, kernel, weights, output):
                     per_family[i, f] = -np.inf
             order = np.argsort(-per_family[i])
             f, second = order[0], order[1]
@@ -280,7 +283,7 @@ class TextResolver:
             clear = match >= self.floor and margin >= self.margin
             if clear or self._weak_lead(match, margin, role, int(f)):
                 family, read_as = families[f], as_text(f)
-            elif match >= self.floor or (match >= self.low_floor and (kernel, weights, flow) != (None,) * 3):
+            elif match >= self.floor or (match >= self.low_floor and any_stated):
                 close = [g for g in order[:MAX_CANDIDATES] if per_family[i, g] > match - self.margin]
                 trained = [g for g in close if g in self._trained_families]
                 if match < self.floor:  # a weak match: only as families the predictor trained on

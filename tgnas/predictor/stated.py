@@ -1,4 +1,4 @@
-r"""What a node's name and text state outright: a kernel size, weights or none, the marks of a specialisation.
+r"""What a node's name and text state outright: a kernel size, weights or none, what it outputs, marks.
 
 A sentence encoder reads numbers poorly: "a three-wide kernel" and "a single-pixel kernel" land about as near
 to a 3x3 as to a 1x1 convolution's texts, and a depthwise-separable or dilated convolution's texts are as near
@@ -22,16 +22,21 @@ to a plain convolution's as its own. Before a text is read as an operator family
   network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``,
   ``tunable``, ``tuned``, ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family
   without.
-- **flow** :math:`f(t)`: a text that says its output is all zeros (``zeros``, ``naught`` / ``nought``,
-  ``blanks``, ``emits nothing``, ``multiplied away``, ``switched off``, ``silenced``, ...) rules out the
-  identity (``skip_connect``); one that says its input passes unchanged (``unchanged``, ``untouched``,
-  ``verbatim``, ``as it is``, ``exactly what``, ``precisely the``, ...) rules out the zero operation
-  (``none``); one saying both says neither.
+- **output** :math:`o(t)`: what a text says its operation outputs, one of four kinds: all zeros (``zeros``,
+  ``naught`` / ``nought``, ``blanks``, ``emits nothing``, ``multiplied away``, ``switched off``, ...), its
+  input unchanged (``unchanged``, ``untouched``, ``verbatim``, ``as it is``, ``exactly what``, ``precisely
+  the``, ...), a window's mean (``mean``, ``average``, ``divided by``, ``equal-weight``,
+  ``smoothing``, ...) or its maximum (``max``, ``maximum``, ``largest``, ``highest``, ...); a text naming
+  two kinds states none. Each of the zero operation, the identity, average and max pooling has one kind
+  (:data:`OUTPUT`), and is ruled out for a text stating another (a text about a window's mean is no
+  identity); other families have none and are ruled out by no :math:`o(t)`.
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``, a network's inverted-bottleneck
-  layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ...) is ruled out for a text and name
-  with none of them (a word starting with a mark counts: ``dilation`` for ``dilat``); the plain operation
-  is what a text says when it names no specialisation.
+  layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ..., its stem's ``stem`` / ``image`` /
+  ``rgb`` / ``input`` / ..., its head's ``head`` / ``classifier`` / ``logits`` / ``fully connected`` /
+  ...) is ruled out for a text and name with none of them (a word starting with a mark counts:
+  ``dilation`` for ``dilat``); the plain operation is what a text says when it names no specialisation,
+  and a cell's operation is no network layer unless its text says so.
 """
 
 from __future__ import annotations
@@ -67,16 +72,22 @@ _WEIGHTLESS = re.compile(
 _WEIGHTED = re.compile(
     r"\b(?:learned|learnt|learnable|trainable|tunable|tuned|fitted|weights|weighted|coefficients)\b"
 )
-_ZERO_OUT = re.compile(
-    r"\b(?:zero(?:s|ed)?(?![- ]pad)|all[- ]zeros?|naught|nought|blanks?|multiplied away|switched off"
-    r"|silenced|(?:emits|outputs|returns|passes|sends|carries|gives) nothing"
-    r"|nothing (?:at all|flows|passes|arrives))\b"
-)
-_SAME_OUT = re.compile(
-    r"\b(?:unchanged|untouched|unaltered|unmodified|verbatim|as[- ]is|as (?:it|they) (?:is|are|was|were|came)"
-    r"|exactly what|precisely (?:the|what)|without being (?:altered|changed|modified))\b"
-)
-FLOW = {"none": "zero", "skip_connect": "same"}  # the families whose output a text can state outright
+_OUTPUTS = {
+    "zero": re.compile(
+        r"\b(?:zero(?:s|ed)?(?![- ]pad)|all[- ]zeros?|naught|nought|blanks?|multiplied away|switched off"
+        r"|silenced|(?:emits|outputs|returns|passes|sends|carries|gives) nothing"
+        r"|nothing (?:at all|flows|passes|arrives))\b"
+    ),
+    "same": re.compile(
+        r"\b(?:unchanged|untouched|unaltered|unmodified|verbatim|as[- ]is"
+        r"|as (?:it|they) (?:is|are|was|were|came)|exactly what|precisely (?:the|what)"
+        r"|without being (?:altered|changed|modified))\b"
+    ),
+    "mean": re.compile(r"\b(?:mean|averag\w*|divided by|equal[- ]weights?|smooth\w*)\b"),
+    "max": re.compile(r"\b(?:max|maximum|maxim\w+|largest|biggest|highest|strongest)\b"),
+}
+OUTPUT = {"none": "zero", "skip_connect": "same", "avg_pool_3x3": "mean", "max_pool_3x3": "max"}
+FLOW = frozenset({"none", "skip_connect"})  # the families that look at nothing (no kernel)
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
 
@@ -140,12 +151,12 @@ def stated_weights(name: str, text: str) -> bool | None:
     return True if _WEIGHTED.search(s) else None
 
 
-def stated_flow(name: str, text: str) -> str | None:
+def stated_output(name: str, text: str) -> str | None:
     """What ``name`` and ``text`` say the operation outputs: ``"zero"`` (all zeros), ``"same"`` (its input
-    unchanged), ``None`` (neither, or both)."""
+    unchanged), ``"mean"`` / ``"max"`` (a window's mean / maximum); ``None``: no kind, or several."""
     s = _spaced(f"{name} {text}")
-    zero, same = bool(_ZERO_OUT.search(s)), bool(_SAME_OUT.search(s))
-    return "zero" if zero and not same else "same" if same and not zero else None
+    said = [kind for kind, pattern in _OUTPUTS.items() if pattern.search(s)]
+    return said[0] if len(said) == 1 else None
 
 
 @cache
@@ -171,11 +182,11 @@ def rules_out(
     text: str,
     kernel: int | None,
     weights: bool | None = None,
-    flow: str | None = None,
+    output: str | None = None,
 ) -> bool:
     """Whether what ``name`` and ``text`` state (``kernel``: :func:`stated_kernel`; ``weights``:
-    :func:`stated_weights`; ``flow``: :func:`stated_flow`) rules ``family`` out."""
-    if flow is not None and FLOW.get(family, flow) != flow:
+    :func:`stated_weights`; ``output``: :func:`stated_output`) rules ``family`` out."""
+    if output is not None and OUTPUT.get(family, output) != output:
         return True
     if family in FLOW and kernel is not None and _text_kernel(text) is not None:
         return True  # the zero operation and the identity look at nothing (a name's digit may count)
