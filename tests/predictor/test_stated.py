@@ -25,6 +25,10 @@ from tgnas.predictor.stated import (
         ("op", "kernel size 7, stride 1", 7),
         ("op", "k = 5 separable", 5),
         ("op", "spatial convolution with a three-wide kernel", 3),
+        ("op", "learned weights slid over every 3-pixel-wide square", 3),
+        ("op", "a 5 pixel window", 5),
+        ("op", "seven pixels across", 7),
+        ("op", "a stride of 2 pixels", None),  # a length that is no window
         ("op", "point-wise channel mixing", 1),
         ("op", "single-pixel kernel", 1),
         ("k3", "a convolution", 3),

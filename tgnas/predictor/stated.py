@@ -6,9 +6,9 @@ to a plain convolution's as its own. Before a text is read as an operator family
 (:mod:`tgnas.predictor.resolve`), what it states is read directly and rules families out:
 
 - **kernel** :math:`k(t)`: a square kernel written as ``3x3``, ``3×3``, ``3-by-3``, ``three by three``,
-  ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``; ``1`` for ``pointwise``,
-  ``point-wise``, ``one-pixel`` or ``single-pixel``; or a name's trailing ``1``, ``3``, ``5`` or ``7``
-  (``k3``, ``conv1``). A text stating two different sizes states none. Failing all of these, what the text
+  ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``, ``3-pixel-wide`` /
+  ``3-pixel window`` / ``3 pixels across``; ``1`` for ``pointwise``, ``point-wise``, ``one-pixel`` or
+  ``single-pixel``; or a name's trailing ``1``, ``3``, ``5`` or ``7`` (``k3``, ``conv1``). A text stating two different sizes states none. Failing all of these, what the text
   says the operation looks at: ``1`` for one place at a time (``per-pixel``, ``each single location``,
   ``location by location``, ...) across the channels (``channel``, ``depth``, ``feature vector``, ``maps``,
   ...) with no neighbour word; ``3`` for a place's immediate neighbours (``neighbours``, ``adjacent``,
@@ -53,6 +53,10 @@ _SIZE = (
     re.compile(rf"\bkernel[\s_]*size\s*[=:]?\s*(?:of\s+)?{_N}\b"),
     re.compile(rf"\bk\s*=\s*{_N}\b"),
     re.compile(rf"\b{_N}[\s-]wide\b"),
+    re.compile(
+        rf"\b{_N}[\s-](?:pixels?|px)[\s-](?:wide|across|square|window|patch|box|tile|region|stencil|kernel"
+        r"|filter|neighbou?rhood)\b"
+    ),
 )
 _ONE = re.compile(r"\b(?:point-?wise|one-pixel|single-pixel|1-pixel)\b")
 _NAME_DIGIT = re.compile(r"^[a-z_\- ]*?[a-z]([1357])$")
