@@ -6,15 +6,16 @@ to a plain convolution's as its own. Before a text is read as an operator family
 (:mod:`tgnas.predictor.resolve`), what it states is read directly and rules families out:
 
 - **kernel** :math:`k(t)`: a square kernel written as ``3x3``, ``3×3``, ``3-by-3``, ``three by three``,
-  ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``, ``3-pixel-wide`` /
-  ``3-pixel window`` / ``3 pixels across``; ``1`` for ``pointwise``, ``point-wise``, ``one-pixel`` or
-  ``single-pixel``; or a name's trailing ``1``, ``3``, ``5`` or ``7`` (``k3``, ``conv1``). A text stating two different sizes states none. Failing all of these, what the text
-  says the operation looks at: ``1`` for one place at a time (``per-pixel``, ``each single location``,
-  ``location by location``, ...) across the channels (``channel``, ``depth``, ``feature vector``, ``maps``,
-  ...) with no neighbour word; ``3`` for a place's immediate neighbours (``neighbours``, ``adjacent``,
-  ``bordering``, ``surrounding``, ``eight`` of them, ``nine`` values); both or neither: none. A family
-  whose name has a square kernel (``nor_conv_3x3`` -> 3) is ruled out when :math:`k(t)` is another size,
-  the zero operation and the identity (which look at nothing) when the text itself states any size.
+  ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``, ``3-pixel-wide`` / ``3-pixel
+  window`` / ``3 pixels across``; ``1`` for ``pointwise``, ``point-wise``, ``one-pixel`` or ``single-pixel``;
+  or a name's trailing ``1``, ``3``, ``5`` or ``7`` (``k3``, ``conv1``). A text stating two different sizes
+  states none. Failing all of these, what the text says the operation looks at: ``1`` for one place at a time
+  (``per-pixel``, ``each single location``, ``location by location``, ...) across the channels (``channel``,
+  ``depth``, ``feature vector``, ``maps``, ...) with no neighbour word; ``3`` for a place's immediate
+  neighbours (``neighbours``, ``adjacent``, ``bordering``, ``surrounding``, ``eight`` of them, ``nine``
+  values); both or neither: none. A family whose name has a square kernel (``nor_conv_3x3`` -> 3) is ruled out
+  when :math:`k(t)` is another size, the zero operation and the identity (which look at nothing) when the text
+  itself states any size.
 - **weights** :math:`w(t)`: a text that says its operation has no weights (``parameter-free``,
   ``parameterless``, ``weightless``, ``unweighted``, or a weight word after a negation within two words:
   ``no weights``, ``without learnable parameters``, ``nothing to learn``, ``no trainable parts``, ``not
