@@ -38,10 +38,10 @@ the families those leave) is read the same way but only as families the predicto
 them within the margin: the text is left as it is). A weak match of an inner node,
 :data:`WEAK_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by
 :data:`WEAK_MARGIN` is read as :math:`F^*` if that is a cell operation the predictor trained on (not a
-network's layer). A text whose stated kernel
-size and weights together leave one cell operation the predictor trained on is read as it, however weak
-its match. Any other text below the floor describes no operator tgnas knows and is left as it is. The
-family is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
+network's layer). A text whose stated kernel size and weights together leave one cell operation the
+predictor trained on is read as it, however weak its match. Any other text below the floor describes no
+operator tgnas knows and is left as it is. The family is also what decides nominal costs
+(:mod:`tgnas.predictor.nominal`).
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
 nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a

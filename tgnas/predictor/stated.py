@@ -92,7 +92,7 @@ _OUTPUTS = {
     "max": re.compile(r"\b(?:max|maximum|maxim\w+|largest|biggest|highest|strongest)\b"),
 }
 OUTPUT = {"none": "zero", "skip_connect": "same", "avg_pool_3x3": "mean", "max_pool_3x3": "max"}
-FLOW = frozenset({"none", "skip_connect"})  # the families that look at nothing (no kernel)
+KERNELLESS = frozenset({"none", "skip_connect"})  # the families that look at nothing
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
 
@@ -193,8 +193,8 @@ def rules_out(
     :func:`stated_weights`; ``output``: :func:`stated_output`) rules ``family`` out."""
     if output is not None and OUTPUT.get(family, output) != output:
         return True
-    if family in FLOW and kernel is not None and _text_kernel(text) is not None:
-        return True  # the zero operation and the identity look at nothing (a name's digit may count)
+    if family in KERNELLESS and kernel is not None and _text_kernel(text) is not None:
+        return True  # a size the text itself states (a name's digit alone does not) rules them out
     own = family_kernel(family)
     if kernel is not None and own is not None and own != kernel:
         return True
