@@ -9,6 +9,7 @@ from tgnas.opgraph import OpGraph
 from tgnas.predictor import nominal
 from tgnas.predictor.predictor import load_checkpoint
 from tgnas.predictor.resolve import TextResolver, allowed
+from tgnas.predictor.stated import stated_output, stated_weights
 from tgnas.spaces import get_space
 
 NB201_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -217,3 +218,22 @@ def test_a_stated_kernel_and_weights_that_leave_one_trained_operation_read_as_it
     assert r.match < LOW_FLOOR and r.family == "nor_conv_3x3"
     (r,) = resolver.read([("op", "sweeps a nine-tap box")])  # kernel 3 alone leaves the pool as well
     assert r.family is None and not r.candidates
+
+
+def test_a_stated_output_with_a_stated_kernel_reads_as_the_weightless_operation_left(universal):
+    # a mean over a 3-wide neighbourhood, no word on weights: average pooling, not a 3x3 convolution
+    (r,) = universal.resolver.read(
+        [("op", "every entry becomes its surrounding patch's sum divided by the count")]
+    )
+    assert (r.family, r.candidates) == ("avg_pool_3x3", ())
+    assert stated_weights("op", r.text) is None and stated_output("op", r.text) == "mean"
+    # the same size with no output and no weights: left as it is
+    (vague,) = universal.resolver.read([("op", "handles each entry with its surrounding patch")])
+    assert vague.family is None
+
+
+def test_a_weightless_window_of_no_stated_kind_is_no_max_pooling(universal):
+    (r,) = universal.resolver.read([("op", "a parameter-free pass over each 3x3 patch")])
+    assert r.family == "avg_pool_3x3"  # max pooling was trained (NAS-Bench-101), but its text says max
+    (m,) = universal.resolver.read([("op", "a parameter-free pass over each 3x3 patch keeping its peak")])
+    assert m.family == "max_pool_3x3"

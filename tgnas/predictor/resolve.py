@@ -39,9 +39,10 @@ them within the margin: the text is left as it is). A weak match of an inner nod
 :data:`WEAK_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by
 :data:`WEAK_MARGIN` is read as :math:`F^*` if that is a cell operation the predictor trained on (not a
 network's layer). A text whose stated kernel size and weights together leave one cell operation the
-predictor trained on is read as it, however weak its match. Any other text below the floor describes no
-operator tgnas knows and is left as it is. The family is also what decides nominal costs
-(:mod:`tgnas.predictor.nominal`).
+predictor trained on is read as it, however weak its match; there, a text stating what its operation
+outputs (zeros, its input, a mean, a maximum: a weightless operation's outputs) and no weights states it
+has none. Any other text below the floor describes no operator tgnas knows and is left as it is. The family
+is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
 nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a
@@ -66,7 +67,14 @@ from tgnas.embed import family as family_of
 from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
 from tgnas.predictor.prior import NOVEL_COSINE
-from tgnas.predictor.stated import LAYERS, rules_out, stated_kernel, stated_output, stated_weights
+from tgnas.predictor.stated import (
+    LAYERS,
+    family_weights,
+    rules_out,
+    stated_kernel,
+    stated_output,
+    stated_weights,
+)
 
 FLOOR = 0.5
 LOW_FLOOR = 0.4  # below FLOOR, down to this, a text stating something is read as a trained family
@@ -292,18 +300,25 @@ class TextResolver:
                     family, read_as = families[trained[0]], as_text(trained[0])
                 elif close:
                     candidates = tuple((families[g], as_text(g)) for g in trained or close)
-            if family is None and not candidates and kernel is not None and weights is not None:
-                left = self._left(per_family[i])  # what a stated kernel and weights leave
-                if len(left) == 1:
+            # an output of a stated kind (zeros, the input, a mean, a maximum) is a weightless operation's
+            weightless = weights is False or (weights is None and output is not None)
+            if family is None and not candidates and kernel is not None and (weights or weightless):
+                left = self._left(per_family[i], weightless)
+                if len(left) == 1:  # what a stated kernel and weights leave
                     family, read_as = families[left[0]], as_text(left[0])
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as, candidates)
 
-    def _left(self, scores: np.ndarray) -> list[int]:
+    def _left(self, scores: np.ndarray, weightless: bool = False) -> list[int]:
         """The cell operations the predictor trained on (not a network's layers) that what a text states
-        has not ruled out (``scores``: its :math:`s_F(t)` per family, ``-inf`` where ruled out)."""
+        has not ruled out (``scores``: its :math:`s_F(t)` per family, ``-inf`` where ruled out), without
+        weights if ``weightless``."""
         families = self._bank[0]
         return [
-            f for f in sorted(self._trained_families) if np.isfinite(scores[f]) and families[f] not in LAYERS
+            f
+            for f in sorted(self._trained_families)
+            if np.isfinite(scores[f])
+            and families[f] not in LAYERS
+            and not (weightless and family_weights(families[f]))
         ]
 
     def _weak_lead(self, match: float, margin: float, role: str, f: int) -> bool:

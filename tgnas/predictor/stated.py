@@ -26,11 +26,13 @@ to a plain convolution's as its own. Before a text is read as an operator family
 - **output** :math:`o(t)`: what a text says its operation outputs, one of four kinds: all zeros (``zeros``,
   ``naught`` / ``nought``, ``blanks``, ``emits nothing``, ``multiplied away``, ``switched off``, ...), its
   input unchanged (``unchanged``, ``untouched``, ``verbatim``, ``as it is``, ``exactly what``, ``precisely
-  the``, ...), a window's mean (``mean``, ``average``, ``divided by``, ``equal-weight``,
-  ``smoothing``, ...) or its maximum (``max``, ``maximum``, ``largest``, ``highest``, ...); a text naming
-  two kinds states none. Each of the zero operation, the identity, average and max pooling has one kind
+  the``, ...), a window's mean (``mean``, ``average``, ``divided by``, ``equal-weight``, ``smoothing``,
+  ...) or its maximum (``max``, ``maxpool``, ``largest``, ``highest``, ``peak``, ...); a text naming two
+  kinds states none. Each of the zero operation, the identity, average and max pooling has one kind
   (:data:`OUTPUT`), and is ruled out for a text stating another (a text about a window's mean is no
-  identity); other families have none and are ruled out by no :math:`o(t)`.
+  identity); other families have none and are ruled out by no :math:`o(t)`. Max pooling is also ruled
+  out for a text stating no kind (:data:`SAYS_OUTPUT`): its maximum is what every description of it
+  names, where a window's mean goes by many words (a blur, a sum divided by the count, ...).
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``, a network's inverted-bottleneck
   layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ..., its stem's ``stem`` / ``image`` /
@@ -89,9 +91,10 @@ _OUTPUTS = {
         r"|without being (?:altered|changed|modified))\b"
     ),
     "mean": re.compile(r"\b(?:mean|averag\w*|divided by|equal[- ]weights?|smooth\w*)\b"),
-    "max": re.compile(r"\b(?:max|maximum|maxim\w+|largest|biggest|highest|strongest)\b"),
+    "max": re.compile(r"\b(?:max\w*|largest|biggest|highest|strongest|greatest|peak)\b"),
 }
 OUTPUT = {"none": "zero", "skip_connect": "same", "avg_pool_3x3": "mean", "max_pool_3x3": "max"}
+SAYS_OUTPUT = frozenset({"max_pool_3x3"})  # families no text describes without saying what they output
 KERNELLESS = frozenset({"none", "skip_connect"})  # the families that look at nothing
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
@@ -192,6 +195,8 @@ def rules_out(
     """Whether what ``name`` and ``text`` state (``kernel``: :func:`stated_kernel`; ``weights``:
     :func:`stated_weights`; ``output``: :func:`stated_output`) rules ``family`` out."""
     if output is not None and OUTPUT.get(family, output) != output:
+        return True
+    if family in SAYS_OUTPUT and output is None:
         return True
     if family in KERNELLESS and kernel is not None and _text_kernel(text) is not None:
         return True  # a size the text itself states (a name's digit alone does not) rules them out
