@@ -92,11 +92,25 @@ def main() -> None:
         help="recompute the tables from a values file a --summary run wrote (no networks are run)",
     )
     parser.add_argument(
+        "--selection",
+        action="store_true",
+        help="a seeded sample (seed 1) of the rows outside the reported one, for choosing an aggregate",
+    )
+    parser.add_argument(
+        "--choose",
+        default=None,
+        help="a --selection run's values file (Accel-NASBench): print each candidate pool's figures and "
+        "the one chosen; no run",
+    )
+    parser.add_argument(
         "--markdown",
         action="store_true",
         help="print the tables of benchmarks/results/proxies_*.json; no run",
     )
     args = parser.parse_args()
+    if args.choose:
+        choose(Path(args.choose))
+        return
     if args.markdown:
         results = Path(__file__).parent / "results"
         print(markdown(sorted(results.glob("proxies_*.json"))))
@@ -107,6 +121,8 @@ def main() -> None:
     default_sample, targets = SPACES[args.space]
     n = min(args.sample or default_sample, len(bench))
     idx = np.sort(np.random.default_rng(0).choice(len(bench), size=n, replace=False))
+    if args.selection:
+        idx = selection_rows(len(bench), default_sample, args.sample or SELECTION_SAMPLE)
     strings = bench.arch_strings()
     config = SweepConfig(
         space=args.space,
@@ -123,7 +139,8 @@ def main() -> None:
         values = read_values(Path(args.from_values), keys)
         print(f"{args.space}: {len(idx)} labelled rows, proxy values read from {args.from_values} (no run)")
     else:
-        name = f"{args.space}_{args.input}_b{args.batch_size}_r{config.resolution}_n{n}.jsonl"
+        sel = "_selection" if args.selection else ""
+        name = f"{args.space}{sel}_{args.input}_b{args.batch_size}_r{config.resolution}_n{len(idx)}.jsonl"
         default = Path(__file__).parent / ".cache" / name
         out = args.out or str(default)  # resumable; benchmarks/.cache is git-ignored
         start = time.perf_counter()
@@ -294,6 +311,65 @@ def resolution_table(paths: list[Path]) -> str:
     for name in runs[0]["table"]:
         lines.append(f"| {name} | " + " | ".join(f"{r['table'][name][ds]['tau']:.3f}" for r in runs) + " |")
     return "\n".join(lines) + "\n"
+
+
+SELECTION_SAMPLE = 200
+
+
+def selection_rows(size: int, reported: int, n: int) -> np.ndarray:
+    """``n`` seeded rows (seed 1) of a labelled file of ``size`` rows outside its reported sample (the
+    seed-0 draw of ``reported`` rows): labels for choosing among aggregates, never reported."""
+    shown = np.random.default_rng(0).choice(size, size=min(reported, size), replace=False)
+    rest = np.setdiff1d(np.arange(size), shown)
+    if len(rest) < n:
+        raise SystemExit(f"only {len(rest)} rows lie outside the reported sample of {reported}; asked {n}")
+    return np.sort(np.random.default_rng(1).choice(rest, size=n, replace=False))
+
+
+def sample_values(space: str, path: Path, idx: np.ndarray) -> dict[str, np.ndarray]:
+    """A values file's proxies for the rows ``idx`` of ``space``'s labelled file."""
+    bench, sp = get_benchmark(space), get_space(space)
+    strings = bench.arch_strings()
+    return read_values(path, [sp.format(sp.parse(strings[i])) for i in idx])
+
+
+def candidate_pools(computed: list[str]) -> dict[str, tuple[str, ...]]:
+    """The pools :func:`choose` picks from: AZ-NAS + T-CET + ZiCo + SWAP, alone and with one more proxy."""
+    extra = [p for p in SHOWN if p in computed and p not in STRONG]
+    return {"AZ+T-CET+ZiCo+SWAP": STRONG} | {f"AZ+T-CET+ZiCo+SWAP+{p}": (*STRONG, p) for p in extra}
+
+
+def choose(selection: Path) -> tuple[str, str]:
+    """The label-free aggregate (pool, method) with the best mean Kendall tau over two sets of selection
+    labels: NAS-Bench-201 CIFAR-10 *validation* accuracy of the 1,000-cell sample (its test accuracy is
+    what is reported) and Accel-NASBench ImageNet top-1 of a ``--selection`` sample outside the reported
+    300. No NAS-Bench-101 label (its 500 rows are all reported) and no reported label enters the choice;
+    ties go to the smaller pool."""
+    results = Path(__file__).parent / "results"
+    nb201_idx = np.sort(np.random.default_rng(0).choice(15625, size=SPACES["nb201"][0], replace=False))
+    nb201 = sample_values("nb201", results / "proxies_nb201_values.json.gz", nb201_idx)
+    anb_bench = get_benchmark("anb")
+    with gzip.open(selection, "rt") as f:
+        n = len(json.load(f)["architectures"])
+    anb_idx = selection_rows(len(anb_bench), SPACES["anb"][0], n)
+    anb = sample_values("anb", selection, anb_idx)
+    truths = (
+        (nb201, get_benchmark("nb201").column("cifar10", "valid")[nb201_idx]),
+        (anb, anb_bench.column("imagenet", "valid")[anb_idx]),
+    )
+    print(f"selection labels: NAS-Bench-201 CIFAR-10 validation (1,000 cells), Accel-NASBench {n} rows")
+    print(f"{'pool':<44}{'method':<12}{'nb201 valid':>12}{'anb sel':>9}{'mean':>8}")
+    computed = [p for p in nb201 if p in anb]
+    best = None
+    for name, pool in candidate_pools(computed).items():
+        for method in ("log-rank", "orthogonal"):
+            taus = [kendall_tau(aggregate({p: v[p] for p in pool}, method), t) for v, t in truths]
+            mean = float(np.mean(taus))
+            print(f"{name:<44}{method:<12}{taus[0]:>12.4f}{taus[1]:>9.4f}{mean:>8.4f}")
+            if best is None or mean > best[0] + 1e-9:
+                best = (mean, name, method)
+    print(f"chosen: {best[1]}, {best[2]} (mean selection tau {best[0]:.4f})")
+    return best[1], best[2]
 
 
 def aggregates(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
