@@ -45,6 +45,9 @@ from tgnas.spaces import get_space
 NASLIB_OPS = ("skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3")
 AZ = ("expressivity", "progressivity", "trainability", "complexity")
 STRONG = (*AZ, "tcet", "zico", "swap")  # AZ-NAS + the T-CET seed + the two strongest single proxies
+# the aggregate `--choose` picked on selection labels (NAS-Bench-201 validation accuracy, Accel-NASBench rows
+# outside the reported 300): the pool STRONG + CHOSEN[0], aggregated by CHOSEN[1]
+CHOSEN = ("tcet_snip", "log-rank")
 CROSS = {
     "params": "params",
     "flops": "flops",
@@ -179,6 +182,11 @@ def main() -> None:
             "orthogonal weights (AZ + T-CET + ZiCo + SWAP):", ", ".join(f"{k} {v:.3f}" for k, v in w.items())
         )
     if args.from_values:
+        if args.summary:  # the summary's tables recomputed; its timings and cross-check kept
+            summary = json.loads(Path(args.summary).read_text())
+            summary["table"] = table
+            Path(args.summary).write_text(json.dumps(summary, indent=1) + "\n")
+            print(f"tables of {args.summary} recomputed from the kept values")
         return
     totals = [1000 * r["seconds"] for r in rows.values()]
     print(
@@ -382,6 +390,9 @@ def aggregates(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     if len(strong) == len(STRONG):
         out["log-rank, AZ+T-CET+ZiCo+SWAP"] = aggregate(strong)
         out["orthogonal, AZ+T-CET+ZiCo+SWAP"] = aggregate(strong, "orthogonal")
+    chosen = {p: values[p] for p in (*STRONG, CHOSEN[0]) if p in values}
+    if len(chosen) == len(STRONG) + 1:
+        out["chosen: log-rank, AZ+T-CET+T-CET(snip)+ZiCo+SWAP"] = aggregate(chosen, CHOSEN[1])
     if len(values) > 2:
         out["log-rank, all proxies"] = aggregate(values)
         out["orthogonal, all proxies"] = aggregate(values, "orthogonal")

@@ -92,6 +92,23 @@ def test_proxy_aggregates_are_fixed_label_free_combinations():
     out = bench.aggregates(values)
     assert set(out) >= {"AZ-NAS (log-rank of 4)", "orthogonal, AZ+T-CET+ZiCo+SWAP", "log-rank, all proxies"}
     assert all(v.shape == (20,) for v in out.values())
+    assert not any(k.startswith("chosen") for k in out)  # its extra member was not computed
+    values[bench.CHOSEN[0]] = rng.normal(size=20)
+    (chosen,) = [k for k in bench.aggregates(values) if k.startswith("chosen")]
+    pool = {p: values[p] for p in (*bench.STRONG, bench.CHOSEN[0])}
+    assert np.allclose(bench.aggregates(values)[chosen], bench.aggregate(pool, bench.CHOSEN[1]))
+
+
+def test_aggregate_selection_rows_lie_outside_the_reported_sample():
+    import numpy as np
+
+    bench = load("proxies")
+    reported = set(np.random.default_rng(0).choice(4138, size=300, replace=False).tolist())
+    rows = bench.selection_rows(4138, 300, 200)
+    assert len(set(rows.tolist())) == 200 and not reported & set(rows.tolist())
+    assert list(rows) == sorted(rows) and np.array_equal(rows, bench.selection_rows(4138, 300, 200))
+    with pytest.raises(SystemExit, match="outside the reported sample"):
+        bench.selection_rows(500, 500, 10)  # NAS-Bench-101: every labelled row is reported
 
 
 @pytest.mark.parametrize("space", ["anb", "nb101"])
