@@ -9,7 +9,9 @@ too, for one convention), beside the graph's total parameters and FLOPs on the s
 
 - (d) leave one space out: train on two of nb201 / nb101 / anb, judge every labelled row of the third.
 - (e) few labels in a new space: the other two spaces plus 50 or 200 seeded rows of the target, judged on
-  the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them).
+  the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them);
+  NAS-Bench-101 also reworded without costs in each :data:`DEV_NB101` wording (``devK``), end nodes as the
+  space gives them or generic: how a cell of a space sharing operator families with NAS-Bench-201 is read.
 - (f) robustness: the universal recipe on its shipped rows (per seed), judged on the NAS-Bench-201 cells
   it never trained on, as the space gives them, as generic graphs without costs, renamed and reworded
   (names and texts of :data:`REWORDED`, no word naming an operator as training texts do; no costs), and
@@ -287,6 +289,26 @@ DEV_ANB = (
         "pooling and fully connected output layer",
     ),
 )
+# (e), NAS-Bench-101 target: two wordings of its operations, for how a reworded cell of a space whose
+# operations share families with NAS-Bench-201's is read (written for choosing, like DEV)
+DEV_NB101 = (
+    {
+        "conv3x3-bn-relu": ("c3", "3x3 convolution followed by batch norm and ReLU"),
+        "conv1x1-bn-relu": ("c1", "1x1 convolution followed by batch norm and ReLU"),
+        "maxpool3x3": ("mp", "3x3 max pooling"),
+    },
+    {
+        "conv3x3-bn-relu": (
+            "spatial",
+            "learned 3-by-3 filter bank, then batch statistics normalisation and rectification",
+        ),
+        "conv1x1-bn-relu": (
+            "pointwise",
+            "per-pixel channel mixing with learned weights, normalised, rectified",
+        ),
+        "maxpool3x3": ("peak", "keeps the largest value in each 3 by 3 neighbourhood"),
+    },
+)
 # texts about no operator of the bank: what the floor must keep out
 OFFTOPIC = (
     "multi-head self attention over all tokens",
@@ -367,8 +389,31 @@ def rows_e(seed: int):
             few = default_rows(target, n, seed + 1000)
             rows = {s: rows_for(s, seed) for s in SPACES if s != target} | {target: few}
             pred, secs = train(rows, seed)
-            res = judge(pred, target, unseen_rows(target, few))
+            judged = unseen_rows(target, few)
+            res = judge(pred, target, judged)
             yield {"row": f"e: {target} + {n} labels", "seed": seed, "train_s": secs, **res}
+            if target != "nb101":
+                continue
+            bench, space = get_benchmark(target), get_space(target)
+            graphs = [space.to_graph(space.parse(bench.arch_strings()[i])) for i in judged]
+            for k, words in enumerate(DEV_NB101):
+                for ends, keep in (("", True), (", generic ends", False)):
+                    form = [reword_cell(g, words, keep) for g in graphs]
+                    res = judge(pred, target, judged, form)
+                    yield {
+                        "row": f"e: {target} + {n} labels, dev{k}{ends}",
+                        "seed": seed,
+                        "train_s": secs,
+                        **res,
+                    }
+
+
+def reword_cell(graph: OpGraph, words: dict, keep_ends: bool) -> OpGraph:
+    """``graph`` without costs, each operation renamed and described as ``words[op]``; the end nodes keep
+    their texts (``keep_ends``) or get the generic ones."""
+    ends = (t if keep_ends else None for t in graph.texts or (None,) * graph.num_nodes)
+    texts = tuple(words[o][1] if o in words else t for o, t in zip(graph.ops, ends, strict=True))
+    return OpGraph(tuple(words[o][0] if o in words else o for o in graph.ops), graph.edges, texts)
 
 
 class GCNAlone:

@@ -237,3 +237,39 @@ def test_a_weightless_window_of_no_stated_kind_is_no_max_pooling(universal):
     assert r.family == "avg_pool_3x3"  # max pooling was trained (NAS-Bench-101), but its text says max
     (m,) = universal.resolver.read([("op", "a parameter-free pass over each 3x3 patch keeping its peak")])
     assert m.family == "max_pool_3x3"
+
+
+def test_a_family_two_spaces_share_reads_as_the_space_of_the_call(universal):
+    """A reworded NAS-Bench-101 cell reads as NAS-Bench-101's operators (a max pool says which space), with
+    their texts and no nominal costs: it scores as the cell given without costs."""
+    space = get_space("nb101")
+    cells = [space.to_graph(space.sample(np.random.default_rng(k))) for k in range(12)]
+    assert any("maxpool3x3" in g.ops for g in cells) and any("maxpool3x3" not in g.ops for g in cells)
+    words = {
+        "conv3x3-bn-relu": ("area", "a learned 3-by-3 filter bank, then batch norm and a rectifier"),
+        "conv1x1-bn-relu": ("mix", "a learned 1x1 channel mixing, then batch norm and a rectifier"),
+        "maxpool3x3": ("peak", "keeps the largest value of each 3x3 window"),
+    }
+    reworded = [
+        OpGraph(
+            tuple(words[o][0] if o in words else o for o in g.ops),
+            g.edges,
+            tuple(words[o][1] if o in words else t for o, t in zip(g.ops, g.texts, strict=True)),
+        )
+        for g in cells
+    ]
+    plain = [OpGraph(g.ops, g.edges, g.texts) for g in cells]  # the space's texts, no costs
+    (ways,) = universal.resolver.resolve(reworded)
+    text_of = universal.resolver.embedder.text_of
+    for r, p in zip(ways, plain, strict=True):
+        assert r.costs is None and tuple(map(text_of, r.ops, r.texts or (None,) * r.num_nodes)) == tuple(
+            map(text_of, p.ops, p.texts)
+        )
+    assert np.allclose(universal.score_graphs(reworded), universal.score_graphs(plain), atol=1e-5)
+    # a convolution alone says no space: the family's own operator (NAS-Bench-201's), with its cost
+    conv = chain("area", texts=(None, words["conv3x3-bn-relu"][1], None))
+    ((alone,),) = universal.resolver.resolve([conv])
+    assert alone.texts[1] == describe_op("nor_conv_3x3") and alone.costs is not None
+    pooled = chain("area", "peak", texts=(None, words["conv3x3-bn-relu"][1], words["maxpool3x3"][1], None))
+    (with_pool,) = universal.resolver.resolve([conv, pooled])
+    assert with_pool[0].texts[1] == describe_op("conv3x3-bn-relu")

@@ -49,9 +49,16 @@ nothing, so it is dropped with every node then off an input-to-output path (:fun
 cell written with its zero operations as nodes is scored as the cell without them.
 
 A family groups operators that compute the same thing in different spaces (``"family"`` in the
-descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). How :data:`FLOOR`,
-:data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were chosen (on wordings
-written for choosing them, apart from any that is reported) is in ``docs/universal.md``.
+descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). A node read as a family that
+several spaces share is read as the operator of the space its graphs come from: of the cell spaces whose
+every operator the predictor trained on, the one whose operators cover every family read in the call's
+graphs (a max pool says NAS-Bench-101, a zero operation, identity or average pool NAS-Bench-201; a node
+given by one space's own text counts for that space alone), else in the node's graph, else none; the node
+then embeds that space's operator's text and takes its nominal cost (none for NAS-Bench-101's).
+
+How :data:`FLOOR`, :data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were
+chosen (on wordings written for choosing them, apart from any that is reported) is in
+``docs/universal.md``.
 """
 
 from __future__ import annotations
@@ -336,8 +343,11 @@ class TextResolver:
 
     def _cost_key(self, r: Reading) -> str | None:
         """What fixes a node's nominal cost: a described operator's own name (NAS-Bench-101's operations,
-        whose widths depend on the cell, have none), else the family the node is read as."""
-        return r.op if r.op in self._described else r.family
+        whose widths depend on the cell, have none), else the operator whose text it is read as (a space's
+        operator of a shared family), else the family the node is read as."""
+        if r.op in self._described:
+            return r.op
+        return self._member_op.get(r.read_as, r.family)
 
     @cached_property
     def _described(self) -> frozenset[str]:
@@ -394,11 +404,69 @@ class TextResolver:
             for choice in _choices(table)
         ]
 
+    @cached_property
+    def _members(self) -> dict[str, dict[str, str]]:
+        """Family -> {space: the text of that space's operator of the family}, for every cell space whose
+        every operator the predictor trained on (``nor_conv_3x3``: NAS-Bench-201's ``nor_conv_3x3`` and
+        NAS-Bench-101's ``conv3x3-bn-relu``)."""
+        from tgnas.spaces import SPACES, get_space
+
+        out: dict[str, dict[str, str]] = {}
+        for space in SPACES.names():
+            ops = get_space(space).ops
+            if all(op in self._described and describe_op(op) in self._known for op in ops):
+                for op in ops:  # a space every operator of which the predictor trained on
+                    out.setdefault(family_of(op), {})[space] = describe_op(op)
+        return out
+
+    @cached_property
+    def _member_op(self) -> dict[str, str]:
+        """A space's operator of a shared family, by its text (``conv3x3-bn-relu`` by its text)."""
+        from tgnas.spaces import get_space
+
+        out = {}
+        for texts in self._members.values():
+            for space, text in texts.items():
+                for op in get_space(space).ops:
+                    if op in self._described and describe_op(op) == text:
+                        out[text] = op
+        return out
+
+    def _space(self, reads: Iterable[Reading]) -> str | None:
+        """The one cell space whose trained operators cover every family in ``reads`` that some space's
+        trained operator has, a node given by that operator's own text counting for its space alone
+        (``None``: no such space, or several)."""
+        left: set[str] | None = None
+        for r in reads:
+            texts = self._members.get(r.family, {})
+            fits = {s for s, t in texts.items() if t == r.text} or set(
+                texts
+            )  # a member's own text: its space
+            if fits:
+                left = fits if left is None else left & fits
+        return next(iter(left)) if left is not None and len(left) == 1 else None
+
+    def _in_space(self, r: Reading, space: str | None) -> Reading:
+        """A node read (not given by a training text) as a family several spaces share, as ``space``'s
+        operator of it."""
+        texts = self._members.get(r.family, {})
+        if space is None or r.text in self._known or len(texts) < 2 or space not in texts:
+            return r
+        return replace(r, read_as=texts[space])
+
     def _read_graphs(self, graphs, nodes, roles, table, choice, impute: bool, rewrite: bool) -> list[OpGraph]:
-        """``graphs`` read one way: ``table[role][(op, text)]`` unless ``choice`` settles it."""
+        """``graphs`` read one way: ``table[role][(op, text)]`` unless ``choice`` settles it; a family
+        several spaces share is read as the operator of the one space every graph's reading fits (of the
+        call, else of the graph; else the family's own operator)."""
+        reads = [
+            [choice.get((role, *n)) or table[role][n] for n, role in zip(ns, rs, strict=True)]
+            for ns, rs in zip(nodes, roles, strict=True)
+        ]
+        call = self._space(r for read in reads for r in read)
         out, kept = [], []
-        for g, ns, rs in zip(graphs, nodes, roles, strict=True):
-            read = [choice.get((role, *n)) or table[role][n] for n, role in zip(ns, rs, strict=True)]
+        for g, ns, read in zip(graphs, nodes, reads, strict=True):
+            space = call or self._space(read)
+            read = [self._in_space(r, space) for r in read]
             new = tuple(r.read_as for r in read)
             if rewrite and new != tuple(t for _, t in ns):
                 g = OpGraph(g.ops, g.edges, new, g.costs)
