@@ -406,31 +406,23 @@ class TextResolver:
 
     @cached_property
     def _members(self) -> dict[str, dict[str, str]]:
-        """Family -> {space: the text of that space's operator of the family}, for every cell space whose
-        every operator the predictor trained on (``nor_conv_3x3``: NAS-Bench-201's ``nor_conv_3x3`` and
-        NAS-Bench-101's ``conv3x3-bn-relu``)."""
+        """Family -> {space: that space's operator of the family}, for every cell space whose every operator
+        the predictor trained on (``nor_conv_3x3``: NAS-Bench-201's ``nor_conv_3x3``, NAS-Bench-101's
+        ``conv3x3-bn-relu``)."""
         from tgnas.spaces import SPACES, get_space
 
         out: dict[str, dict[str, str]] = {}
         for space in SPACES.names():
             ops = get_space(space).ops
             if all(op in self._described and describe_op(op) in self._known for op in ops):
-                for op in ops:  # a space every operator of which the predictor trained on
-                    out.setdefault(family_of(op), {})[space] = describe_op(op)
+                for op in ops:
+                    out.setdefault(family_of(op), {})[space] = op
         return out
 
     @cached_property
     def _member_op(self) -> dict[str, str]:
-        """A space's operator of a shared family, by its text (``conv3x3-bn-relu`` by its text)."""
-        from tgnas.spaces import get_space
-
-        out = {}
-        for texts in self._members.values():
-            for space, text in texts.items():
-                for op in get_space(space).ops:
-                    if op in self._described and describe_op(op) == text:
-                        out[text] = op
-        return out
+        """The text of each operator of :attr:`_members` -> the operator."""
+        return {describe_op(op): op for ops in self._members.values() for op in ops.values()}
 
     def _space(self, reads: Iterable[Reading]) -> str | None:
         """The one cell space whose trained operators cover every family in ``reads`` that some space's
@@ -438,21 +430,19 @@ class TextResolver:
         (``None``: no such space, or several)."""
         left: set[str] | None = None
         for r in reads:
-            texts = self._members.get(r.family, {})
-            fits = {s for s, t in texts.items() if t == r.text} or set(
-                texts
-            )  # a member's own text: its space
-            if fits:
+            ops = self._members.get(r.family, {})
+            own = {s for s, op in ops.items() if describe_op(op) == r.text}
+            if fits := own or set(ops):
                 left = fits if left is None else left & fits
         return next(iter(left)) if left is not None and len(left) == 1 else None
 
     def _in_space(self, r: Reading, space: str | None) -> Reading:
         """A node read (not given by a training text) as a family several spaces share, as ``space``'s
         operator of it."""
-        texts = self._members.get(r.family, {})
-        if space is None or r.text in self._known or len(texts) < 2 or space not in texts:
+        ops = self._members.get(r.family, {})
+        if space is None or r.text in self._known or len(ops) < 2 or space not in ops:
             return r
-        return replace(r, read_as=texts[space])
+        return replace(r, read_as=describe_op(ops[space]))
 
     def _read_graphs(self, graphs, nodes, roles, table, choice, impute: bool, rewrite: bool) -> list[OpGraph]:
         """``graphs`` read one way: ``table[role][(op, text)]`` unless ``choice`` settles it; a family
