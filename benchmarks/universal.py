@@ -398,7 +398,7 @@ def rows_e(seed: int):
             graphs = [space.to_graph(space.parse(bench.arch_strings()[i])) for i in judged]
             for k, words in enumerate(DEV_NB101):
                 for ends, keep in (("", True), (", generic ends", False)):
-                    form = [reword_cell(g, words, keep) for g in graphs]
+                    form = [represent(g, "reworded", words, keep) for g in graphs]
                     res = judge(pred, target, judged, form)
                     yield {
                         "row": f"e: {target} + {n} labels, dev{k}{ends}",
@@ -406,14 +406,6 @@ def rows_e(seed: int):
                         "train_s": secs,
                         **res,
                     }
-
-
-def reword_cell(graph: OpGraph, words: dict, keep_ends: bool) -> OpGraph:
-    """``graph`` without costs, each operation renamed and described as ``words[op]``; the end nodes keep
-    their texts (``keep_ends``) or get the generic ones."""
-    ends = (t if keep_ends else None for t in graph.texts or (None,) * graph.num_nodes)
-    texts = tuple(words[o][1] if o in words else t for o, t in zip(graph.ops, ends, strict=True))
-    return OpGraph(tuple(words[o][0] if o in words else o for o in graph.ops), graph.edges, texts)
 
 
 class GCNAlone:

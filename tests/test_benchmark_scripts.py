@@ -129,18 +129,3 @@ def test_kept_proxy_values_reproduce_the_kept_summary(space, monkeypatch, capsys
     dataset = next(d for d in table["params"] if d != "failed")
     for name in ("params", "tcet", "orthogonal, AZ+T-CET+ZiCo+SWAP", "log-rank, all proxies"):
         assert float(printed[name][0]) == pytest.approx(table[name][dataset]["tau"], abs=1e-4)
-
-
-def test_reworded_nb101_cells_lose_costs_and_keep_or_drop_their_end_texts():
-    from tgnas.spaces import get_space
-
-    bench, space = load("universal"), get_space("nb101")
-    given = space.to_graph(
-        space.parse('{"matrix": [[0,1,1],[0,0,1],[0,0,0]], "ops": ["input","maxpool3x3","output"]}')
-    )
-    words = bench.DEV_NB101[1]
-    kept, generic = bench.reword_cell(given, words, True), bench.reword_cell(given, words, False)
-    assert given.costs is not None and kept.costs is None and generic.costs is None
-    assert kept.ops == ("input", "peak", "output") and kept.edges == given.edges
-    assert kept.texts[1] == words["maxpool3x3"][1] and kept.texts[2] == given.texts[2] is not None
-    assert generic.texts[0] is None and generic.texts[2] is None and generic.texts[1] == kept.texts[1]

@@ -35,3 +35,21 @@ def test_nested_unseen_op_bad_input(nb201_bench):
         nested_unseen_op(nb201_bench, "skip_connect", "skip_connect")
     with pytest.raises(UnknownNameError, match="inner"):
         nested_unseen_op(nb201_bench, "skip_connect", "sep_conv_3x3")
+
+
+def test_a_reworded_graph_loses_its_costs_and_keeps_or_drops_its_end_texts():
+    from tgnas.protocols.crossspace import represent
+    from tgnas.spaces import get_space
+
+    space = get_space("nb101")
+    given = space.to_graph(
+        space.parse('{"matrix": [[0,1,1],[0,0,1],[0,0,0]], "ops": ["input","maxpool3x3","output"]}')
+    )
+    words = {"maxpool3x3": ("peak", "keeps the largest value of each 3x3 window")}
+    kept, generic = represent(given, "reworded", words, keep_ends=True), represent(given, "reworded", words)
+    assert given.costs is not None and kept.costs is None and generic.costs is None
+    assert kept.ops == generic.ops == ("input", "peak", "output") and kept.edges == given.edges
+    assert kept.texts[1] == generic.texts[1] == words["maxpool3x3"][1]
+    assert kept.texts[2] == given.texts[2] is not None and generic.texts[2] is None
+    with pytest.raises(ValueError, match="rename table"):
+        represent(given, "reworded")

@@ -55,9 +55,15 @@ def judge(predictor, space: str, rows: Sequence[int], graphs: Sequence[OpGraph] 
     return out
 
 
-def represent(graph: OpGraph, how: str, rename: Mapping[str, tuple[str, str]] | None = None) -> OpGraph:
+def represent(
+    graph: OpGraph,
+    how: str,
+    rename: Mapping[str, tuple[str, str]] | None = None,
+    keep_ends: bool = False,
+) -> OpGraph:
     """``graph`` as a user might write it: ``given``; ``generic`` (no costs, texts from the descriptions);
-    ``reworded`` (no costs; each operator renamed and described as ``rename[op] = (name, text)``)."""
+    ``reworded`` (no costs; each operator renamed and described as ``rename[op] = (name, text)``, the
+    input and output nodes with the generic texts, or with their own if ``keep_ends``)."""
     if how == "given":
         return graph
     if how == "generic":
@@ -66,7 +72,8 @@ def represent(graph: OpGraph, how: str, rename: Mapping[str, tuple[str, str]] | 
         if rename is None:
             raise ValueError("reworded needs a rename table")
         ops = tuple(op if op in ("input", "output") else rename[op][0] for op in graph.ops)
-        texts = tuple(rename[op][1] if op in rename else None for op in graph.ops)
+        own = graph.texts if keep_ends and graph.texts else (None,) * graph.num_nodes
+        texts = tuple(rename[op][1] if op in rename else t for op, t in zip(graph.ops, own, strict=True))
         return OpGraph(ops, graph.edges, texts)
     raise ValueError(f"unknown representation {how!r}")
 
