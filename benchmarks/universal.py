@@ -10,8 +10,10 @@ too, for one convention), beside the graph's total parameters and FLOPs on the s
 - (d) leave one space out: train on two of nb201 / nb101 / anb, judge every labelled row of the third.
 - (e) few labels in a new space: the other two spaces plus 50 or 200 seeded rows of the target, judged on
   the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them);
-  NAS-Bench-101 also reworded without costs in each :data:`DEV_NB101` wording (``devK``), end nodes as the
-  space gives them or generic: how a cell of a space sharing operator families with NAS-Bench-201 is read.
+  each target also reworded (:data:`REWORDED_FORMS`, ``devK``): NAS-Bench-101 cells in each
+  :data:`DEV_NB101` wording without costs, end nodes as the space gives them or generic (how a cell of a
+  space sharing operator families with NAS-Bench-201 is read); Accel-NASBench networks in each
+  :data:`DEV_ANB` wording, with and without costs (how layer texts stating their numbers are read).
 - (f) robustness: the universal recipe on its shipped rows (per seed), judged on the NAS-Bench-201 cells
   it never trained on, as the space gives them, as generic graphs without costs, renamed and reworded
   (names and texts of :data:`REWORDED`, no word naming an operator as training texts do; no costs), and
@@ -392,20 +394,44 @@ def rows_e(seed: int):
             judged = unseen_rows(target, few)
             res = judge(pred, target, judged)
             yield {"row": f"e: {target} + {n} labels", "seed": seed, "train_s": secs, **res}
-            if target != "nb101":
-                continue
-            bench, space = get_benchmark(target), get_space(target)
-            graphs = [space.to_graph(space.parse(bench.arch_strings()[i])) for i in judged]
-            for k, words in enumerate(DEV_NB101):
-                for ends, keep in (("", True), (", generic ends", False)):
-                    form = [represent(g, "reworded", words, keep) for g in graphs]
-                    res = judge(pred, target, judged, form)
-                    yield {
-                        "row": f"e: {target} + {n} labels, dev{k}{ends}",
-                        "seed": seed,
-                        "train_s": secs,
-                        **res,
-                    }
+            for name, form in reworded(target, judged).items():
+                res = judge(pred, target, judged, form)
+                yield {"row": f"e: {target} + {n} labels, {name}", "seed": seed, "train_s": secs, **res}
+
+
+def _nb101_forms(sp, archs) -> dict[str, list[OpGraph]]:
+    graphs = [sp.to_graph(a) for a in archs]
+    forms = {}
+    for k, words in enumerate(DEV_NB101):
+        forms[f"dev{k}"] = [represent(g, "reworded", words, keep_ends=True) for g in graphs]
+        forms[f"dev{k}, generic ends"] = [represent(g, "reworded", words) for g in graphs]
+    return forms
+
+
+def _anb_forms(sp, archs) -> dict[str, list[OpGraph]]:
+    forms = {}
+    for k, (layer_text, stem, head) in enumerate(DEV_ANB):
+        graphs = []
+        for a in archs:
+            g = sp.to_graph(a)
+            texts = (None, stem, *(layer_text(x) for x in anb_layers(a, 224)), head, None)
+            graphs.append(OpGraph(g.ops, g.edges, texts, g.costs))
+        forms[f"dev{k}"] = graphs
+        forms[f"dev{k}, no costs"] = [OpGraph(g.ops, g.edges, g.texts) for g in graphs]
+    return forms
+
+
+# (e)'s reworded forms of a target: NAS-Bench-101 cells in each DEV_NB101 wording without costs, end nodes
+# as given or generic; Accel-NASBench networks in each DEV_ANB wording, with and without costs
+REWORDED_FORMS = {"nb101": _nb101_forms, "anb": _anb_forms}
+
+
+def reworded(space: str, rows: list[int]) -> dict[str, list[OpGraph]]:
+    """The :data:`REWORDED_FORMS` of ``space``'s ``rows`` (none for a space without any)."""
+    if space not in REWORDED_FORMS:
+        return {}
+    bench, sp = get_benchmark(space), get_space(space)
+    return REWORDED_FORMS[space](sp, [sp.parse(bench.arch_strings()[i]) for i in rows])
 
 
 class GCNAlone:

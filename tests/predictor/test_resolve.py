@@ -273,3 +273,18 @@ def test_a_family_two_spaces_share_reads_as_the_space_of_the_call(universal):
     pooled = chain("area", "peak", texts=(None, words["conv3x3-bn-relu"][1], words["maxpool3x3"][1], None))
     (with_pool,) = universal.resolver.resolve([conv, pooled])
     assert with_pool[0].texts[1] == describe_op("conv3x3-bn-relu")
+
+
+def test_a_network_whose_layer_texts_state_their_numbers_scores_as_the_space_gives_it(universal):
+    from tgnas.networks.anb import layers
+
+    space = get_space("anb")
+    archs = [space.sample(np.random.default_rng(k)) for k in range(6)]
+    given = [space.to_graph(a) for a in archs]
+    mine = []  # no costs; each layer as "e6 k5 se to 40"
+    for a, g in zip(archs, given, strict=True):
+        words = [f"e{x.expansion} k{x.kernel}{' se' if x.se else ''} to {x.c_out}" for x in layers(a)]
+        mine.append(OpGraph(g.ops, g.edges, (None, "first conv", *words, "head", None)))
+    assert np.allclose(universal.score_graphs(mine), universal.score_graphs(given), atol=1e-5)
+    alone = universal.score_graphs(mine, resolve=False, impute=False)
+    assert not np.allclose(alone, universal.score_graphs(given), atol=1e-3)

@@ -56,6 +56,11 @@ graphs (a max pool says NAS-Bench-101, a zero operation, identity or average poo
 given by one space's own text counts for that space alone), else in the node's graph, else none; the node
 then embeds that space's operator's text and takes its nominal cost (none for NAS-Bench-101's).
 
+A network written as a chain of layer texts that state their numbers (an Accel-NASBench network's
+expansion, kernel, squeeze-and-excitation and widths) is first read back into its architecture
+(:mod:`tgnas.spaces.anb_read`) and scored as the space's own graph of it, its costs kept if it has them: a
+sentence encoder reads numbers poorly, so they are not left to it.
+
 How :data:`FLOOR`, :data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were
 chosen (on wordings written for choosing them, apart from any that is reported) is in
 ``docs/universal.md``.
@@ -376,7 +381,10 @@ class TextResolver:
         with texts :math:`t_1..t_m` of :math:`c_1..c_m` candidates there are :math:`\prod_j c_j` ways (the
         first texts, in order, as long as the product stays within :data:`MAX_VARIANTS`; any further one
         is left as it is), and the predictor averages a graph's scores over them. A graph with nothing to
-        change is returned as is."""
+        change is returned as is; a network whose layer texts state their numbers is first read as the
+        space's own graph of it (:func:`_as_network`)."""
+        if rewrite:
+            graphs = [_as_network(g, self._known) or g for g in graphs]
         nodes = [
             [
                 (op, self.embedder.text_of(op, t))
@@ -472,6 +480,14 @@ class TextResolver:
             if all(g.costs is not None for g in imputed):  # all or none: scores of one call stay comparable
                 out = imputed
         return out
+
+
+def _as_network(graph: OpGraph, known: frozenset[str]) -> OpGraph | None:
+    """``graph`` as the space's own graph of the network its layer texts describe, where a network space's
+    reader (:func:`tgnas.spaces.anb_read.as_space_graph`) reads it."""
+    from tgnas.spaces import anb_read
+
+    return anb_read.as_space_graph(graph, known)
 
 
 def _choices(table: dict[str, dict[tuple[str, str], Reading]]) -> list[dict[tuple[str, str, str], Reading]]:

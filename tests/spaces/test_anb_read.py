@@ -1,0 +1,75 @@
+"""Reading an Accel-NASBench network written in someone's own words back into its architecture."""
+
+import numpy as np
+import pytest
+
+from tgnas.networks.anb import layers
+from tgnas.opgraph import OpGraph
+from tgnas.spaces import get_space
+from tgnas.spaces.anb_read import as_space_graph, layer_fields, read_arch
+from tgnas.spaces.anb_text import TEMPLATES, layer_text
+
+SPACE = get_space("anb")
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("inverted bottleneck: widen x6, 5x5 depthwise, stride 2, SE on, 24 to 40 ch", (6, 5, True, 40)),
+        ("MobileNetV2 block (expansion four, kernel three, without channel attention) producing 80 channels",
+         (4, 3, False, 80)),
+        ("depthwise separable MBConv1 k3x3 s1 in32 out16", (1, 3, False, 16)),
+        ("expand ratio 6, depthwise kernel 5, no squeeze-and-excitation, 112 -> 112", (6, 5, False, 112)),
+        ("mobile block that widens the features six times, five by five kernel, squeeze and excitation, 192",
+         (6, 5, True, 192)),
+    ],
+)  # fmt: skip
+def test_layer_fields_known_values(text, fields):
+    assert layer_fields(text) == fields
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "expansion 6 and expansion 4, 3x3, 40 channels",  # two expansions: none
+        "expansion 6, 3x3 then 5x5, 40 channels",  # two kernels: none
+        "expansion 6, 3x3 depthwise, 1000 channels",  # no width of the space
+        "expansion 2, 3x3 depthwise, 40 channels",  # not an expansion of the space
+        "a layer",
+    ],
+)
+def test_layer_fields_that_are_not_stated_once_are_none(text):
+    assert layer_fields(text) is None
+
+
+def test_every_generated_wording_reads_back_into_its_architecture():
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        arch = SPACE.sample(rng)
+        for template in range(TEMPLATES):
+            assert read_arch([layer_text(x, template) for x in layers(arch)]) == arch
+
+
+def test_layers_that_fit_no_architecture_read_as_none():
+    arch = SPACE.parse("e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2")
+    texts = [layer_text(x) for x in layers(arch)]
+    assert read_arch(texts[1:]) is None  # the first block missing
+    mixed = texts[:1] + [texts[1].replace("expansion by 4", "expansion by 6")] + texts[2:]
+    assert read_arch(mixed) is None  # a block whose layers disagree
+    assert read_arch(texts[:3] + texts[2:3] * 3 + texts[3:]) is None  # five layers in one block
+
+
+def test_a_reworded_network_reads_as_the_space_gives_it():
+    arch = SPACE.parse("e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2")
+    own = SPACE.to_graph(arch)
+    words = [
+        f"MBConv{x.expansion} {x.kernel}x{x.kernel}{' SE' if x.se else ''} -> {x.c_out}" for x in layers(arch)
+    ]
+    mine = OpGraph(own.ops, own.edges, (None, "first conv", *words, "classifier", None))
+    read = as_space_graph(mine, known=set())
+    assert read.texts == own.texts and read.costs == own.costs
+    costs = tuple(None if c is None else {"params": 1.0, "flops": 2.0} for c in own.costs)
+    assert as_space_graph(OpGraph(own.ops, own.edges, mine.texts, costs), set()).costs == costs
+    assert as_space_graph(own, known=set(own.texts[2:-2])) is None  # nothing new to read
+    skip = OpGraph(own.ops, (*own.edges, (1, own.num_nodes - 1)), mine.texts)
+    assert as_space_graph(skip, set()) is None  # not a chain

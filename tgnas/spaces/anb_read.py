@@ -1,0 +1,106 @@
+r"""Reads an Accel-NASBench network written as a layer graph in someone's own words back into its
+architecture, so that it is scored as the space gives it (the space's layer texts and costs).
+
+A layer text carries numbers, and a sentence encoder reads numbers poorly; these are read directly, after
+number words become digits (``six`` -> ``6``):
+
+- expansion :math:`e \in \{1, 4, 6\}`: ``expansion 6``, ``expand ratio 6``, ``expansion by 6``, ``x6
+  expansion``, ``widen x6``, ``6 times``, ``6-fold``, ``MBConv6``, ``e6``;
+- depthwise kernel :math:`k \in \{3, 5\}`: ``5x5``, ``5 by 5``, ``kernel 5``, ``kernel size 5``, ``k5``;
+- squeeze-and-excitation: ``squeeze``, ``excitation``, ``SE``, ``channel attention``, ``channel gating``,
+  off where a negation (``no``, ``without``, ``not``) comes within a few words before or ``off`` right
+  after; no mention is off;
+- output channels :math:`c`: the last number of the text that is one of the space's block widths
+  (:data:`~tgnas.networks.anb.OUT_CHANNELS`).
+
+A text stating two values of one of them states none. A graph is read as an architecture when it is a
+chain ``input -> stem -> layers -> head -> output`` whose every layer text states all four, whose widths
+run through the seven blocks in order (1 to 4 layers each) and whose layers in one block agree on
+:math:`(e, k, SE)`; its stride and input width follow from the block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from itertools import groupby
+
+from tgnas.networks.anb import OUT_CHANNELS
+from tgnas.opgraph import OpGraph
+from tgnas.spaces.anb import BLOCKS, EXPANSIONS, KERNELS, LAYERS, ANBArch, ANBBlock, to_graph
+
+_DIGITS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
+_WORD = re.compile(r"\b(" + "|".join(_DIGITS) + r")\b")
+_EXPANSION = (
+    re.compile(r"\bexpan\w*(?:\s+(?:ratio|factor|rate|by|of))*\s*[:=]?\s*x?\s*(\d)\b"),
+    re.compile(r"\bx\s*(\d)\s+expan"),
+    re.compile(r"\b(\d)\s*x\s+expan"),
+    re.compile(r"\bwiden\w*(?:\s+\w+){0,2}?\s+(?:x|by\s+)?(\d)\b"),
+    re.compile(r"\b(\d)\s*(?:times|-fold|fold)\b"),
+    re.compile(r"\bmbconv\s*(\d)\b"),
+    re.compile(r"\be(\d)\b"),
+)
+_KERNEL = (
+    re.compile(r"(?<!\d)(\d)\s*(?:x|by|\*)\s*(\d)(?!\d)"),
+    re.compile(r"\bkernel(?:\s+size)?(?:\s+of)?\s*[:=]?\s*(\d)\b"),
+    re.compile(r"\bk\s*=?\s*(\d)\b"),
+)
+_SE = re.compile(r"\b(?:squeeze|excitation|se\b|se\d|channel attention|channel gating)")
+_NO_SE = re.compile(
+    r"\b(?:no|without|not)\b(?:\s+[\w-]+){0,3}?\s+(?:squeeze|excitation|se\b|se\d|channel attention"
+    r"|channel gating)|\b(?:se|squeeze-and-excitation|attention)\s+off\b"
+)
+_NUMBER = re.compile(r"\d+")
+
+
+def _one(values: set[int], valid: Collection[int]) -> int | None:
+    return values.pop() if len(values) == 1 and next(iter(values)) in valid else None
+
+
+def layer_fields(text: str) -> tuple[int, int, bool, int] | None:
+    """``(expansion, kernel, squeeze-and-excitation, output channels)`` a layer text states, ``None`` if it
+    does not state each once (module docstring)."""
+    s = _WORD.sub(lambda m: _DIGITS[m.group(1)], text.lower().replace("×", "x"))
+    expansion = _one({int(d) for p in _EXPANSION for d in p.findall(s)}, EXPANSIONS)
+    squares = {int(a) for p in _KERNEL[:1] for a, b in p.findall(s) if a == b and int(a) in KERNELS}
+    kernel = _one(squares | {int(d) for p in _KERNEL[1:] for d in p.findall(s)}, KERNELS)
+    widths = [int(n) for n in _NUMBER.findall(s) if int(n) in OUT_CHANNELS]
+    if expansion is None or kernel is None or not widths:
+        return None
+    se = bool(_SE.search(s)) and not _NO_SE.search(s)
+    return expansion, kernel, se, widths[-1]
+
+
+def read_arch(texts: list[str]) -> ANBArch | None:
+    """The architecture whose layers, in order, the ``texts`` describe; ``None`` if they do not describe
+    one (module docstring)."""
+    fields = [layer_fields(t) for t in texts]
+    if any(f is None for f in fields):
+        return None
+    blocks = []
+    for width, group in groupby(fields, key=lambda f: f[3]):
+        layers = list(group)
+        if len({f[:3] for f in layers}) != 1 or len(layers) not in LAYERS:
+            return None
+        e, k, se, _ = layers[0]
+        blocks.append((width, ANBBlock(e, k, len(layers), se)))
+    if len(blocks) != BLOCKS or tuple(w for w, _ in blocks) != OUT_CHANNELS:
+        return None
+    return ANBArch(tuple(b for _, b in blocks))
+
+
+def as_space_graph(graph: OpGraph, known: Collection[str]) -> OpGraph | None:
+    """``graph`` as the space's own graph of the architecture its layer texts describe (its costs kept if
+    it has them), if it is a chain of stem, layers and head with at least one layer text not in ``known``
+    (the texts a predictor trained on); else ``None``."""
+    n = graph.num_nodes
+    if n < BLOCKS + 4 or not graph.texts or graph.edges != tuple((i, i + 1) for i in range(n - 1)):
+        return None
+    texts = list(graph.texts[2:-2])
+    if any(t is None for t in texts) or all(t in known for t in texts):
+        return None
+    arch = read_arch(texts)
+    if arch is None:
+        return None
+    own = to_graph(arch)
+    return OpGraph(own.ops, own.edges, own.texts, graph.costs if graph.costs is not None else own.costs)
