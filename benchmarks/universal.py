@@ -52,6 +52,8 @@ from tgnas.predictor.multispace import default_rows, shipped_rows, train_on_spac
 from tgnas.predictor.predictor import load_checkpoint
 from tgnas.protocols.crossspace import judge, represent, rows_without
 from tgnas.spaces import get_space
+from tgnas.spaces.anb import to_graph as anb_graph
+from tgnas.spaces.anb_text import TEMPLATES as ANB_TEMPLATES
 from tgnas.spaces.nb201 import to_graph as nb201_graph
 
 SPACES = ("nb201", "nb101", "anb")
@@ -409,7 +411,7 @@ def _nb101_forms(sp, archs) -> dict[str, list[OpGraph]]:
 
 
 def _anb_forms(sp, archs) -> dict[str, list[OpGraph]]:
-    forms = {}
+    forms = {f"template {t}": [anb_graph(a, template=t) for a in archs] for t in range(1, ANB_TEMPLATES)}
     for k, (layer_text, stem, head) in enumerate(DEV_ANB):
         graphs = []
         for a in archs:
@@ -422,7 +424,8 @@ def _anb_forms(sp, archs) -> dict[str, list[OpGraph]]:
 
 
 # (e)'s reworded forms of a target: NAS-Bench-101 cells in each DEV_NB101 wording without costs, end nodes
-# as given or generic; Accel-NASBench networks in each DEV_ANB wording, with and without costs
+# as given or generic; Accel-NASBench networks in the space's other wordings (templates 1-3, with costs)
+# and in each DEV_ANB wording, with and without costs
 REWORDED_FORMS = {"nb101": _nb101_forms, "anb": _anb_forms}
 
 
