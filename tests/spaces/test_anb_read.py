@@ -71,5 +71,7 @@ def test_a_reworded_network_reads_as_the_space_gives_it():
     costs = tuple(None if c is None else {"params": 1.0, "flops": 2.0} for c in own.costs)
     assert as_space_graph(OpGraph(own.ops, own.edges, mine.texts, costs), set()).costs == costs
     assert as_space_graph(own, known=set(own.texts[2:-2])) is None  # nothing new to read
+    bare = OpGraph(own.ops, own.edges, own.texts)  # the space's texts without costs: the costs come back
+    assert as_space_graph(bare, known=set(own.texts[2:-2])).costs == own.costs
     skip = OpGraph(own.ops, (*own.edges, (1, own.num_nodes - 1)), mine.texts)
     assert as_space_graph(skip, set()) is None  # not a chain

@@ -91,13 +91,13 @@ def read_arch(texts: list[str]) -> ANBArch | None:
 
 def as_space_graph(graph: OpGraph, known: Collection[str]) -> OpGraph | None:
     """``graph`` as the space's own graph of the architecture its layer texts describe (its costs kept if
-    it has them), if it is a chain of stem, layers and head with at least one layer text not in ``known``
-    (the texts a predictor trained on); else ``None``."""
+    it has them), if it is a chain of stem, layers and head with a layer text not in ``known`` (the texts
+    a predictor trained on) or without costs; else ``None``."""
     n = graph.num_nodes
     if n < BLOCKS + 4 or not graph.texts or graph.edges != tuple((i, i + 1) for i in range(n - 1)):
         return None
     texts = list(graph.texts[2:-2])
-    if any(t is None for t in texts) or all(t in known for t in texts):
+    if any(t is None for t in texts) or (graph.costs is not None and all(t in known for t in texts)):
         return None
     arch = read_arch(texts)
     if arch is None:
