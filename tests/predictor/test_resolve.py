@@ -288,3 +288,4 @@ def test_a_network_whose_layer_texts_state_their_numbers_scores_as_the_space_giv
     assert np.allclose(universal.score_graphs(mine), universal.score_graphs(given), atol=1e-5)
     alone = universal.score_graphs(mine, resolve=False, impute=False)
     assert not np.allclose(alone, universal.score_graphs(given), atol=1e-3)
+    assert universal.unseen_operators(mine) == []  # parsed: the space's own texts, nothing unseen to report

@@ -167,6 +167,7 @@ class TrainedPredictor:
             return None
         prior = self.cost_prior
         weight = prior.weight if prior is not None else 0.0
+        graphs = self.resolver.networks(graphs)  # a parsed network's texts are the space's own
         found = unseen_operators(graphs, texts, self.embedder)
         readings = self.resolver.readings(graphs) if found else {}
         known = set(texts)

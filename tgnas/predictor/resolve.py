@@ -384,7 +384,7 @@ class TextResolver:
         change is returned as is; a network whose layer texts state their numbers is first read as the
         space's own graph of it (:func:`_as_network`)."""
         if rewrite:
-            graphs = [_as_network(g, self._known) or g for g in graphs]
+            graphs = self.networks(graphs)
         nodes = [
             [
                 (op, self.embedder.text_of(op, t))
@@ -451,6 +451,11 @@ class TextResolver:
         if space is None or r.text in self._known or len(ops) < 2 or space not in ops:
             return r
         return replace(r, read_as=describe_op(ops[space]))
+
+    def networks(self, graphs: Sequence[OpGraph]) -> list[OpGraph]:
+        """``graphs``, each network whose layer texts state their numbers read as the space's own graph of
+        it (:func:`_as_network`)."""
+        return [_as_network(g, self._known) or g for g in graphs]
 
     def _read_graphs(self, graphs, nodes, roles, table, choice, impute: bool, rewrite: bool) -> list[OpGraph]:
         """``graphs`` read one way: ``table[role][(op, text)]`` unless ``choice`` settles it; a family
