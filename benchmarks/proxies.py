@@ -354,7 +354,9 @@ def choose(selection: Path) -> tuple[str, str]:
     300. No NAS-Bench-101 label (its 500 rows are all reported) and no reported label enters the choice;
     ties go to the smaller pool."""
     results = Path(__file__).parent / "results"
-    nb201_idx = np.sort(np.random.default_rng(0).choice(15625, size=SPACES["nb201"][0], replace=False))
+    nb201_bench = get_benchmark("nb201")
+    size = SPACES["nb201"][0]
+    nb201_idx = np.sort(np.random.default_rng(0).choice(len(nb201_bench), size=size, replace=False))
     nb201 = sample_values("nb201", results / "proxies_nb201_values.json.gz", nb201_idx)
     anb_bench = get_benchmark("anb")
     with gzip.open(selection, "rt") as f:
@@ -362,7 +364,7 @@ def choose(selection: Path) -> tuple[str, str]:
     anb_idx = selection_rows(len(anb_bench), SPACES["anb"][0], n)
     anb = sample_values("anb", selection, anb_idx)
     truths = (
-        (nb201, get_benchmark("nb201").column("cifar10", "valid")[nb201_idx]),
+        (nb201, nb201_bench.column("cifar10", "valid")[nb201_idx]),
         (anb, anb_bench.column("imagenet", "valid")[anb_idx]),
     )
     print(f"selection labels: NAS-Bench-201 CIFAR-10 validation (1,000 cells), Accel-NASBench {n} rows")

@@ -382,7 +382,7 @@ class TextResolver:
         first texts, in order, as long as the product stays within :data:`MAX_VARIANTS`; any further one
         is left as it is), and the predictor averages a graph's scores over them. A graph with nothing to
         change is returned as is; a network whose layer texts state their numbers is first read as the
-        space's own graph of it (:func:`_as_network`)."""
+        space's own graph of it (:meth:`networks`)."""
         if rewrite:
             graphs = self.networks(graphs)
         nodes = [
@@ -439,7 +439,7 @@ class TextResolver:
         left: set[str] | None = None
         for r in reads:
             ops = self._members.get(r.family, {})
-            own = {s for s, op in ops.items() if describe_op(op) == r.text}
+            own = {s for s, op in ops.items() if self._member_op.get(r.text) == op}
             if fits := own or set(ops):
                 left = fits if left is None else left & fits
         return next(iter(left)) if left is not None and len(left) == 1 else None
@@ -454,8 +454,10 @@ class TextResolver:
 
     def networks(self, graphs: Sequence[OpGraph]) -> list[OpGraph]:
         """``graphs``, each network whose layer texts state their numbers read as the space's own graph of
-        it (:func:`_as_network`)."""
-        return [_as_network(g, self._known) or g for g in graphs]
+        it (:func:`tgnas.spaces.anb_read.as_space_graph`)."""
+        from tgnas.spaces.anb_read import as_space_graph
+
+        return [as_space_graph(g, self._known) or g for g in graphs]
 
     def _read_graphs(self, graphs, nodes, roles, table, choice, impute: bool, rewrite: bool) -> list[OpGraph]:
         """``graphs`` read one way: ``table[role][(op, text)]`` unless ``choice`` settles it; a family
@@ -485,14 +487,6 @@ class TextResolver:
             if all(g.costs is not None for g in imputed):  # all or none: scores of one call stay comparable
                 out = imputed
         return out
-
-
-def _as_network(graph: OpGraph, known: frozenset[str]) -> OpGraph | None:
-    """``graph`` as the space's own graph of the network its layer texts describe, where a network space's
-    reader (:func:`tgnas.spaces.anb_read.as_space_graph`) reads it."""
-    from tgnas.spaces import anb_read
-
-    return anb_read.as_space_graph(graph, known)
 
 
 def _choices(table: dict[str, dict[tuple[str, str], Reading]]) -> list[dict[tuple[str, str, str], Reading]]:
