@@ -289,3 +289,21 @@ def test_a_network_whose_layer_texts_state_their_numbers_scores_as_the_space_giv
     alone = universal.score_graphs(mine, resolve=False, impute=False)
     assert not np.allclose(alone, universal.score_graphs(given), atol=1e-3)
     assert universal.unseen_operators(mine) == []  # parsed: the space's own texts, nothing unseen to report
+
+
+def test_a_network_scores_as_the_mean_over_the_space_wordings(universal):
+    from tgnas.spaces.anb import to_graph
+    from tgnas.spaces.anb_text import TEMPLATES
+
+    space = get_space("anb")
+    archs = [space.sample(np.random.default_rng(10 + k)) for k in range(5)]
+    worded = [[to_graph(a, template=t) for a in archs] for t in range(TEMPLATES)]
+    alone = np.array([universal.score_graphs(w, resolve=False, impute=False) for w in worded])
+    assert not np.allclose(alone[0], alone[-1], atol=1e-3)  # the GCN alone reads the wordings differently
+    for w in worded:  # whichever wording is given, the mean over all of them
+        np.testing.assert_allclose(universal.score_graphs(w), alone.mean(0), rtol=1e-5)
+    cell = get_space("nb201").to_graph(
+        get_space("nb201").parse("|nor_conv_3x3~0|+|skip_connect~0|none~1|+|none~0|none~1|avg_pool_3x3~2|")
+    )
+    mixed = universal.score_graphs([cell, *worded[1]])  # a cell scored with networks: scored as alone
+    np.testing.assert_allclose(mixed, [*universal.score_graphs([cell]), *alone.mean(0)], rtol=1e-5)

@@ -6,7 +6,8 @@ import pytest
 from tgnas.networks.anb import layers
 from tgnas.opgraph import OpGraph
 from tgnas.spaces import get_space
-from tgnas.spaces.anb_read import as_space_graph, layer_fields, read_arch
+from tgnas.spaces.anb import to_graph
+from tgnas.spaces.anb_read import layer_fields, network_of, read_arch, space_graphs
 from tgnas.spaces.anb_text import TEMPLATES, layer_text
 
 SPACE = get_space("anb")
@@ -66,12 +67,15 @@ def test_a_reworded_network_reads_as_the_space_gives_it():
         f"MBConv{x.expansion} {x.kernel}x{x.kernel}{' SE' if x.se else ''} -> {x.c_out}" for x in layers(arch)
     ]
     mine = OpGraph(own.ops, own.edges, (None, "first conv", *words, "classifier", None))
-    read = as_space_graph(mine, known=set())
-    assert read.texts == own.texts and read.costs == own.costs
+    read = space_graphs(mine)
+    assert len(read) == TEMPLATES and read[0].texts == own.texts and read[0].costs == own.costs
+    assert [g.texts for g in read] == [to_graph(arch, template=t).texts for t in range(TEMPLATES)]
+    assert network_of(mine) == network_of(own) == arch
     costs = tuple(None if c is None else {"params": 1.0, "flops": 2.0} for c in own.costs)
-    assert as_space_graph(OpGraph(own.ops, own.edges, mine.texts, costs), set()).costs == costs
-    assert as_space_graph(own, known=set(own.texts[2:-2])) is None  # nothing new to read
+    assert all(g.costs == costs for g in space_graphs(OpGraph(own.ops, own.edges, mine.texts, costs)))
     bare = OpGraph(own.ops, own.edges, own.texts)  # the space's texts without costs: the costs come back
-    assert as_space_graph(bare, known=set(own.texts[2:-2])).costs == own.costs
+    assert space_graphs(bare)[0].costs == own.costs
     skip = OpGraph(own.ops, (*own.edges, (1, own.num_nodes - 1)), mine.texts)
-    assert as_space_graph(skip, set()) is None  # not a chain
+    assert space_graphs(skip) is None  # not a chain
+    convs = OpGraph(own.ops, own.edges, (None, "a", *["conv"] * (own.num_nodes - 4), "b", None))
+    assert space_graphs(convs) is None  # a chain whose texts state no network

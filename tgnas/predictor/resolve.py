@@ -381,10 +381,15 @@ class TextResolver:
         with texts :math:`t_1..t_m` of :math:`c_1..c_m` candidates there are :math:`\prod_j c_j` ways (the
         first texts, in order, as long as the product stays within :data:`MAX_VARIANTS`; any further one
         is left as it is), and the predictor averages a graph's scores over them. A graph with nothing to
-        change is returned as is; a network whose layer texts state their numbers is first read as the
-        space's own graph of it (:meth:`networks`)."""
-        if rewrite:
-            graphs = self.networks(graphs)
+        change is returned as is. A network whose layer texts state their numbers is first read as the
+        space's own graph of it in each of the space's wordings (:meth:`wordings`): the ways above, for
+        each wording in turn, so that its score is the mean over the space's wordings."""
+        if not rewrite:
+            return self._ways(graphs, impute, rewrite)
+        return [way for worded in self.wordings(graphs) for way in self._ways(worded, impute, rewrite)]
+
+    def _ways(self, graphs: Sequence[OpGraph], impute: bool, rewrite: bool) -> list[list[OpGraph]]:
+        """:meth:`resolve` of graphs whose networks are read already."""
         nodes = [
             [
                 (op, self.embedder.text_of(op, t))
@@ -452,12 +457,22 @@ class TextResolver:
             return r
         return replace(r, read_as=describe_op(ops[space]))
 
+    def wordings(self, graphs: Sequence[OpGraph]) -> list[list[OpGraph]]:
+        """``graphs`` once per wording of a space: each network whose layer texts state their numbers read
+        as the space's own graph of it in that wording (:func:`tgnas.spaces.anb_read.space_graphs`), the
+        other graphs as they are; ``[graphs]`` where none is such a network."""
+        from tgnas.spaces.anb_read import space_graphs
+
+        read = [space_graphs(g) for g in graphs]
+        if all(r is None for r in read):
+            return [list(graphs)]
+        n = max(len(r) for r in read if r is not None)
+        return [[g if r is None else r[k] for g, r in zip(graphs, read, strict=True)] for k in range(n)]
+
     def networks(self, graphs: Sequence[OpGraph]) -> list[OpGraph]:
         """``graphs``, each network whose layer texts state their numbers read as the space's own graph of
-        it (:func:`tgnas.spaces.anb_read.as_space_graph`)."""
-        from tgnas.spaces.anb_read import as_space_graph
-
-        return [as_space_graph(g, self._known) or g for g in graphs]
+        it in the space's first wording (:meth:`wordings`)."""
+        return self.wordings(graphs)[0]
 
     def _read_graphs(self, graphs, nodes, roles, table, choice, impute: bool, rewrite: bool) -> list[OpGraph]:
         """``graphs`` read one way: ``table[role][(op, text)]`` unless ``choice`` settles it; a family

@@ -1,5 +1,6 @@
 r"""Reads an Accel-NASBench network written as a layer graph in someone's own words back into its
-architecture, so that it is scored as the space gives it (the space's layer texts and costs).
+architecture, so that it is scored as the space gives it: the space's layer texts, in each of its wordings
+(:mod:`tgnas.spaces.anb_text`), and its costs.
 
 A layer text carries numbers, and a sentence encoder reads numbers poorly; these are read directly, after
 number words become digits (``six`` -> ``6``):
@@ -28,6 +29,7 @@ from itertools import groupby
 from tgnas.networks.anb import OUT_CHANNELS
 from tgnas.opgraph import OpGraph
 from tgnas.spaces.anb import BLOCKS, EXPANSIONS, KERNELS, LAYERS, ANBArch, ANBBlock, to_graph
+from tgnas.spaces.anb_text import TEMPLATES
 
 _DIGITS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
 _WORD = re.compile(r"\b(" + "|".join(_DIGITS) + r")\b")
@@ -89,18 +91,22 @@ def read_arch(texts: list[str]) -> ANBArch | None:
     return ANBArch(tuple(b for _, b in blocks))
 
 
-def as_space_graph(graph: OpGraph, known: Collection[str]) -> OpGraph | None:
-    """``graph`` as the space's own graph of the architecture its layer texts describe (its costs kept if
-    it has them), if it is a chain of stem, layers and head with a layer text not in ``known`` (the texts
-    a predictor trained on) or without costs; else ``None``."""
+def network_of(graph: OpGraph) -> ANBArch | None:
+    """The architecture ``graph`` describes, if it is a chain of stem, layers and head whose layer texts
+    describe one (:func:`read_arch`); else ``None``."""
     n = graph.num_nodes
     if n < BLOCKS + 4 or not graph.texts or graph.edges != tuple((i, i + 1) for i in range(n - 1)):
         return None
     texts = list(graph.texts[2:-2])
-    if any(t is None for t in texts) or (graph.costs is not None and all(t in known for t in texts)):
-        return None
-    arch = read_arch(texts)
+    return None if any(t is None for t in texts) else read_arch(texts)
+
+
+def space_graphs(graph: OpGraph) -> list[OpGraph] | None:
+    """The space's own graph of the architecture ``graph`` describes (:func:`network_of`) in each of the
+    space's wordings (:data:`~tgnas.spaces.anb_text.TEMPLATES`), with ``graph``'s costs where it has them,
+    else the space's; ``None`` if it describes none."""
+    arch = network_of(graph)
     if arch is None:
         return None
-    own = to_graph(arch)
-    return OpGraph(own.ops, own.edges, own.texts, graph.costs if graph.costs is not None else own.costs)
+    worded = [to_graph(arch, template=t) for t in range(TEMPLATES)]
+    return [OpGraph(g.ops, g.edges, g.texts, g.costs if graph.costs is None else graph.costs) for g in worded]
