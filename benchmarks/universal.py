@@ -9,11 +9,13 @@ too, for one convention), beside the graph's total parameters and FLOPs on the s
 
 - (d) leave one space out: train on two of nb201 / nb101 / anb, judge every labelled row of the third.
 - (e) few labels in a new space: the other two spaces plus 50 or 200 seeded rows of the target, judged on
-  the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them);
-  each target also reworded (:data:`REWORDED_FORMS`, ``devK``): NAS-Bench-101 cells in each
-  :data:`DEV_NB101` wording without costs, end nodes as the space gives them or generic (how a cell of a
-  space sharing operator families with NAS-Bench-201 is read); Accel-NASBench networks in each
-  :data:`DEV_ANB` wording, with and without costs (how layer texts stating their numbers are read).
+  the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them), read
+  (an Accel-NASBench network: the mean over the space's wordings) and as the GCN alone (the graph as the
+  space gives it, template 0); each target also reworded (:data:`REWORDED_FORMS`, ``devK``):
+  NAS-Bench-101 cells in each :data:`DEV_NB101` wording without costs, end nodes as the space gives
+  them or generic (how a cell of a space sharing operator families with NAS-Bench-201 is read);
+  Accel-NASBench networks in the space's other templates and in each :data:`DEV_ANB` wording, with and
+  without costs (how layer texts stating their numbers are read).
 - (f) robustness: the universal recipe on its shipped rows (per seed), judged on the NAS-Bench-201 cells
   it never trained on, as the space gives them, as generic graphs without costs, renamed and reworded
   (names and texts of :data:`REWORDED`, no word naming an operator as training texts do; no costs), and
@@ -394,8 +396,9 @@ def rows_e(seed: int):
             rows = {s: rows_for(s, seed) for s in SPACES if s != target} | {target: few}
             pred, secs = train(rows, seed)
             judged = unseen_rows(target, few)
-            res = judge(pred, target, judged)
-            yield {"row": f"e: {target} + {n} labels", "seed": seed, "train_s": secs, **res}
+            for how, scorer in (("", pred), (", GCN alone", GCNAlone(pred))):
+                res = judge(scorer, target, judged)
+                yield {"row": f"e: {target} + {n} labels{how}", "seed": seed, "train_s": secs, **res}
             for name, form in reworded(target, judged).items():
                 res = judge(pred, target, judged, form)
                 yield {"row": f"e: {target} + {n} labels, {name}", "seed": seed, "train_s": secs, **res}

@@ -16,7 +16,7 @@ each block as ``e{e}k{k}l{l}`` with a ``se`` suffix when squeeze-and-excitation 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,21 +150,26 @@ def to_graph(arch: ANBArch, template: int = 0, resolution: int = 224) -> OpGraph
     (:func:`tgnas.spaces.anb_text.layer_text`, wording ``template``); every node carries its parameters
     and multiply-accumulates at ``resolution`` (224: the benchmark's figures).
     """
+    return to_graphs(arch, (template,), resolution)[0]
+
+
+def to_graphs(
+    arch: ANBArch, templates: Iterable[int], resolution: int = 224, costs: tuple | None = None
+) -> list[OpGraph]:
+    """:func:`to_graph` in each wording of ``templates``, the layers and costs computed once; ``costs``
+    (one entry per node), where given, replace the space's."""
     from tgnas.networks.anb import head_cost, layers, stem_cost
     from tgnas.spaces.anb_text import head_text, layer_text, stem_text
 
     ls = layers(arch, resolution)
     ops = (INPUT, STEM, *(OP for _ in ls), HEAD, OUTPUT)
-    texts = (
-        None,
-        stem_text(template),
-        *(layer_text(layer, template) for layer in ls),
-        head_text(template),
-        None,
-    )
-    costs = (None, stem_cost(resolution), *(layer.cost() for layer in ls), head_cost(resolution), None)
-    n = len(ops)
-    return OpGraph(ops, tuple((i, i + 1) for i in range(n - 1)), texts=texts, costs=costs)
+    edges = tuple((i, i + 1) for i in range(len(ops) - 1))
+    if costs is None:
+        costs = (None, stem_cost(resolution), *(x.cost() for x in ls), head_cost(resolution), None)
+    return [
+        OpGraph(ops, edges, (None, stem_text(t), *(layer_text(x, t) for x in ls), head_text(t), None), costs)
+        for t in templates
+    ]
 
 
 class ANBSpace:

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 from itertools import groupby
 
 from tgnas.networks.anb import OUT_CHANNELS
 from tgnas.opgraph import OpGraph
-from tgnas.spaces.anb import BLOCKS, EXPANSIONS, KERNELS, LAYERS, ANBArch, ANBBlock, to_graph
+from tgnas.spaces.anb import BLOCKS, EXPANSIONS, KERNELS, LAYERS, ANBArch, ANBBlock, to_graphs
 from tgnas.spaces.anb_text import TEMPLATES
 
 _DIGITS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
@@ -59,6 +60,7 @@ def _one(values: set[int], valid: Collection[int]) -> int | None:
     return values.pop() if len(values) == 1 and next(iter(values)) in valid else None
 
 
+@lru_cache(maxsize=4096)
 def layer_fields(text: str) -> tuple[int, int, bool, int] | None:
     """``(expansion, kernel, squeeze-and-excitation, output channels)`` a layer text states, ``None`` if it
     does not state each once (module docstring)."""
@@ -106,7 +108,4 @@ def space_graphs(graph: OpGraph) -> list[OpGraph] | None:
     space's wordings (:data:`~tgnas.spaces.anb_text.TEMPLATES`), with ``graph``'s costs where it has them,
     else the space's; ``None`` if it describes none."""
     arch = network_of(graph)
-    if arch is None:
-        return None
-    worded = [to_graph(arch, template=t) for t in range(TEMPLATES)]
-    return [OpGraph(g.ops, g.edges, g.texts, g.costs if graph.costs is None else graph.costs) for g in worded]
+    return None if arch is None else to_graphs(arch, range(TEMPLATES), costs=graph.costs)
