@@ -58,8 +58,9 @@ then embeds that space's operator's text and takes its nominal cost (none for NA
 
 A network written as a chain of layer texts that state their numbers (an Accel-NASBench network's
 expansion, kernel, squeeze-and-excitation and widths) is first read back into its architecture
-(:mod:`tgnas.spaces.anb_read`) and scored as the space's own graph of it, its costs kept if it has them: a
-sentence encoder reads numbers poorly, so they are not left to it.
+(:mod:`tgnas.spaces.anb_read`) and scored as the mean over the space's wordings of the space's own graph of
+it, its costs kept if it has them: a sentence encoder reads numbers poorly, so they are not left to it, and
+no one wording decides the score.
 
 How :data:`FLOOR`, :data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were
 chosen (on wordings written for choosing them, apart from any that is reported) is in
