@@ -108,6 +108,10 @@ class OpGraph:
     def num_nodes(self) -> int:
         return len(self.ops)
 
+    def topological_order(self) -> tuple[int, ...]:
+        """The nodes in an order that follows every edge: the input first, the output last."""
+        return tuple(self._order)  # type: ignore[attr-defined]
+
     def depths(self) -> list[int]:
         """Longest-path distance of every node from the input node."""
         preds: list[list[int]] = [[] for _ in self.ops]

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from tgnas.embed import anchor_texts, default_embedder, describe_op, wordings
+from tgnas.embed import family as family_of
 from tgnas.networks.nb201_ops import op_costs
 from tgnas.opgraph import OpGraph
 from tgnas.predictor import nominal
@@ -13,6 +14,10 @@ from tgnas.predictor.stated import stated_output, stated_weights
 from tgnas.spaces import get_space
 
 NB201_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+SPEC_CHAIN = '{"matrix": [[0,1,0,0],[0,0,1,0],[0,0,0,1],[0,0,0,0]], "ops": '
+SPEC_CHAIN += '["input", "conv3x3-bn-relu", "conv1x1-bn-relu", "output"]}'  # NAS-Bench-201 has this cell too
+SPEC_TWO = '{"matrix": [[0,1,1,0],[0,0,0,1],[0,0,0,1],[0,0,0,0]], "ops": '
+SPEC_TWO += '["input", "conv3x3-bn-relu", "conv3x3-bn-relu", "output"]}'
 
 
 def chain(*ops, texts=None, costs=None):
@@ -115,12 +120,19 @@ def test_unseen_report_names_the_reading(universal):
     assert u.op == "copy" and u.family == "skip_connect" and u.read_as is not None and u.prior_weight == 0.0
 
 
-def test_nb101_operations_get_no_nominal_costs(universal):
-    """A NAS-Bench-101 vertex's width depends on its cell: its operations have no nominal cost."""
+def test_nb101_operations_get_their_cells_costs_not_nominal_ones(universal):
+    """A NAS-Bench-101 vertex's width depends on its cell: a graph of its operations that is a cell gets the
+    cell's costs, one that is none gets no costs."""
+    space = get_space("nb101")
     ((out,),) = universal.resolver.resolve([chain("conv3x3-bn-relu", "maxpool3x3")])
+    spec = '{"matrix": [[0,1,0,0],[0,0,1,0],[0,0,0,1],[0,0,0,0]], "ops": '
+    spec += '["input", "conv3x3-bn-relu", "maxpool3x3", "output"]}'
+    assert out == space.to_graph(space.parse(spec))
+    eight = chain(*["conv3x3-bn-relu"] * 3, *["maxpool3x3"] * 3)  # 8 vertices: no cell
+    ((out,),) = universal.resolver.resolve([eight])
     assert out.costs is None
     ((out,),) = universal.resolver.resolve([chain("nor_conv_3x3", "skip_connect")])
-    assert out.costs is not None
+    assert out.costs == nominal.impute(out, list(out.ops)).costs  # NAS-Bench-201's: nominal costs
 
 
 def test_zero_operations_are_dropped_so_unpruned_cells_read_as_pruned(resolver):
@@ -240,8 +252,8 @@ def test_a_weightless_window_of_no_stated_kind_is_no_max_pooling(universal):
 
 
 def test_a_family_two_spaces_share_reads_as_the_space_of_the_call(universal):
-    """A reworded NAS-Bench-101 cell reads as NAS-Bench-101's operators (a max pool says which space), with
-    their texts and no nominal costs: it scores as the cell given without costs."""
+    """A reworded NAS-Bench-101 cell reads as NAS-Bench-101's operators (a max pool says which space): it is
+    read back into its cell and scores as the cell given, with the cell's costs."""
     space = get_space("nb101")
     cells = [space.to_graph(space.sample(np.random.default_rng(k))) for k in range(12)]
     assert any("maxpool3x3" in g.ops for g in cells) and any("maxpool3x3" not in g.ops for g in cells)
@@ -258,21 +270,19 @@ def test_a_family_two_spaces_share_reads_as_the_space_of_the_call(universal):
         )
         for g in cells
     ]
-    plain = [OpGraph(g.ops, g.edges, g.texts) for g in cells]  # the space's texts, no costs
     (ways,) = universal.resolver.resolve(reworded)
-    text_of = universal.resolver.embedder.text_of
-    for r, p in zip(ways, plain, strict=True):
-        assert r.costs is None and tuple(map(text_of, r.ops, r.texts or (None,) * r.num_nodes)) == tuple(
-            map(text_of, p.ops, p.texts)
-        )
-    assert np.allclose(universal.score_graphs(reworded), universal.score_graphs(plain), atol=1e-5)
-    # a convolution alone says no space: the family's own operator (NAS-Bench-201's), with its cost
+    assert ways == cells
+    assert np.allclose(universal.score_graphs(reworded), universal.score_graphs(cells), atol=1e-5)
+    # a convolution alone says no space (NAS-Bench-201 has that cell too): the family's own operator
+    # (NAS-Bench-201's), with its nominal cost
     conv = chain("area", texts=(None, words["conv3x3-bn-relu"][1], None))
     ((alone,),) = universal.resolver.resolve([conv])
     assert alone.texts[1] == describe_op("nor_conv_3x3") and alone.costs is not None
     pooled = chain("area", "peak", texts=(None, words["conv3x3-bn-relu"][1], words["maxpool3x3"][1], None))
     (with_pool,) = universal.resolver.resolve([conv, pooled])
-    assert with_pool[0].texts[1] == describe_op("conv3x3-bn-relu")
+    assert with_pool[0] == space.to_graph(
+        space.parse('{"matrix": [[0,1,0],[0,0,1],[0,0,0]], "ops": ["input", "conv3x3-bn-relu", "output"]}')
+    )
 
 
 def test_a_network_whose_layer_texts_state_their_numbers_scores_as_the_space_gives_it(universal):
@@ -307,3 +317,38 @@ def test_a_network_scores_as_the_mean_over_the_space_wordings(universal):
     )
     mixed = universal.score_graphs([cell, *worded[1]])  # a cell scored with networks: scored as alone
     np.testing.assert_allclose(mixed, [*universal.score_graphs([cell]), *alone.mean(0)], rtol=1e-5)
+
+
+def test_a_cell_of_nb101_operations_scores_alone_as_the_space_gives_it(universal):
+    """Scored one at a time, without costs and in other words, a NAS-Bench-101 cell that NAS-Bench-201 does
+    not also have is read back into its cell; one it has is, where its output is read as a concatenation."""
+    from tgnas.spaces.nb101_read import cell_of, nb201_twin
+
+    space = get_space("nb101")
+    words = {
+        "conv3x3-bn-relu": ("area", "a learned 3-by-3 filter bank, then batch norm and a rectifier"),
+        "conv1x1-bn-relu": ("mix", "a learned 1x1 channel mixing, then batch norm and a rectifier"),
+        "maxpool3x3": ("peak", "keeps the largest value of each 3x3 window"),
+    }
+    concat = "stacks the feature maps of its predecessors along the channel axis"
+    rng = np.random.default_rng(3)
+    cells = [space.to_graph(space.sample(rng)) for _ in range(40)]
+    cells += [space.to_graph(space.parse(s)) for s in (SPEC_CHAIN, SPEC_TWO)]
+    for g in cells:
+        twin = nb201_twin(cell_of(g, [family_of(op) for op in g.ops])[0])
+        ops = tuple(words[o][0] if o in words else o for o in g.ops)
+        texts = tuple(words[o][1] if o in words else None for o in g.ops)
+        generic_ends = OpGraph(ops, g.edges, texts)
+        joined = OpGraph(ops, g.edges, (*texts[:-1], concat))
+        ((read,),) = universal.resolver.resolve([generic_ends])
+        assert (read == g) != twin
+        ((read,),) = universal.resolver.resolve([joined])
+        assert read == g
+    assert any(nb201_twin(cell_of(g, [family_of(op) for op in g.ops])[0]) for g in cells)
+
+
+def test_a_specialist_that_never_trained_on_nb101_reads_no_cell():
+    specialist = load_checkpoint("nb201_cifar10_156")
+    graph = chain("conv3x3-bn-relu", "maxpool3x3")
+    ((read,),) = specialist.resolver.resolve([graph])
+    assert read.costs is None  # a NAS-Bench-101 cell would carry its costs

@@ -97,7 +97,8 @@ class TrainedPredictor:
         ``impute`` (the default), a graph without costs whose every node is an operator of known cost is
         scored with that operator's cost in a cell of nominal width (:mod:`tgnas.predictor.nominal`).
         A network whose layer texts state their numbers (an Accel-NASBench chain) is scored, with
-        ``resolve``, as the mean over its space's wordings of the space's own graph of it.
+        ``resolve``, as the mean over its space's wordings of the space's own graph of it; a graph read as
+        a NAS-Bench-101 cell, as the space's own graph of that cell, with the cell's costs.
 
         A graph with an operator text the predictor never trained on (cosine to the nearest training text
         below :data:`~tgnas.predictor.prior.NOVEL_COSINE`) is shrunk towards the card's cost prior with its

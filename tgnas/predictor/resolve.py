@@ -56,6 +56,14 @@ graphs (a max pool says NAS-Bench-101, a zero operation, identity or average poo
 given by one space's own text counts for that space alone), else in the node's graph, else none; the node
 then embeds that space's operator's text and takes its nominal cost (none for NAS-Bench-101's).
 
+A graph whose inner nodes are all read as NAS-Bench-101's operations and that is one of its cells (at most 7
+vertices and 9 edges) is read back into that cell (:mod:`tgnas.spaces.nb101_read`) and scored as the space's
+own graph of it, with the cell's costs (a vertex's width depends on the cell, so no nominal cost fits), its
+own costs kept if it has them: where the predictor trained on the space's operations and the reading's space
+is NAS-Bench-101, or no space and either its output is read as a concatenation or no NAS-Bench-201 cell
+(whose output sums) has the same graph. A chain ``input -> 3x3 convolution -> output`` with a generic output
+is both spaces' and stays as read.
+
 A network written as a chain of layer texts that state their numbers (an Accel-NASBench network's
 expansion, kernel, squeeze-and-excitation and widths) is first read back into its architecture
 (:mod:`tgnas.spaces.anb_read`) and scored as the mean over the space's wordings of the space's own graph of
@@ -458,6 +466,19 @@ class TextResolver:
             return r
         return replace(r, read_as=describe_op(ops[space]))
 
+    def _as_nb101_cell(self, graph: OpGraph, read: Sequence[Reading], space: str | None) -> OpGraph:
+        """``graph`` as NAS-Bench-101's own graph of the cell it is read as
+        (:func:`tgnas.spaces.nb101_read.space_graph`), where the predictor trained on the space's operations
+        and the reading's space is NAS-Bench-101, or none and either the output is read as a concatenation
+        or no NAS-Bench-201 cell (whose output sums) has the graph; else ``graph``."""
+        from tgnas.spaces.nb101_read import space_graph
+
+        if space not in (None, "nb101") or not any("nb101" in ops for ops in self._members.values()):
+            return graph
+        summed = space is None and read[-1].family != "concat"
+        cell = space_graph(graph, [r.family for r in read], unless_nb201=summed)
+        return graph if cell is None else cell
+
     def wordings(self, graphs: Sequence[OpGraph]) -> list[list[OpGraph]]:
         """``graphs`` once per wording of a space: each network whose layer texts state their numbers read
         as the space's own graph of it in that wording (:func:`tgnas.spaces.anb_read.space_graphs`), the
@@ -493,6 +514,7 @@ class TextResolver:
                 g = OpGraph(g.ops, g.edges, new, g.costs)
             if rewrite:
                 g, read = drop_zero(g, read)
+                g = self._as_nb101_cell(g, read, space)
             out.append(g)
             kept.append(read)
         if impute:
