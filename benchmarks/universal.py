@@ -12,8 +12,10 @@ too, for one convention), beside the graph's total parameters and FLOPs on the s
   the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them), read
   (an Accel-NASBench network: the mean over the space's wordings) and as the GCN alone (the graph as the
   space gives it, template 0); each target also reworded (:data:`REWORDED_FORMS`, ``devK``):
-  NAS-Bench-101 cells in each :data:`DEV_NB101` wording without costs, end nodes as the space gives
-  them or generic (how a cell of a space sharing operator families with NAS-Bench-201 is read);
+  NAS-Bench-101 cells without costs as generic graphs, in the :data:`REWORDED_NB101` wording (its own
+  output text, or generic ends) and in each :data:`DEV_NB101` wording, end nodes as the space gives them
+  or generic (how a cell of a space sharing operator families with NAS-Bench-201 is read; the forms of
+  :data:`ALONE_FORMS` also one graph per call, as ``tgnas.score(arch)`` scores them);
   Accel-NASBench networks in the space's other templates and in each :data:`DEV_ANB` wording, with and
   without costs (how layer texts stating their numbers are read).
 - (f) robustness: the universal recipe on its shipped rows (per seed), judged on the NAS-Bench-201 cells
@@ -315,6 +317,25 @@ DEV_NB101 = (
         "maxpool3x3": ("peak", "keeps the largest value in each 3 by 3 neighbourhood"),
     },
 )
+# (e), NAS-Bench-101 target: the reported rewording of its cells (operations and output), written at stop 29
+# before its cells were read back into the space's graphs, and never used to choose anything; no word names
+# an operation the way its training texts do (conv, convolution, pool, max, 1x1, concatenat...)
+REWORDED_NB101 = {
+    "conv3x3-bn-relu": (
+        "neighbourhood",
+        "a trainable stencil over each pixel's 3 by 3 surroundings, followed by batch statistics "
+        "normalisation and a ReLU",
+    ),
+    "conv1x1-bn-relu": (
+        "chanmix",
+        "a trainable projection mixing channels at each pixel on its own, then batch norm and a ReLU",
+    ),
+    "maxpool3x3": (
+        "localpeak",
+        "no parameters: each pixel takes the largest value found in its 3 by 3 surroundings",
+    ),
+}
+REWORDED_NB101_OUTPUT = "joins what its predecessors send by stacking them along the channel axis"
 # texts about no operator of the bank: what the floor must keep out
 OFFTOPIC = (
     "multi-head self attention over all tokens",
@@ -402,11 +423,20 @@ def rows_e(seed: int):
             for name, form in reworded(target, judged).items():
                 res = judge(pred, target, judged, form)
                 yield {"row": f"e: {target} + {n} labels, {name}", "seed": seed, "train_s": secs, **res}
+                if name in ALONE_FORMS.get(target, ()):
+                    res = judge(OneAtATime(pred), target, judged, form)
+                    row = f"e: {target} + {n} labels, {name}, one at a time"
+                    yield {"row": row, "seed": seed, "train_s": secs, **res}
 
 
 def _nb101_forms(sp, archs) -> dict[str, list[OpGraph]]:
     graphs = [sp.to_graph(a) for a in archs]
-    forms = {}
+    reworded = [represent(g, "reworded", REWORDED_NB101) for g in graphs]
+    forms = {
+        "generic": [represent(g, "generic") for g in graphs],
+        "reworded": [OpGraph(g.ops, g.edges, (*g.texts[:-1], REWORDED_NB101_OUTPUT)) for g in reworded],
+        "reworded, generic ends": reworded,
+    }
     for k, words in enumerate(DEV_NB101):
         forms[f"dev{k}"] = [represent(g, "reworded", words, keep_ends=True) for g in graphs]
         forms[f"dev{k}, generic ends"] = [represent(g, "reworded", words) for g in graphs]
@@ -426,10 +456,14 @@ def _anb_forms(sp, archs) -> dict[str, list[OpGraph]]:
     return forms
 
 
-# (e)'s reworded forms of a target: NAS-Bench-101 cells in each DEV_NB101 wording without costs, end nodes
-# as given or generic; Accel-NASBench networks in the space's other wordings (templates 1-3, with costs)
+# (e)'s reworded forms of a target: NAS-Bench-101 cells as generic graphs (no costs), in the REWORDED_NB101
+# wording with its output text or generic ends, and in each DEV_NB101 wording without costs, end nodes as
+# given or generic; Accel-NASBench networks in the space's other wordings (templates 1-3, with costs)
 # and in each DEV_ANB wording, with and without costs
 REWORDED_FORMS = {"nb101": _nb101_forms, "anb": _anb_forms}
+# forms also scored one graph per call, as `tgnas.score(arch)` scores them (nothing else in the call says
+# which space a graph is from)
+ALONE_FORMS = {"nb101": ("generic", "reworded", "reworded, generic ends", "dev0, generic ends")}
 
 
 def reworded(space: str, rows: list[int]) -> dict[str, list[OpGraph]]:
@@ -438,6 +472,16 @@ def reworded(space: str, rows: list[int]) -> dict[str, list[OpGraph]]:
         return {}
     bench, sp = get_benchmark(space), get_space(space)
     return REWORDED_FORMS[space](sp, [sp.parse(bench.arch_strings()[i]) for i in rows])
+
+
+class OneAtATime:
+    """A predictor scoring each graph in a call of its own."""
+
+    def __init__(self, predictor) -> None:
+        self.predictor = predictor
+
+    def score_graphs(self, graphs):
+        return np.concatenate([self.predictor.score_graphs([g]) for g in graphs])
 
 
 class GCNAlone:
@@ -498,7 +542,9 @@ def rows_f(seed: int):
 
 def rows_reading(seed: int):
     """The shipped checkpoint (seed 0) on the NAS-Bench-201 cells outside its rows, in each DEV wording,
-    read and as the GCN alone; then how each off-topic text is read (a line each, not a row)."""
+    read and as the GCN alone; on Accel-NASBench and NAS-Bench-101 rows it trained on, in their reworded
+    forms (NAS-Bench-101's also one graph per call); then how each off-topic text is read (a line each, not a
+    row)."""
     if seed != 0:
         return
     pred = load_checkpoint("universal")
@@ -535,6 +581,19 @@ def rows_reading(seed: int):
                     "train_s": float(pred.card["training_seconds"]),
                     **judge(scorer, "anb", rows, gs),
                 }
+    rows = list(range(len(get_benchmark("nb101"))))  # every one in the shipped checkpoint's training rows
+    for name, graphs in reworded("nb101", rows).items():
+        for how, scorer in (
+            ("", pred),
+            (", one at a time", OneAtATime(pred)),
+            (", GCN alone", GCNAlone(pred)),
+        ):
+            yield {
+                "row": f"reading: nb101 {name}{how} (training rows)",
+                "seed": 0,
+                "train_s": float(pred.card["training_seconds"]),
+                **judge(scorer, "nb101", rows, graphs),
+            }
     for text in OFFTOPIC:
         (r,) = pred.resolver.read([("layer", text)])
         print(f"off-topic {text!r}: family {r.family}, match {r.match:.2f}, margin {r.margin:.2f}")
