@@ -23,10 +23,47 @@ SPACE = get_space("anb")
         ("expand ratio 6, depthwise kernel 5, no squeeze-and-excitation, 112 -> 112", (6, 5, False, 112)),
         ("mobile block that widens the features six times, five by five kernel, squeeze and excitation, 192",
          (6, 5, True, 192)),
+        # code-style keys, underscores and stated SE states
+        ("MBConv6_5x5 se0.25 24->40", (6, 5, True, 40)),
+        ("expand_ratio=6, kernel_size=5, se_ratio=0.25, out_channels=40", (6, 5, True, 40)),
+        ("expand_ratio=6, kernel_size=5, se_ratio=0.0, out_channels=40", (6, 5, False, 40)),
+        ("expansion=4, kernel=3, se=False, out=80", (4, 3, False, 80)),
+        ("expansion=4, kernel=3, se=True, out=80", (4, 3, True, 80)),
+        ("MBConv e=1 k=3 SE=0 c=16", (1, 3, False, 16)),
+        ("MBConv e=1 k=3 SE=1 c=16", (1, 3, True, 16)),
+        ("inverted residual, expansion 6, 5x5 depthwise, SE: none, 112 channels", (6, 5, False, 112)),
+        ("inverted bottleneck (t=6), depthwise 5x5, squeeze-excite off, width 192", (6, 5, False, 192)),
+        ("expand 4x, 3x3 depthwise, SE disabled, 320 channels", (4, 3, False, 320)),
+        ("expand 4x, 3x3 depthwise, w/o SE, 320 channels", (4, 3, False, 320)),
     ],
 )  # fmt: skip
 def test_layer_fields_known_values(text, fields):
     assert layer_fields(text) == fields
+
+
+def test_every_layer_text_of_every_template_reads_back():
+    from tgnas.networks.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES, Layer
+    from tgnas.spaces.anb import EXPANSIONS, KERNELS
+    from tgnas.spaces.anb_text import TEMPLATES, layer_text
+
+    for b, (c_in, c_out, stride) in enumerate(zip(IN_CHANNELS, OUT_CHANNELS, STRIDES, strict=True)):
+        for first in (True, False):
+            for e in EXPANSIONS:
+                for k in KERNELS:
+                    for se in (False, True):
+                        x = Layer(
+                            b,
+                            1 - first,
+                            c_in if first else c_out,
+                            c_out,
+                            e,
+                            k,
+                            stride if first else 1,
+                            se,
+                            224,
+                        )
+                        for t in range(TEMPLATES):
+                            assert layer_fields(layer_text(x, t)) == (e, k, se, c_out)
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,18 @@ architecture, so that it is scored as the space gives it: the space's layer text
 (:mod:`tgnas.spaces.anb_text`), and its costs.
 
 A layer text carries numbers, and a sentence encoder reads numbers poorly; these are read directly, after
-number words become digits (``six`` -> ``6``):
+number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_size`` -> ``kernel size``):
 
-- expansion :math:`e \in \{1, 4, 6\}`: ``expansion 6``, ``expand ratio 6``, ``expansion by 6``, ``x6
-  expansion``, ``widen x6``, ``6 times``, ``6-fold``, ``MBConv6``, ``e6``;
-- depthwise kernel :math:`k \in \{3, 5\}`: ``5x5``, ``5 by 5``, ``kernel 5``, ``kernel size 5``, ``k5``;
-- squeeze-and-excitation: ``squeeze``, ``excitation``, ``SE``, ``channel attention``, ``channel gating``,
-  off where a negation (``no``, ``without``, ``not``) comes within a few words before or ``off`` right
-  after; no mention is off;
+- expansion :math:`e \in \{1, 4, 6\}`: ``expansion 6``, ``expand ratio 6``, ``expand_ratio=6``,
+  ``expansion by 6``, ``expand 6x``, ``x6 expansion``, ``widen x6``, ``6 times``, ``6-fold``, ``MBConv6``,
+  ``e6``, ``e=6``, ``t=6`` (MobileNetV2's expansion factor);
+- depthwise kernel :math:`k \in \{3, 5\}`: ``5x5``, ``5 by 5``, ``kernel 5``, ``kernel_size=5``, ``k5``,
+  ``k=5``;
+- squeeze-and-excitation: ``squeeze``, ``squeeze-excite``, ``excitation``, ``SE``, ``se0.25``, ``channel
+  attention``, ``channel gating``; off where a negation (``no``, ``without``, ``not``, ``w/o``) comes within
+  a few words before, or right after it (optionally after ``ratio``, ``block``, ``module``, ``layer`` and a
+  ``:`` or ``=``) comes ``off``, ``none``, ``no``, ``false``, ``disabled``, ``absent`` or a zero
+  (``se_ratio=0.0``, ``SE: none``, ``se=False``); no mention is off;
 - output channels :math:`c`: the last number of the text that is one of the space's block widths
   (:data:`~tgnas.networks.anb.OUT_CHANNELS`).
 
@@ -35,23 +39,31 @@ from tgnas.spaces.anb_text import TEMPLATES
 _DIGITS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
 _WORD = re.compile(r"\b(" + "|".join(_DIGITS) + r")\b")
 _EXPANSION = (
-    re.compile(r"\bexpan\w*(?:\s+(?:ratio|factor|rate|by|of))*\s*[:=]?\s*x?\s*(\d)\b"),
+    re.compile(r"\bexpan\w*(?:\s+(?:ratio|factor|rate|by|of))*\s*[:=]?\s*x?\s*(\d)(?:\s*x)?\b"),
     re.compile(r"\bx\s*(\d)\s+expan"),
     re.compile(r"\b(\d)\s*x\s+expan"),
     re.compile(r"\bwiden\w*(?:\s+\w+){0,2}?\s+(?:x|by\s+)?(\d)\b"),
     re.compile(r"\b(\d)\s*(?:times|-fold|fold)\b"),
     re.compile(r"\bmbconv\s*(\d)\b"),
-    re.compile(r"\be(\d)\b"),
+    re.compile(r"\be(?:\s*[:=]\s*)?(\d)\b"),
+    re.compile(r"\bt\s*[:=]\s*(\d)\b"),
 )
 _KERNEL = (
     re.compile(r"(?<!\d)(\d)\s*(?:x|by|\*)\s*(\d)(?!\d)"),
     re.compile(r"\bkernel(?:\s+size)?(?:\s+of)?\s*[:=]?\s*(\d)\b"),
-    re.compile(r"\bk\s*=?\s*(\d)\b"),
+    re.compile(r"\bk\s*[:=]?\s*(\d)\b"),
 )
-_SE = re.compile(r"\b(?:squeeze|excitation|se\b|se\d|channel attention|channel gating)")
+_SE_WORD = (
+    r"(?:squeeze[\w-]*(?:\s+and\s+excitation)?|excitation|se\b|se(?=\d)|channel attention|channel gating)"
+)
+_SE = re.compile(r"\b" + _SE_WORD)
 _NO_SE = re.compile(
-    r"\b(?:no|without|not)\b(?:\s+[\w-]+){0,3}?\s+(?:squeeze|excitation|se\b|se\d|channel attention"
-    r"|channel gating)|\b(?:se|squeeze-and-excitation|attention)\s+off\b"
+    r"\b(?:no|without|not|w/o)\b(?:\s+[\w-]+){0,3}?\s+"
+    + _SE_WORD
+    + r"|\b"
+    + _SE_WORD
+    + r"(?:\s+(?:ratio|block|module|layer|attention|gating))?\s*[:=]?\s*"
+    r"(?:off|none|no|false|disabled|absent|0(?:\.0+)?(?![\d.]))(?!\w)"
 )
 _NUMBER = re.compile(r"\d+")
 
@@ -64,7 +76,7 @@ def _one(values: set[int], valid: Collection[int]) -> int | None:
 def layer_fields(text: str) -> tuple[int, int, bool, int] | None:
     """``(expansion, kernel, squeeze-and-excitation, output channels)`` a layer text states, ``None`` if it
     does not state each once (module docstring)."""
-    s = _WORD.sub(lambda m: _DIGITS[m.group(1)], text.lower().replace("×", "x"))
+    s = _WORD.sub(lambda m: _DIGITS[m.group(1)], text.lower().replace("×", "x").replace("_", " "))
     expansion = _one({int(d) for p in _EXPANSION for d in p.findall(s)}, EXPANSIONS)
     squares = {int(a) for p in _KERNEL[:1] for a, b in p.findall(s) if a == b and int(a) in KERNELS}
     kernel = _one(squares | {int(d) for p in _KERNEL[1:] for d in p.findall(s)}, KERNELS)
