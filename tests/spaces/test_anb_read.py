@@ -116,3 +116,23 @@ def test_a_reworded_network_reads_as_the_space_gives_it():
     assert space_graphs(skip) is None  # not a chain
     convs = OpGraph(own.ops, own.edges, (None, "a", *["conv"] * (own.num_nodes - 4), "b", None))
     assert space_graphs(convs) is None  # a chain whose texts state no network
+
+
+def test_a_network_written_without_stem_or_head_reads_as_the_space_gives_it():
+    arch = SPACE.parse("e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2")
+    own = SPACE.to_graph(arch)
+    words = [f"e{x.expansion} k{x.kernel}{' se' if x.se else ''} to {x.c_out}" for x in layers(arch)]
+    n = len(words)
+    chain = tuple((i, i + 1) for i in range(n + 1))
+    layers_only = OpGraph(("input", *["mbconv"] * n, "output"), chain, (None, *words, None))
+    assert network_of(layers_only) == arch
+    costs = (None, *({"params": 1.0, "flops": 1.0} for _ in words), None)  # not every node of the space's
+    assert space_graphs(OpGraph(layers_only.ops, chain, layers_only.texts, costs))[0] == own
+    stem_only = OpGraph(
+        ("input", "stem", *["mbconv"] * n, "output"),
+        (*chain, (n + 1, n + 2)),
+        (None, "stem conv", *words, None),
+    )
+    assert network_of(stem_only) == arch
+    six_blocks = OpGraph(layers_only.ops[:-3] + ("output",), chain[:-2], (None, *words[:-2], None))
+    assert network_of(six_blocks) is None  # the last block left out

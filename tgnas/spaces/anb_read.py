@@ -19,9 +19,10 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
   (:data:`~tgnas.networks.anb.OUT_CHANNELS`).
 
 A text stating two values of one of them states none. A graph is read as an architecture when it is a
-chain ``input -> stem -> layers -> head -> output`` whose every layer text states all four, whose widths
-run through the seven blocks in order (1 to 4 layers each) and whose layers in one block agree on
-:math:`(e, k, SE)`; its stride and input width follow from the block.
+chain ``input -> stem -> layers -> head -> output`` (the stem and the head may be left out: a first and a
+last inner node whose text states no layer are taken for them) whose every layer text states all four,
+whose widths run through the seven blocks in order (1 to 4 layers each) and whose layers in one block agree
+on :math:`(e, k, SE)`; its stride and input width follow from the block.
 """
 
 from __future__ import annotations
@@ -105,19 +106,40 @@ def read_arch(texts: list[str]) -> ANBArch | None:
     return ANBArch(tuple(b for _, b in blocks))
 
 
-def network_of(graph: OpGraph) -> ANBArch | None:
-    """The architecture ``graph`` describes, if it is a chain of stem, layers and head whose layer texts
-    describe one (:func:`read_arch`); else ``None``."""
+def _layer_span(graph: OpGraph) -> tuple[int, int] | None:
+    """The nodes ``[first, last)`` of a chain that are its layers: every inner node but a first one (the
+    stem) and a last one (the head) whose text is missing or states no layer; ``None`` if ``graph`` is no
+    chain of at least :data:`~tgnas.spaces.anb.BLOCKS` inner nodes with texts."""
     n = graph.num_nodes
-    if n < BLOCKS + 4 or not graph.texts or graph.edges != tuple((i, i + 1) for i in range(n - 1)):
+    if n < BLOCKS + 2 or not graph.texts or graph.edges != tuple((i, i + 1) for i in range(n - 1)):
         return None
-    texts = list(graph.texts[2:-2])
+    texts = graph.texts
+    first = 2 if texts[1] is None or layer_fields(texts[1]) is None else 1
+    last = n - 2 if texts[n - 2] is None or layer_fields(texts[n - 2]) is None else n - 1
+    return (first, last) if last - first >= BLOCKS else None
+
+
+def network_of(graph: OpGraph) -> ANBArch | None:
+    """The architecture ``graph`` describes, if it is a chain of layers, with or without a stem before and a
+    head after them, whose layer texts describe one (:func:`read_arch`); else ``None``."""
+    span = _layer_span(graph)
+    if span is None:
+        return None
+    texts = list(graph.texts[span[0] : span[1]])
     return None if any(t is None for t in texts) else read_arch(texts)
 
 
 def space_graphs(graph: OpGraph) -> list[OpGraph] | None:
     """The space's own graph of the architecture ``graph`` describes (:func:`network_of`) in each of the
-    space's wordings (:data:`~tgnas.spaces.anb_text.TEMPLATES`), with ``graph``'s costs where it has them,
-    else the space's; ``None`` if it describes none."""
+    space's wordings (:data:`~tgnas.spaces.anb_text.TEMPLATES`), with ``graph``'s costs where it has them for
+    every node of the space's graph (a stem and a head included), else the space's; ``None`` if it describes
+    none."""
     arch = network_of(graph)
-    return None if arch is None else to_graphs(arch, range(TEMPLATES), costs=graph.costs)
+    if arch is None:
+        return None
+    costs = (
+        graph.costs
+        if graph.costs is not None and graph.num_nodes == sum(b.layers for b in arch.blocks) + 4
+        else None
+    )
+    return to_graphs(arch, range(TEMPLATES), costs=costs)
