@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -21,13 +22,27 @@ def load(name: str):
     return module
 
 
-@pytest.mark.parametrize("name", ["predictor", "proxies", "search", "universal"])
+@pytest.mark.parametrize("name", ["predictor", "proxies", "proxy_transfer", "search", "universal"])
 def test_help(name, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", [f"{name}.py", "--help"])
     with pytest.raises(SystemExit) as exc:
         load(name).main()
     assert exc.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+def test_proxy_transfer_fit_finds_the_proxy_that_orders_every_space():
+    """Two spaces where proxy 0 orders the labels and proxy 1 is noise: the fitted weights rank a third."""
+    bench, rng = load("proxy_transfer"), np.random.default_rng(0)
+
+    def space(n):
+        y = rng.normal(size=n)
+        return np.stack([np.argsort(np.argsort(y)) / n, rng.random(n)], axis=1), y
+
+    w = bench.fit([space(200), space(300)], steps=100, seed=0)
+    r, y = space(250)
+    assert w[0] > 0 and abs(w[1]) < w[0] / 3
+    assert bench.kendall_tau(r @ w, y) > 0.95
 
 
 def test_predictor_schedules():
