@@ -279,6 +279,8 @@ def test_a_family_two_spaces_share_reads_as_the_space_of_the_call(universal):
     ((alone,),) = universal.resolver.resolve([conv])
     assert alone.texts[1] == describe_op("nor_conv_3x3") and alone.costs is not None
     pooled = chain("area", "peak", texts=(None, words["conv3x3-bn-relu"][1], words["maxpool3x3"][1], None))
+    reported = {u.op: u.read_as for u in universal.unseen_operators([pooled])}
+    assert reported["area"] == describe_op("conv3x3-bn-relu")  # the report names what is scored
     (with_pool,) = universal.resolver.resolve([conv, pooled])
     assert with_pool[0] == space.to_graph(
         space.parse('{"matrix": [[0,1,0],[0,0,1],[0,0,0]], "ops": ["input", "conv3x3-bn-relu", "output"]}')

@@ -173,6 +173,8 @@ class TrainedPredictor:
         graphs = self.resolver.networks(graphs)  # a parsed network's texts are the space's own
         found = unseen_operators(graphs, texts, self.embedder)
         readings = self.resolver.readings(graphs) if found else {}
+        space = self.resolver.space_of(readings.values())  # a shared family reads as this space's operator
+        readings = {t: self.resolver.in_space(r, space) for t, r in readings.items()}
         known = set(texts)
         out = []
         for u in found:

@@ -446,7 +446,7 @@ class TextResolver:
         """The text of each operator of :attr:`_members` -> the operator."""
         return {describe_op(op): op for ops in self._members.values() for op in ops.values()}
 
-    def _space(self, reads: Iterable[Reading]) -> str | None:
+    def space_of(self, reads: Iterable[Reading]) -> str | None:
         """The one cell space whose trained operators cover every family in ``reads`` that some space's
         trained operator has, a node given by that operator's own text counting for its space alone
         (``None``: no such space, or several)."""
@@ -458,7 +458,7 @@ class TextResolver:
                 left = fits if left is None else left & fits
         return next(iter(left)) if left is not None and len(left) == 1 else None
 
-    def _in_space(self, r: Reading, space: str | None) -> Reading:
+    def in_space(self, r: Reading, space: str | None) -> Reading:
         """A node read (not given by a training text) as a family several spaces share, as ``space``'s
         operator of it."""
         ops = self._members.get(r.family, {})
@@ -504,11 +504,11 @@ class TextResolver:
             [choice.get((role, *n)) or table[role][n] for n, role in zip(ns, rs, strict=True)]
             for ns, rs in zip(nodes, roles, strict=True)
         ]
-        call = self._space(r for read in reads for r in read)
+        call = self.space_of(r for read in reads for r in read)
         out, kept = [], []
         for g, ns, read in zip(graphs, nodes, reads, strict=True):
-            space = call or self._space(read)
-            read = [self._in_space(r, space) for r in read]
+            space = call or self.space_of(read)
+            read = [self.in_space(r, space) for r in read]
             new = tuple(r.read_as for r in read)
             if rewrite and new != tuple(t for _, t in ns):
                 g = OpGraph(g.ops, g.edges, new, g.costs)
