@@ -38,13 +38,24 @@ LABELS = {"nb201": "cifar10", "nb101": "cifar10", "anb": "imagenet"}
 CHOSEN = ("expressivity", "progressivity", "trainability", "complexity", "tcet", "tcet_snip", "zico", "swap")
 
 
+def bench_labels(space: str, architectures: list[str]) -> np.ndarray:
+    """Validation accuracy of the rows ``benchmarks/proxies.py`` sampled (seed 0, sorted; row by row, so
+    that NAS-Bench-101's isomorphic cells keep each row's own label), checked against ``architectures``."""
+    bench, sp = get_benchmark(space), get_space(space)
+    idx = np.sort(np.random.default_rng(0).choice(len(bench), size=len(architectures), replace=False))
+    strings = bench.arch_strings()
+    if [sp.format(sp.parse(strings[i])) for i in idx] != list(architectures):
+        raise SystemExit(
+            f"the kept {space} proxy values are of another sample of rows; rerun benchmarks/proxies.py"
+        )
+    return bench.column(LABELS[space], "valid")[idx]
+
+
 def load(space: str) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Proxy names, the rank matrix ``(n, proxies)``, validation accuracy and the raw values per proxy."""
     with gzip.open(RESULTS / f"proxies_{space}_values.json.gz") as f:
         kept = json.loads(f.read())
-    bench, sp = get_benchmark(space), get_space(space)
-    column = bench.column(LABELS[space], "valid")
-    y = np.array([column[bench.index(sp.parse(a))] for a in kept["architectures"]])
+    y = bench_labels(space, kept["architectures"])
     names = sorted(kept["values"])
     raw = {n: np.array([np.nan if v is None else v for v in kept["values"][n]], dtype=float) for n in names}
     cols = []
