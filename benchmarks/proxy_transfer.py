@@ -21,8 +21,8 @@ chose (log-rank of AZ-NAS's four, T-CET, T-CET(snip), ZiCo and SWAP).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
+import importlib.util
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -31,39 +31,29 @@ import torch
 from tgnas.aggregate import log_rank
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
-from tgnas.spaces import get_space
 
-RESULTS = Path(__file__).parent / "results"
 LABELS = {"nb201": "cifar10", "nb101": "cifar10", "anb": "imagenet"}
-CHOSEN = ("expressivity", "progressivity", "trainability", "complexity", "tcet", "tcet_snip", "zico", "swap")
 
 
-def bench_labels(space: str, architectures: list[str]) -> np.ndarray:
-    """Validation accuracy of the rows ``benchmarks/proxies.py`` sampled (seed 0, sorted; row by row, so
-    that NAS-Bench-101's isomorphic cells keep each row's own label), checked against ``architectures``."""
-    bench, sp = get_benchmark(space), get_space(space)
-    idx = np.sort(np.random.default_rng(0).choice(len(bench), size=len(architectures), replace=False))
-    strings = bench.arch_strings()
-    if [sp.format(sp.parse(strings[i])) for i in idx] != list(architectures):
-        raise SystemExit(
-            f"the kept {space} proxy values are of another sample of rows; rerun benchmarks/proxies.py"
-        )
-    return bench.column(LABELS[space], "valid")[idx]
+@cache
+def _universal():
+    """``benchmarks/universal.py``, whose :func:`kept_proxies` reads the proxy benchmark's rows and values."""
+    spec = importlib.util.spec_from_file_location(
+        "benchmark_universal", Path(__file__).with_name("universal.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def load(space: str) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Proxy names, the rank matrix ``(n, proxies)``, validation accuracy and the raw values per proxy."""
-    with gzip.open(RESULTS / f"proxies_{space}_values.json.gz") as f:
-        kept = json.loads(f.read())
-    y = bench_labels(space, kept["architectures"])
-    names = sorted(kept["values"])
-    raw = {n: np.array([np.nan if v is None else v for v in kept["values"][n]], dtype=float) for n in names}
-    cols = []
-    for n in names:
-        v = raw[n]
-        v = np.where(np.isfinite(v), v, -np.inf)  # a failed value ranks worst
-        cols.append((np.argsort(np.argsort(v, kind="stable"), kind="stable") + 1) / len(v))
-    return names, np.stack(cols, axis=1), y, raw
+    """Proxy names, the rank matrix ``(n, proxies)``, validation accuracy and the raw values per proxy (a
+    failed value as ``-inf``, ranked worst), on the rows ``benchmarks/proxies.py`` sampled."""
+    rows, raw = _universal().kept_proxies(space)
+    y = get_benchmark(space).column(LABELS[space], "valid")[rows]
+    names = sorted(raw)
+    ranks = [(np.argsort(np.argsort(raw[n], kind="stable"), kind="stable") + 1) / len(rows) for n in names]
+    return names, np.stack(ranks, axis=1), y, raw
 
 
 def fit(data: list[tuple[np.ndarray, np.ndarray]], steps: int, seed: int, l2: float = 1e-3) -> np.ndarray:
@@ -100,7 +90,7 @@ def main() -> None:
         transfer = kendall_tau(r @ fit(others, args.steps, args.seed), y)
         itself = kendall_tau(r @ fit([(r, y)], args.steps, args.seed), y)
         params = kendall_tau(raw["params"], y)
-        chosen = kendall_tau(log_rank({n: raw[n] for n in CHOSEN}), y)
+        chosen = kendall_tau(log_rank({n: raw[n] for n in _universal().CHOSEN_POOL}), y)
         print(f"| {target} | {len(y)} | {transfer:.3f} | {itself:.3f} | {params:.3f} | {chosen:.3f} |")
 
 

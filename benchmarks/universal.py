@@ -7,7 +7,9 @@ seeded) and judges labels it never
 trained on, against validation accuracy (the only label NAS-Bench-101 and Accel-NASBench have; NAS-Bench-201
 too, for one convention), beside the graph's total parameters and FLOPs on the same architectures.
 
-- (d) leave one space out: train on two of nb201 / nb101 / anb, judge every labelled row of the third.
+- (d) leave one space out: train on two of nb201 / nb101 / anb, judge every labelled row of the third;
+  ``dz``: the same models on the rows whose proxy values ``benchmarks/proxies.py`` kept, beside the
+  chosen proxy aggregate alone and with the proxies (:data:`ENSEMBLE_POOL`) as members beside it.
 - (e) few labels in a new space: the other two spaces plus 50 or 200 seeded rows of the target, judged on
   the rest of the target (NAS-Bench-101: the rows whose cell, up to isomorphism, is not among them), read
   (an Accel-NASBench network: the mean over the space's wordings) and as the GCN alone (the graph as the
@@ -39,6 +41,7 @@ NAS-Bench-201 training rows are capped at 3,000 per seed in every row, nb101 use
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import time
@@ -47,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tgnas.aggregate import aggregate
 from tgnas.benchmarks import get_benchmark
 from tgnas.networks.anb import layers as anb_layers
 from tgnas.opgraph import OpGraph
@@ -401,6 +405,59 @@ def rows_d(seed: int):
             }
 
 
+# (d) beside the zero-cost proxies: the proxy pool of the earlier experiment (docs/universal.md, fixed before
+# it ran: AZ-NAS's four, T-CET, ZiCo, SWAP; the predictor weighs twice their number, as tgnas.score's
+# ensemble does) and the aggregate benchmarks/proxies.py chose (its CHOSEN pool, log-rank), alone
+ENSEMBLE_POOL = ("expressivity", "progressivity", "trainability", "complexity", "tcet", "zico", "swap")
+CHOSEN_POOL = (*ENSEMBLE_POOL[:5], "tcet_snip", *ENSEMBLE_POOL[5:])
+
+
+def kept_proxies(space: str) -> tuple[list[int], dict[str, np.ndarray]]:
+    """The rows ``benchmarks/proxies.py`` sampled for ``space`` (seed 0, sorted) and the proxy values it kept
+    for them (``benchmarks/results/proxies_<space>_values.json.gz``; a failed value as ``-inf``)."""
+    path = Path(__file__).parent / "results" / f"proxies_{space}_values.json.gz"
+    with gzip.open(path, "rt") as f:
+        kept = json.load(f)
+    bench, sp = get_benchmark(space), get_space(space)
+    n = len(kept["architectures"])
+    idx = np.sort(np.random.default_rng(0).choice(len(bench), size=n, replace=False))
+    strings = bench.arch_strings()
+    if [sp.format(sp.parse(strings[i])) for i in idx] != kept["architectures"]:
+        raise SystemExit(f"{path} holds another sample of rows; rerun benchmarks/proxies.py")
+    values = {p: np.array([-np.inf if x is None else x for x in v]) for p, v in kept["values"].items()}
+    return [int(i) for i in idx], values
+
+
+class BesideProxies:
+    """Scores of a graph list aligned with kept proxy values: their log-rank aggregate over ``pool``, with the
+    predictor as one more member of weight ``2 x len(pool)`` where there is one."""
+
+    def __init__(self, predictor, values: dict[str, np.ndarray], pool) -> None:
+        self.predictor, self.values, self.pool = predictor, values, pool
+
+    def score_graphs(self, graphs):
+        members = {n: self.values[n] for n in self.pool}
+        if self.predictor is None:
+            return aggregate(members)
+        members["predictor"] = self.predictor.score_graphs(graphs)
+        return aggregate(members, weights={"predictor": 2.0 * len(self.pool)})
+
+
+def rows_dz(seed: int):
+    """(d) on the proxy benchmark's rows of the left-out space: the predictor, the chosen proxy aggregate
+    alone, and the predictor with the :data:`ENSEMBLE_POOL` proxies (zero-shot all three)."""
+    for left in LEFT_D:
+        pred, secs = train({s: rows_for(s, seed) for s in SPACES if s != left}, seed)
+        rows, values = kept_proxies(left)
+        for how, scorer in (
+            ("", pred),
+            (", chosen proxies alone", BesideProxies(None, values, CHOSEN_POOL)),
+            (", with proxies", BesideProxies(pred, values, ENSEMBLE_POOL)),
+        ):
+            row = f"d: leave {left} out{how} (proxy rows)"
+            yield {"row": row, "seed": seed, "train_s": secs, **judge(scorer, left, rows)}
+
+
 def unseen_rows(space: str, trained: list[int]) -> list[int]:
     """The rows of ``space`` whose architecture (up to isomorphism) no trained row has: NAS-Bench-101's file
     holds several seeds' labels of some cells, and those must not be judged against their own twin."""
@@ -654,6 +711,7 @@ def ship(seed: int):
 
 ROWS = {
     "d": rows_d,
+    "dz": rows_dz,
     "e": rows_e,
     "f": rows_f,
     "b": rows_b,

@@ -45,6 +45,15 @@ def test_proxy_transfer_fit_finds_the_proxy_that_orders_every_space():
     assert bench.kendall_tau(r @ w, y) > 0.95
 
 
+def test_universal_kept_proxy_rows_align_with_their_values():
+    bench = load("universal")
+    for space in ("nb101", "anb"):
+        rows, values = bench.kept_proxies(space)
+        assert rows == sorted(set(rows)) and all(len(v) == len(rows) for v in values.values())
+        alone = bench.BesideProxies(None, values, bench.CHOSEN_POOL).score_graphs([None] * len(rows))
+        assert alone.shape == (len(rows),) and np.isfinite(alone).all()
+
+
 def test_predictor_schedules():
     bench = load("predictor")
     few = bench.config_for(156, 3)
