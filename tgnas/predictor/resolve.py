@@ -466,6 +466,11 @@ class TextResolver:
             return r
         return replace(r, read_as=describe_op(ops[space]))
 
+    @cached_property
+    def _knows_nb101(self) -> bool:
+        """Whether the predictor trained on NAS-Bench-101's operations (its texts)."""
+        return any("nb101" in ops for ops in self._members.values())
+
     def _as_nb101_cell(self, graph: OpGraph, read: Sequence[Reading], space: str | None) -> OpGraph:
         """``graph`` as NAS-Bench-101's own graph of the cell it is read as
         (:func:`tgnas.spaces.nb101_read.space_graph`), where the predictor trained on the space's operations
@@ -473,7 +478,7 @@ class TextResolver:
         or no NAS-Bench-201 cell (whose output sums) has the graph; else ``graph``."""
         from tgnas.spaces.nb101_read import space_graph
 
-        if space not in (None, "nb101") or not any("nb101" in ops for ops in self._members.values()):
+        if space not in (None, "nb101") or not self._knows_nb101:
             return graph
         summed = space is None and read[-1].family != "concat"
         cell = space_graph(graph, [r.family for r in read], unless_nb201=summed)
