@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from tgnas.aggregate import log_rank
+from tgnas.aggregate import log_rank, ranks
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
 
@@ -52,8 +52,7 @@ def load(space: str) -> tuple[list[str], np.ndarray, np.ndarray, dict[str, np.nd
     rows, raw = _universal().kept_proxies(space)
     y = get_benchmark(space).column(LABELS[space], "valid")[rows]
     names = sorted(raw)
-    ranks = [(np.argsort(np.argsort(raw[n], kind="stable"), kind="stable") + 1) / len(rows) for n in names]
-    return names, np.stack(ranks, axis=1), y, raw
+    return names, np.stack([ranks(raw[n]) / len(rows) for n in names], axis=1), y, raw
 
 
 def fit(data: list[tuple[np.ndarray, np.ndarray]], steps: int, seed: int, l2: float = 1e-3) -> np.ndarray:

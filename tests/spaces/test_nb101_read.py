@@ -74,7 +74,7 @@ def test_cells_nb201_also_has_are_its_convolution_cells():
     assert space_graph(twin, families(twin)) is not None
     pooled = OpGraph(("input", C3, MP, "output"), ((0, 1), (1, 2), (2, 3)))
     assert not nb201_twin(cell_of(pooled, families(pooled))[0])
-    # NAS-Bench-201's cell sums two paths into its output at most three times; four parallel branches: none
+    # at most three of NAS-Bench-201's operations feed its output: four parallel branches are no cell of it
     fan = OpGraph(
         ("input", C3, C3, C1, C1, "output"), ((0, 1), (0, 2), (0, 3), (0, 4), (1, 5), (2, 5), (3, 5), (4, 5))
     )
