@@ -107,6 +107,13 @@ def marks(op: str) -> list[str]:
     return list(entry.get("marks", []))
 
 
+def unmarks(op: str) -> list[str]:
+    """Words any of which rules a text out of being read as ``op`` (``unmarks`` in the descriptions: a
+    separable convolution's ``dilated``, which names another operator); none for most operators."""
+    entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions().get(op) or {}
+    return list(entry.get("unmarks", []))
+
+
 def family(op: str) -> str:
     """The operator whose computation ``op`` shares (``family`` in the descriptions), else ``op``."""
     entry = _USER_DESCRIPTIONS.get(op) or _shipped_descriptions().get(op) or {}

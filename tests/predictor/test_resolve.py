@@ -10,7 +10,7 @@ from tgnas.opgraph import OpGraph
 from tgnas.predictor import nominal
 from tgnas.predictor.predictor import load_checkpoint
 from tgnas.predictor.resolve import TextResolver, allowed
-from tgnas.predictor.stated import stated_output, stated_weights
+from tgnas.predictor.stated import rules_out, stated_kernel, stated_output, stated_weights
 from tgnas.spaces import get_space
 
 NB201_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -354,3 +354,73 @@ def test_a_specialist_that_never_trained_on_nb101_reads_no_cell():
     graph = chain("conv3x3-bn-relu", "maxpool3x3")
     ((read,),) = specialist.resolver.resolve([graph])
     assert read.costs is None  # a NAS-Bench-101 cell would carry its costs
+
+
+def _darts_genotypes(n=8, seed=3):
+    space, rng = get_space("darts"), np.random.default_rng(seed)
+    return space, [space.sample(rng) for _ in range(n)]
+
+
+def test_nominal_costs_of_a_darts_graph_are_the_space_costs():
+    """After the normal cell's concatenation, the reduction cell is costed at twice the width and half the
+    resolution: a genotype's generic graph gets exactly the costs the space gives it."""
+    space, archs = _darts_genotypes()
+    for arch in archs:
+        given = space.to_graph(arch)
+        bare = OpGraph(given.ops, given.edges)
+        assert nominal.impute(bare, list(given.ops)).costs == given.costs
+    graph = chain("sep_conv_3x3", "concat", "sep_conv_3x3", "concat", "sep_conv_3x3")
+    cells = nominal.cells(graph, list(graph.ops))
+    assert cells == [0, 0, 0, 1, 1, 2, 2]
+    costs = nominal.impute(graph, list(graph.ops)).costs
+    assert costs[1]["params"] < costs[3]["params"] < costs[5]["params"]
+
+
+def test_a_specialised_convolution_states_its_depthwise_kernel_and_no_plain_operation():
+    assert stated_kernel("dw5", "per-channel 5 by 5 filter, then a pointwise projection") == 5
+    assert stated_kernel("x", "1x1 convolution then 3x3 convolution") is None  # two sizes, nothing special
+    text = "atrous depthwise 3x3 filter then a pointwise projection"
+    assert stated_kernel("blk", text) == 3
+    assert rules_out("nor_conv_3x3", "blk", text, 3) and rules_out("avg_pool_3x3", "blk", text, 3)
+    assert rules_out("sep_conv_3x3", "blk", text, 3)  # says dilated: the separable one is another operation
+    assert not rules_out("dil_conv_3x3", "blk", text, 3)
+    pooled = "per-channel mean of each 3x3 window"  # pooling works per channel too
+    assert rules_out("nor_conv_3x3", "p", pooled, 3) and not rules_out("avg_pool_3x3", "p", pooled, 3)
+    assert rules_out("mbconv", "s", "separable depthwise 3x3 convolution", 3)
+    assert not rules_out("mbconv", "s", "separable depthwise 3x3 MBConv layer", 3)
+
+
+def test_a_darts_cell_in_new_words_scores_as_its_genotype(universal):
+    """Separable and dilated convolutions (families the predictor never trained on) read as the DARTS
+    operators, an inner concatenation as the cell's end, and the nominal costs as the space's."""
+    words = {
+        "sep_conv_3x3": (
+            "sepconv3",
+            "depthwise separable 3 by 3 convolution followed by a pointwise one, twice",
+        ),
+        "sep_conv_5x5": (
+            "sepconv5",
+            "depthwise separable 5 by 5 convolution followed by a pointwise one, twice",
+        ),
+        "dil_conv_3x3": ("dilconv3", "dilated depthwise 3x3 convolution then a pointwise projection"),
+        "dil_conv_5x5": ("dilconv5", "dilated depthwise 5x5 convolution then a pointwise projection"),
+        "max_pool_3x3": ("mp", "largest value of each 3x3 window"),
+        "avg_pool_3x3": ("ap", "mean of each 3x3 window, no weights"),
+        "skip_connect": ("id", "passes its input through unchanged"),
+        "concat": ("cat", "concatenates the cell's intermediate feature maps along the channels"),
+    }
+    space, archs = _darts_genotypes()
+    graphs = [space.to_graph(a) for a in archs]
+    given = universal.score_graphs(graphs)
+    reworded = [
+        OpGraph(
+            tuple(words[op][0] if op in words else op for op in g.ops),
+            g.edges,
+            tuple(words[op][1] if op in words else None for op in g.ops),
+        )
+        for g in graphs
+    ]
+    np.testing.assert_allclose(universal.score_graphs(reworded), given, atol=1e-5)
+    np.testing.assert_allclose(
+        universal.score_graphs([OpGraph(g.ops, g.edges) for g in graphs]), given, atol=1e-5
+    )

@@ -19,18 +19,21 @@ or none where it has some; an output of another kind, such as all zeros for the 
 specialisation such as "separable", or a network's layer, never mentioned). A node's place restricts
 the families further: the first node of a graph is an input (or a network's stem), the last an output (a
 cell's sum or concatenation, a network's head), every other node an operation or a network's stem or
-head (:data:`END_FAMILIES`).
+head (:data:`END_FAMILIES`), except that an inner node is read as a concatenation that ends one cell and
+feeds the next (:data:`CELL_END`, as in the DARTS space's graph of a genotype) if that family matches it
+clearly (above :data:`FLOOR`, leading every other by :data:`MARGIN`), and it then embeds the
+concatenation's own text.
 
 If :math:`s_{F^*}(t) \ge` :data:`FLOOR` and leads every other family by :data:`MARGIN`, the node is read as
 :math:`F^*`: it embeds the default text of the family's own operator (what the space gives that operator,
 so that a cell read in full scores as the cell given), or, for a network's layers, stem and head (texts
 with numbers), the training text of :math:`F^*` nearest :math:`t` (so a layer stays with the training layer
-it is most like). A text of a family the predictor never trained on is left as it is (its own words say at
-least as much as the family's description; the unseen-operator prior of :mod:`tgnas.predictor.prior`
-applies). A text above the floor without a clear lead has as candidates the families within
-:data:`MARGIN` of the best (at most :data:`MAX_CANDIDATES`), of which only those the predictor trained on
-if there are any (reading a text as a family it never trained on leaves the text as it is, the
-extrapolation that reading is there to avoid): one such family is the reading; with several, the node is
+it is most like). A family the predictor never trained on is read the same way, as its own operator's
+default text (so a DARTS cell in new words scores as its genotype does; the unseen-operator prior of
+:mod:`tgnas.predictor.prior` applies to both alike); a text of the anchor bank is read as its own family.
+A text above the floor without a clear lead has as candidates the families within :data:`MARGIN` of the
+best (at most :data:`MAX_CANDIDATES`), of which only those the predictor trained on if there are any (a
+family it never trained on is an extrapolation): one such family is the reading; with several, the node is
 read as each in turn and the predictor averages its graphs' scores over those readings
 (:meth:`TextResolver.resolve`). A weak match, :data:`LOW_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`,
 of a text that states a kernel size, whether it has weights or what it outputs (the match is then among
@@ -104,6 +107,7 @@ WEAK_FLOOR = 0.35  # below FLOOR, down to this, a clear lead of WEAK_MARGIN is r
 WEAK_MARGIN = 0.12
 END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
 ENDS_ONLY = frozenset({"input", "output", "concat"})  # a network's stem and head may sit inside its graph
+CELL_END = "concat"  # an inner node read as it ends a cell that feeds the next (a DARTS graph's normal cell)
 ROLES = ("first", "inner", "last")
 MAX_CANDIDATES = 3  # families a text without a clear lead is read as, each in turn
 MAX_VARIANTS = 9  # ways of reading one call's graphs (product of its texts' candidates) that are scored
@@ -249,25 +253,28 @@ class TextResolver:
     @cached_property
     def _own_text(self) -> dict[int, str]:
         """Family index -> the text its own operator is given by default (:func:`~tgnas.embed.describe_op`),
-        where the predictor trained on that text; network layers (texts with numbers) have none."""
+        where the predictor trained on that text or on no text of the family; network layers (texts with
+        numbers) have none."""
         families = self._bank[0]
-        known = self._known
+        known, trained = self._known, self._trained_families
         out = {}
         for f, name in enumerate(families):
-            if name not in LAYERS and name in self._described and describe_op(name) in known:
-                out[f] = describe_op(name)
+            own = describe_op(name) if name not in LAYERS and name in self._described else None
+            if own is not None and (own in known or f not in trained):
+                out[f] = own
         return out
 
     def _as_text(self, text: str, near: bool, to_train: np.ndarray, family: int) -> str:
         """What a node of ``text`` read as ``family`` (an index) embeds: ``text`` itself if it is a training
-        text; else the default text of the family's own operator if the predictor trained on it; else the
-        family's training text nearest it (``to_train``: its cosines to the training texts), or ``text``
-        itself if it is ``near`` a training text or the family never trained."""
-        if text in self._known:
+        text, or ``near`` one and the family has no training text; else the default text of the family's
+        own operator if the predictor trained on it or on no text of the family; else the family's training
+        text nearest it (``to_train``: its cosines to the training texts), or ``text`` itself if it is
+        ``near`` a training text or the family has no own text (a network's layers)."""
+        mine = np.flatnonzero(self._training_family == family)
+        if text in self._known or (near and not len(mine)):
             return text
         if family in self._own_text:
             return self._own_text[family]
-        mine = np.flatnonzero(self._training_family == family)
         return text if near or not len(mine) else self.training[int(mine[to_train[mine].argmax()])]
 
     def read(self, nodes: Sequence[tuple[str, str]], role: str = "inner") -> list[Reading]:
@@ -285,7 +292,7 @@ class TextResolver:
         vecs = self.embedder.embed_texts(texts)  # (T, 384)
         train = self.embedder.embed_texts(self.training) if self.training else np.zeros((0, vecs.shape[1]))
         to_train = vecs @ train.T  # (T, training)
-        families, owner, bank, _ = self._bank
+        families, owner, bank, where = self._bank
         to_bank = vecs @ bank.T  # (T, A)
         novel = [i for i, t in enumerate(texts) if t not in known]
         if novel:  # a new text is also read with its operator's name
@@ -310,6 +317,9 @@ class TextResolver:
             as_text = partial(self._as_text, t, near, to_train[i])
             family, read_as, candidates = None, t, ()
             clear = match >= self.floor and margin >= self.margin
+            anchor = where.get(t)  # a text of the bank is its own family's, however near another's
+            if anchor is not None and np.isfinite(per_family[i, anchor]) and not clear:
+                f, clear = anchor, True
             if clear or self._weak_lead(match, margin, role, int(f)):
                 family, read_as = families[f], as_text(f)
             elif match >= self.floor or (match >= self.low_floor and any_stated):
@@ -327,7 +337,21 @@ class TextResolver:
                 left = self._left(per_family[i], weightless)
                 if len(left) == 1:  # what a stated kernel and weights leave
                     family, read_as = families[left[0]], as_text(left[0])
+            end = self._cell_end(to_bank[i], per_family[i], op, t, kernel) if role == "inner" else None
+            if end is not None:  # a concatenation that ends a cell and feeds the next
+                family, read_as, candidates, (match, margin) = CELL_END, describe_op(CELL_END), (), end
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as, candidates)
+
+    def _cell_end(self, to_bank: np.ndarray, scores: np.ndarray, op: str, text: str, kernel: int | None):
+        """For an inner node: ``(match, margin)`` of the cell's concatenation (:data:`CELL_END`) if
+        its :math:`s_F(t)` (``to_bank``: the text's cosines to the anchors) is above the floor and leads
+        every family the node could be read as (``scores``) by the margin, else ``None``."""
+        families, owner, _, _ = self._bank
+        mine = float(to_bank[owner == families.index(CELL_END)].max())
+        lead = mine - float(np.max(scores))
+        if mine >= self.floor and lead >= self.margin and not rules_out(CELL_END, op, text, kernel):
+            return mine, lead
+        return None
 
     def _left(self, scores: np.ndarray, weightless: bool = False) -> list[int]:
         """The cell operations the predictor trained on (not a network's layers) that what a text states
@@ -357,10 +381,13 @@ class TextResolver:
 
     def _cost_key(self, r: Reading) -> str | None:
         """What fixes a node's nominal cost: a described operator's own name (NAS-Bench-101's operations,
-        whose widths depend on the cell, have none), else the operator whose text it is read as (a space's
-        operator of a shared family), else the family the node is read as."""
+        whose widths depend on the cell, have none), else the family the node is read as if it embeds the
+        family's own operator's text (which another space's operator may share), else the operator whose
+        text it is read as (a space's operator of a shared family), else the family."""
         if r.op in self._described:
             return r.op
+        if r.family in self._described and r.read_as == describe_op(r.family):
+            return r.family
         return self._member_op.get(r.read_as, r.family)
 
     @cached_property

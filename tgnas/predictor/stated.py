@@ -9,12 +9,14 @@ to a plain convolution's as its own. Before a text is read as an operator family
   ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``, ``3-pixel-wide`` / ``3-pixel
   window`` / ``3 pixels across``; ``1`` for ``pointwise``, ``point-wise``, ``one-pixel`` or ``single-pixel``;
   or a name's trailing ``1``, ``3``, ``5`` or ``7`` (``k3``, ``conv1``). A text stating two different sizes
-  states none. Failing all of these, what the text says the operation looks at: ``1`` for one place at a time
-  (``per-pixel``, ``each single location``, ``location by location``, ...) across the channels (``channel``,
-  ``depth``, ``feature vector``, ``maps``, ...) with no neighbour word; ``3`` for a place's immediate
-  neighbours (``neighbours``, ``adjacent``, ``bordering``, ``surrounding``, ``eight`` of them, ``nine``
-  values); both or neither: none. A family whose name has a square kernel (``nor_conv_3x3`` -> 3) is ruled out
-  when :math:`k(t)` is another size, the zero operation and the identity (which look at nothing) when the text
+  states none, except a specialised one (below: ``separable``, ``depthwise``, ``dilated``, ``per-channel``,
+  ...) stating a size and ``1``: its pointwise part is ``1``, its kernel the other size. Failing all of
+  these, what the text says the operation looks at: ``1`` for one place at a time (``per-pixel``,
+  ``each single location``, ``location by location``, ...) across the channels (``channel``, ``depth``,
+  ``feature vector``, ``maps``, ...) with no neighbour word; ``3`` for a place's immediate neighbours
+  (``neighbours``, ``adjacent``, ``bordering``, ``surrounding``, ``eight`` of them, ``nine`` values); both
+  or neither: none. A family whose name has a square kernel (``nor_conv_3x3`` -> 3) is ruled out when
+  :math:`k(t)` is another size, the zero operation and the identity (which look at nothing) when the text
   itself states any size.
 - **weights** :math:`w(t)`: a text that says its operation has no weights (``parameter-free``,
   ``parameterless``, ``weightless``, ``unweighted``, or a weight word after a negation within two words:
@@ -39,7 +41,14 @@ to a plain convolution's as its own. Before a text is read as an operator family
   ``rgb`` / ``input`` / ..., its head's ``head`` / ``classifier`` / ``logits`` / ``fully connected`` /
   ...) is ruled out for a text and name with none of them (a word starting with a mark counts:
   ``dilation`` for ``dilat``); the plain operation is what a text says when it names no specialisation,
-  and a cell's operation is no network layer unless its text says so.
+  and a cell's operation is no network layer unless its text says so. Conversely, a text or name that says
+  its convolution is specialised (``separable``, ``sep``, ``depthwise``, ``dw``, ``dilated``, ``atrous``,
+  ``dil``) rules out every family without marks (plain convolutions, pooling, the identity, the zero
+  operation, a concatenation); one that says it works ``per-channel`` or ``channel-wise`` rules out those
+  of them with weights (pooling works per channel too); and in one that says ``separable``, ``depthwise``
+  is no mark of a network's inverted-bottleneck layer (which needs one of its other marks). A family's
+  ``unmarks`` rule it out for a text with any of them (a separable convolution's ``dilated`` /
+  ``atrous``: the dilated one is another operation).
 """
 
 from __future__ import annotations
@@ -47,7 +56,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from tgnas.embed import marks
+from tgnas.embed import marks, unmarks
 
 NUMBER = {"one": 1, "three": 3, "five": 5, "seven": 7, "1": 1, "3": 3, "5": 5, "7": 7}
 _N = r"(one|three|five|seven|\d+)"
@@ -62,6 +71,9 @@ _SIZE = (
     ),
 )
 _ONE = re.compile(r"\b(?:point-?wise|one-pixel|single-pixel|1-pixel)\b")
+_SEPARABLE = re.compile(r"\b(?:separable|sep|sepconv)\b")
+_SPECIAL = re.compile(r"\b(?:separable|sep|sepconv|depth-?wise|dw|dilat\w*|atrous|dil|dilconv)\b")
+_PER_CHANNEL = re.compile(r"\b(?:per-channel|channel-?wise)\b")
 _NAME_DIGIT = re.compile(r"^[a-z_\- ]*?[a-z]([1357])$")
 _WORD = re.compile(r"[a-z0-9]+")
 _POINT = re.compile(
@@ -121,6 +133,8 @@ def stated_kernel(name: str, text: str) -> int | None:
             found.update(k for w in pattern.findall(s) if (k := _size(w)) is not None)
         if _ONE.search(s):
             found.add(1)
+    if len(found) == 2 and 1 in found and _says(_SPECIAL, name, text) | _says(_PER_CHANNEL, name, text):
+        found.discard(1)  # a depthwise kernel and its pointwise projection
     if not found and (m := _NAME_DIGIT.match(name.lower())):
         found.add(int(m.group(1)))
     if not found:
@@ -184,6 +198,11 @@ def _marks(family: str) -> tuple[str, ...]:
     return tuple(m.lower() for m in marks(family))
 
 
+@cache
+def _unmarks(family: str) -> tuple[str, ...]:
+    return tuple(m.lower() for m in unmarks(family))
+
+
 def rules_out(
     family: str,
     name: str,
@@ -205,8 +224,21 @@ def rules_out(
         return True
     if weights is not None and (has := family_weights(family)) is not None and has != weights:
         return True
+    if not _marks(family) and (
+        _says(_SPECIAL, name, text) or (_says(_PER_CHANNEL, name, text) and family_weights(family))
+    ):
+        return True  # a specialised convolution is no plain operation
+    words = _WORD.findall(f"{name} {text}".lower().replace("-", "").replace("×", "x"))
+    if any(w.startswith(m) for w in words for m in _unmarks(family)):
+        return True
     required = _marks(family)
+    if family in LAYERS and _says(_SEPARABLE, name, text):  # a separable convolution, unless it says more
+        required = tuple(m for m in required if m != "depthwise")
     if required:
-        words = _WORD.findall(f"{name} {text}".lower().replace("-", "").replace("×", "x"))
         return not any(w.startswith(m) for w in words for m in required)
     return False
+
+
+def _says(pattern: re.Pattern, name: str, text: str) -> bool:
+    """Whether ``name`` or ``text`` (lower case, underscores as spaces) has a match of ``pattern``."""
+    return any(pattern.search(s) for s in (_spaced(text), _spaced(name)))

@@ -1,0 +1,132 @@
+r"""Does a DARTS genotype score the same however it is written? (No labels: the agreement of forms.)
+
+Usage: ``.venv/bin/python benchmarks/darts_forms.py [--archs 300] [--seed 1] [--checkpoint universal]``
+
+tgnas has no DARTS / NAS-Bench-301 labels outside ``heldout/`` (which no script reads), so this benchmark
+measures no ranking. It measures what a user's own representation of a genotype changes: ``--archs``
+genotypes sampled from the DARTS space (seeded) are scored as ``Genotype(...)`` strings (the space's graph
+with its costs: the reference) and as operator graphs of the same cells written other ways, each scored
+in one call and one graph per call (as ``score(arch)`` scores). Each row prints Kendall tau between the
+form's scores and the reference's (1.0: the form changes no order) and the largest absolute difference,
+beside tau between the reference and the graph's parameter count.
+
+Forms: ``generic`` (operator names only, no texts, no costs), ``dev`` (``DEV_DARTS``: new names and texts,
+no costs; written for choosing how new texts are read) and ``reworded`` (``REWORDED_DARTS``: new names and
+texts, no costs; written before the reading rules it is judged with were changed, and never used to choose
+them).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+
+import numpy as np
+
+import tgnas
+from tgnas.evaluation import kendall_tau
+from tgnas.opgraph import OpGraph
+from tgnas.spaces import get_space
+
+DEV_DARTS = {
+    "sep_conv_3x3": (
+        "sepconv3",
+        "two rounds of a per-channel 3 by 3 filter followed by a channel-mixing pointwise filter, each "
+        "with normalisation",
+    ),
+    "sep_conv_5x5": (
+        "sepconv5",
+        "two rounds of a per-channel 5 by 5 filter followed by a channel-mixing pointwise filter, each "
+        "with normalisation",
+    ),
+    "dil_conv_3x3": (
+        "dilconv3",
+        "a per-channel 3 by 3 filter with gaps of one pixel between taps, then a pointwise filter",
+    ),
+    "dil_conv_5x5": (
+        "dilconv5",
+        "a per-channel 5 by 5 filter with gaps of one pixel between taps, then a pointwise filter",
+    ),
+    "max_pool_3x3": ("maxpool", "takes the biggest value in every 3 by 3 window"),
+    "avg_pool_3x3": ("avgpool", "takes the mean of every 3 by 3 window, nothing learned"),
+    "skip_connect": ("identity", "hands its input on untouched"),
+    "concat": ("cat", "joins the intermediate feature maps of the cell along the channel axis"),
+}
+REWORDED_DARTS = {
+    "sep_conv_3x3": (
+        "SepConv3",
+        "depthwise-separable block applied twice: a three-by-three spatial filter per channel, then a "
+        "one-by-one projection, with batch normalisation",
+    ),
+    "sep_conv_5x5": (
+        "SepConv5",
+        "depthwise-separable block applied twice: a five-by-five spatial filter per channel, then a "
+        "one-by-one projection, with batch normalisation",
+    ),
+    "dil_conv_3x3": (
+        "DilConv3",
+        "atrous depthwise 3x3 filter (dilation rate two) followed by a pointwise projection and batch "
+        "normalisation",
+    ),
+    "dil_conv_5x5": (
+        "DilConv5",
+        "atrous depthwise 5x5 filter (dilation rate two) followed by a pointwise projection and batch "
+        "normalisation",
+    ),
+    "max_pool_3x3": ("MaxPool", "keeps the strongest response in each 3x3 patch, no weights"),
+    "avg_pool_3x3": ("AvgPool", "replaces each position by the average over its 3x3 patch, no weights"),
+    "skip_connect": ("Identity", "forwards the tensor as it is"),
+    "concat": ("Concat", "stacks the cell's intermediate results channel-wise into the cell's output"),
+}
+
+
+def generic(graph: OpGraph) -> dict:
+    """The graph's operator names and edges: no texts, no costs."""
+    return {"nodes": [{"op": op} for op in graph.ops], "edges": [list(e) for e in graph.edges]}
+
+
+def worded(wording: dict[str, tuple[str, str]]) -> Callable[[OpGraph], dict]:
+    """The graph with each operation (and inner concatenation) renamed and described by ``wording``."""
+
+    def form(graph: OpGraph) -> dict:
+        nodes = [
+            {"op": wording[op][0], "text": wording[op][1]} if op in wording else {"op": op}
+            for op in graph.ops
+        ]
+        return {"nodes": nodes, "edges": [list(e) for e in graph.edges]}
+
+    return form
+
+
+FORMS = {"generic": generic, "dev": worded(DEV_DARTS), "reworded": worded(REWORDED_DARTS)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--archs", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--checkpoint", default=None, help="a checkpoint name (default: the shipped ones)")
+    args = parser.parse_args()
+    space = get_space("darts")
+    rng = np.random.default_rng(args.seed)
+    archs = [space.sample(rng) for _ in range(args.archs)]
+    graphs = [space.to_graph(a) for a in archs]
+    predictor = tgnas.load_predictor(args.checkpoint) if args.checkpoint else tgnas.load_predictor()
+    given = predictor.score_many([space.format(a) for a in archs])
+    params = np.array([sum(c["params"] for c in g.costs if c) for g in graphs])
+    tau = kendall_tau(given, params)
+    print(f"{args.archs} DARTS genotypes (seed {args.seed}); tau(given, params) = {tau:.3f}")
+    print("| form | tau with given, one call | one graph per call | largest difference |")
+    print("|---|---|---|---|")
+    for name, form in FORMS.items():
+        objs = [form(g) for g in graphs]
+        together = predictor.score_many(objs)
+        alone = np.array([predictor.score(o) for o in objs])
+        diff = float(max(np.abs(together - given).max(), np.abs(alone - given).max()))
+        print(
+            f"| {name} | {kendall_tau(together, given):.3f} | {kendall_tau(alone, given):.3f} | {diff:.3f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
