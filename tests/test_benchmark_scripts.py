@@ -22,7 +22,9 @@ def load(name: str):
     return module
 
 
-@pytest.mark.parametrize("name", ["darts_forms", "predictor", "proxies", "proxy_transfer", "search", "universal"])
+@pytest.mark.parametrize(
+    "name", ["darts_forms", "predictor", "proxies", "proxy_transfer", "search", "universal"]
+)
 def test_help(name, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", [f"{name}.py", "--help"])
     with pytest.raises(SystemExit) as exc:

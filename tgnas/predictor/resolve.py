@@ -25,27 +25,27 @@ clearly (above :data:`FLOOR`, leading every other by :data:`MARGIN`), and it the
 concatenation's own text.
 
 If :math:`s_{F^*}(t) \ge` :data:`FLOOR` and leads every other family by :data:`MARGIN`, the node is read as
-:math:`F^*`: it embeds the default text of the family's own operator (what the space gives that operator,
-so that a cell read in full scores as the cell given), or, for a network's layers, stem and head (texts
-with numbers), the training text of :math:`F^*` nearest :math:`t` (so a layer stays with the training layer
-it is most like). A family the predictor never trained on is read the same way, as its own operator's
-default text (so a DARTS cell in new words scores as its genotype does; the unseen-operator prior of
-:mod:`tgnas.predictor.prior` applies to both alike); a text of the anchor bank is read as its own family.
-A text above the floor without a clear lead has as candidates the families within :data:`MARGIN` of the
-best (at most :data:`MAX_CANDIDATES`), of which only those the predictor trained on if there are any (a
-family it never trained on is an extrapolation): one such family is the reading; with several, the node is
-read as each in turn and the predictor averages its graphs' scores over those readings
-(:meth:`TextResolver.resolve`). A weak match, :data:`LOW_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`,
-of a text that states a kernel size, whether it has weights or what it outputs (the match is then among
-the families those leave) is read the same way but only as families the predictor trained on (none of
-them within the margin: the text is left as it is). A weak match of an inner node,
-:data:`WEAK_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by
-:data:`WEAK_MARGIN` is read as :math:`F^*` if that is a cell operation the predictor trained on (not a
-network's layer). A text whose stated kernel size and weights together leave one cell operation the
-predictor trained on is read as it, however weak its match; there, a text stating what its operation
-outputs (zeros, its input, a mean, a maximum: a weightless operation's outputs) and no weights states it
-has none. Any other text below the floor describes no operator tgnas knows and is left as it is. The family
-is also what decides nominal costs (:mod:`tgnas.predictor.nominal`).
+:math:`F^*`: it embeds the default text of the family's own operator (what the space gives that operator, so
+that a cell read in full scores as the cell given), or, for a network's layers, stem and head (texts with
+numbers), the training text of :math:`F^*` nearest :math:`t` (so a layer stays with the training layer it is
+most like). A family the predictor never trained on is read the same way, as its own operator's default text
+unless it is near a training text (so a DARTS cell in new words scores as its genotype does; the
+unseen-operator prior of :mod:`tgnas.predictor.prior` applies to both alike); a text of the anchor bank is
+read as its own family. A text above the floor without a clear lead has as candidates the families within
+:data:`MARGIN` of the best (at most :data:`MAX_CANDIDATES`), of which only those the predictor trained on if
+there are any (a family it never trained on is an extrapolation): one such family is the reading; with
+several, the node is read as each in turn and the predictor averages its graphs' scores over those readings
+(:meth:`TextResolver.resolve`). A weak match, :data:`LOW_FLOOR` :math:`\le s_{F^*}(t) <` :data:`FLOOR`, of a
+text that states a kernel size, whether it has weights or what it outputs (the match is then among the
+families those leave) is read the same way but only as families the predictor trained on (none of them within
+the margin: the text is left as it is). A weak match of an inner node, :data:`WEAK_FLOOR` :math:`\le
+s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by :data:`WEAK_MARGIN` is read as :math:`F^*` if
+that is a cell operation the predictor trained on (not a network's layer). A text whose stated kernel size and
+weights together leave one cell operation the predictor trained on is read as it, however weak its match;
+there, a text stating what its operation outputs (zeros, its input, a mean, a maximum: a weightless
+operation's outputs) and no weights states it has none. Any other text below the floor describes no operator
+tgnas knows and is left as it is. The family is also what decides nominal costs
+(:mod:`tgnas.predictor.nominal`).
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
 nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a
@@ -90,6 +90,7 @@ from tgnas.embed import OperatorEmbedder, anchor_texts, describe_op, known_opera
 from tgnas.embed import family as family_of
 from tgnas.opgraph import OpGraph, prune_unreachable
 from tgnas.predictor import nominal
+from tgnas.predictor.nominal import CELL_END
 from tgnas.predictor.prior import NOVEL_COSINE
 from tgnas.predictor.stated import (
     LAYERS,
@@ -107,7 +108,6 @@ WEAK_FLOOR = 0.35  # below FLOOR, down to this, a clear lead of WEAK_MARGIN is r
 WEAK_MARGIN = 0.12
 END_FAMILIES = {"first": frozenset({"input", "stem"}), "last": frozenset({"output", "concat", "head"})}
 ENDS_ONLY = frozenset({"input", "output", "concat"})  # a network's stem and head may sit inside its graph
-CELL_END = "concat"  # an inner node read as it ends a cell that feeds the next (a DARTS graph's normal cell)
 ROLES = ("first", "inner", "last")
 MAX_CANDIDATES = 3  # families a text without a clear lead is read as, each in turn
 MAX_VARIANTS = 9  # ways of reading one call's graphs (product of its texts' candidates) that are scored
@@ -339,7 +339,12 @@ class TextResolver:
                     family, read_as = families[left[0]], as_text(left[0])
             end = self._cell_end(to_bank[i], per_family[i], op, t, kernel) if role == "inner" else None
             if end is not None:  # a concatenation that ends a cell and feeds the next
-                family, read_as, candidates, (match, margin) = CELL_END, describe_op(CELL_END), (), end
+                family, read_as, candidates, (match, margin) = (
+                    CELL_END,
+                    describe_op(CELL_END),
+                    (),
+                    end,
+                )
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as, candidates)
 
     def _cell_end(self, to_bank: np.ndarray, scores: np.ndarray, op: str, text: str, kernel: int | None):
