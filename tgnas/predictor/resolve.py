@@ -339,12 +339,8 @@ class TextResolver:
                     family, read_as = families[left[0]], as_text(left[0])
             end = self._cell_end(to_bank[i], per_family[i], op, t, kernel) if role == "inner" else None
             if end is not None:  # a concatenation that ends a cell and feeds the next
-                family, read_as, candidates, (match, margin) = (
-                    CELL_END,
-                    describe_op(CELL_END),
-                    (),
-                    end,
-                )
+                family, read_as, candidates = CELL_END, describe_op(CELL_END), ()
+                match, margin = end
             self._readings[role, op, t] = Reading(op, t, family, match, margin, read_as, candidates)
 
     def _cell_end(self, to_bank: np.ndarray, scores: np.ndarray, op: str, text: str, kernel: int | None):

@@ -133,7 +133,7 @@ def stated_kernel(name: str, text: str) -> int | None:
             found.update(k for w in pattern.findall(s) if (k := _size(w)) is not None)
         if _ONE.search(s):
             found.add(1)
-    if len(found) == 2 and 1 in found and _says(_SPECIAL, name, text) | _says(_PER_CHANNEL, name, text):
+    if len(found) == 2 and 1 in found and (_says(_SPECIAL, name, text) or _says(_PER_CHANNEL, name, text)):
         found.discard(1)  # a depthwise kernel and its pointwise projection
     if not found and (m := _NAME_DIGIT.match(name.lower())):
         found.add(int(m.group(1)))
