@@ -53,6 +53,28 @@ def test_default_routes_nb201_cells_to_the_specialist_and_the_rest_to_the_univer
     np.testing.assert_allclose(scores[1:], want, rtol=1e-5)
 
 
+def test_a_spaces_json_form_scores_as_a_dict_too(proxy):
+    from tgnas.spaces.anb import to_json
+    from tgnas.spaces.darts_forms import to_compact, to_config
+
+    rng = np.random.default_rng(1)
+    nb101, anb, darts = get_space("nb101"), get_space("anb"), get_space("darts")
+    spec, net, genotype = nb101.sample(rng), anb.sample(rng), darts.sample(rng)
+    as_text = [nb101.format(spec), anb.format(net), darts.format(genotype)]
+    as_dicts = [
+        {"matrix": np.asarray(spec.matrix), "ops": list(spec.ops)},  # NumPy arrays, as NAS code holds them
+        {"architecture": to_json(net)},
+        to_config(genotype.normal, genotype.reduce),
+        to_compact(genotype.normal, genotype.reduce),
+    ]
+    want = proxy.score_many(as_text)
+    np.testing.assert_allclose(proxy.score_many(as_dicts), [*want, want[2]], rtol=1e-6)
+    with pytest.raises(ArchitectureError, match="no search space parses"):
+        proxy.score({"matrix": [[0, 1], [0, 0]]})
+    with pytest.raises(ArchitectureError, match="holds a value of type object"):
+        proxy.score({"matrix": object()})
+
+
 def test_a_good_cell_outscores_an_empty_one(proxy):
     empty = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"
     assert proxy.score(BEST) > proxy.score(empty)

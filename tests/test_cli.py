@@ -276,6 +276,24 @@ def test_score_file_of_mixed_spaces_and_stdin(capsys, tmp_path, monkeypatch):
     assert code == 2 and "UTF-8" in err
 
 
+def test_score_file_reads_nb301_configurations_and_compact_genotypes(capsys, tmp_path):
+    from tgnas.spaces import get_space
+    from tgnas.spaces.darts_forms import to_compact, to_config
+
+    arch = get_space("darts").sample(np.random.default_rng(0))
+    genotype = get_space("darts").format(arch)
+    path = tmp_path / "g.txt"
+    config, compact = to_config(arch.normal, arch.reduce), to_compact(arch.normal, arch.reduce)
+    path.write_text(f"{genotype}\n{json.dumps(config)}\n{compact}\n")
+    code, out, err = run(capsys, "score", "--file", str(path))
+    assert code == 0, err
+    values = [float(v) for v in out.split()]
+    assert len(values) == 3 and values[1] == pytest.approx(values[0], abs=1e-5) == values[2]
+    path.write_text(f"{genotype}\n" + '{"NetworkSelectorDatasetInfo:darts:edge_normal_0": "sep_conv_3x3"}\n')
+    code, _, err = run(capsys, "score", "--file", str(path))
+    assert code == 2 and "line 2" in err and "node 2 of the normal cell needs two edges" in err
+
+
 def test_proxies_run_on_every_space_with_a_network(capsys, tmp_path):
     for space in ("anb", "nb101", "darts"):
         out = tmp_path / f"{space}.jsonl"

@@ -7,8 +7,10 @@
     predictor.score_many([genotype, graph_dict, ...])   # one float each, in order
 
 An architecture is a benchmark string of any registered space (``|op~0|+...`` for NAS-Bench-201,
-``Genotype(...)`` for DARTS), a space's architecture object, an :class:`~tgnas.opgraph.OpGraph`, a generic
-graph dict (``{"nodes": [...], "edges": [...]}``, see :mod:`tgnas.graphfile`), or a ``torch.nn.Module`` with
+``Genotype(...)`` for DARTS), a space's JSON form as text or as the dict itself (a NAS-Bench-101 spec,
+an Accel-NASBench object, a NAS-Bench-301 configuration), a space's architecture object, an
+:class:`~tgnas.opgraph.OpGraph`, a generic graph dict (``{"nodes": [...], "edges": [...]}``, see
+:mod:`tgnas.graphfile`), or a ``torch.nn.Module`` with
 ``input_shape`` (e.g. ``(1, 3, 32, 32)``): modules are traced into whole-network graphs
 (:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
 (``checkpoints/nb201_traced_1000``). Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
@@ -43,15 +45,16 @@ def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
     """:func:`to_graph` and the name of the space the architecture belongs to (``None`` for a graph)."""
     from tgnas.graphfile import parse_graph
     from tgnas.spaces import SPACES, get_space
+    from tgnas.spaces.darts import is_genotype
 
     if isinstance(arch, OpGraph):
         return arch, None
-    if isinstance(arch, Mapping):
+    if isinstance(arch, Mapping) and {"nodes", "edges"} & set(arch):
         return parse_graph(arch), None
+    if isinstance(arch, Mapping | list | tuple) and not is_genotype(arch):  # a space's JSON form, as objects
+        arch = _as_json(arch)
     if isinstance(arch, str):
         arch = parse_architecture(arch)
-    from tgnas.spaces.darts import is_genotype
-
     if is_genotype(arch):  # the DARTS search code's own namedtuple
         return graph_and_space(get_space("darts").parse(arch))
     for space in (get_space(n) for n in SPACES.names()):
@@ -61,6 +64,24 @@ def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
         f"cannot score a {type(arch).__name__}: pass an architecture string, a space's architecture, "
         "a DARTS Genotype, an OpGraph or a graph dict"
     )
+
+
+def _as_json(value: object) -> str:
+    """A mapping or sequence (a NAS-Bench-101 spec, an Accel-NASBench object, a NAS-Bench-301
+    configuration, a compact DARTS genotype) as JSON text, NumPy arrays and scalars as lists and numbers."""
+    import json
+
+    def plain(obj: object) -> object:
+        if hasattr(obj, "tolist"):  # a NumPy array or scalar, a torch tensor
+            return obj.tolist()
+        raise TypeError(type(obj).__name__)
+
+    try:
+        return json.dumps(value, default=plain)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ArchitectureError(
+            f"cannot read a {type(value).__name__} as an architecture: it holds a value of type {exc}"
+        ) from None
 
 
 def parse_architecture(text: str) -> object:

@@ -23,6 +23,8 @@ def test_parse_both_key_styles_and_round_trip():
     space = get_space("nb101")
     a = space.parse(json.dumps(SPEC))
     b = space.parse(json.dumps({"adjacency": SPEC["matrix"], "operations": SPEC["ops"]}))
+    record = {"module_adjacency": SPEC["matrix"], "module_operations": SPEC["ops"], "trainable_parameters": 1}
+    assert space.parse(json.dumps(record)) == a  # the benchmark's own fixed statistics
     assert a == b and space.parse(space.format(a)) == a
     assert a.edges() == [(0, 1), (0, 2), (1, 3), (2, 3)]
 

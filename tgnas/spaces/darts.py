@@ -8,22 +8,25 @@ standard string is the DARTS repository's ``Genotype(...)`` repr::
     Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ...], normal_concat=[2, 3, 4, 5],
              reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ...], reduce_concat=[2, 3, 4, 5])
 
-(``range(2, 6)`` is accepted for a concat list). Sampling draws two distinct inputs per node and an
-operation other than ``none`` for each; the space has about 10^18 genotypes and is not enumerated.
+(``range(2, 6)`` is accepted for a concat list; so are NAS-Bench-301's configuration, NASLib's compact
+tuple and the fields as a JSON object: :mod:`tgnas.spaces.darts_forms`). Sampling draws two distinct
+inputs per node and an operation other than ``none`` for each; the space has about 10^18 genotypes and is
+not enumerated.
 """
 
 from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from tgnas.errors import ArchitectureError, TgnasError, UnknownOperatorError
-from tgnas.inputs import MAX_LINE, quote
+from tgnas.inputs import MAX_LINE, loads, quote
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph
+from tgnas.spaces import darts_forms
 
 OPS: tuple[str, ...] = (
     "none",
@@ -134,9 +137,11 @@ def _concat(value: object, what: str) -> tuple[int, ...]:
 GENOTYPE_FIELDS = ("normal", "normal_concat", "reduce", "reduce_concat")
 
 
-def parse(text: str) -> DartsArch:
+def parse(text: str | Mapping | Sequence) -> DartsArch:
     """Parses a ``Genotype(...)`` string (safely: literals and ``range`` only, nothing is evaluated), or
-    takes a DARTS ``Genotype`` namedtuple (the search code's own object).
+    one of the other forms of :mod:`tgnas.spaces.darts_forms` (a NAS-Bench-301 configuration or a
+    genotype's fields as JSON, NASLib's compact tuple), as text or as the object itself; or takes a DARTS
+    ``Genotype`` namedtuple (the search code's own object).
 
     Raises:
         ArchitectureError: malformed genotype, bad input states or concat lists.
@@ -144,10 +149,59 @@ def parse(text: str) -> DartsArch:
     """
     if is_genotype(text):
         text = repr(text)
+    if isinstance(text, Mapping):
+        return _from_mapping(text)
+    if isinstance(text, list | tuple):
+        return _fixed(darts_forms.from_compact(text))
     if not isinstance(text, str):
         raise ArchitectureError(f"a DARTS genotype is a str, got {type(text).__name__}")
     if len(text) > MAX_LINE:
         raise ArchitectureError(f"a DARTS genotype of {len(text)} characters is too long")
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        obj = loads(stripped, "a DARTS genotype as JSON", ArchitectureError)
+        if not isinstance(obj, dict):
+            raise ArchitectureError("a DARTS genotype as JSON is an object")
+        return _from_mapping(obj)
+    if stripped.startswith(("(", "[")):
+        return _fixed(darts_forms.from_compact(darts_forms.literal(stripped)))
+    return _from_genotype(text)
+
+
+def _fixed(cells: list) -> DartsArch:
+    """A genotype of two cells' pairs, both concatenating states 2..5."""
+    return DartsArch(tuple(cells[0]), tuple(cells[1]))
+
+
+NB301_RECORD_KEYS = ("optimized_hyperparamater_config", "optimized_hyperparameter_config")  # sic, and fixed
+
+
+def _from_mapping(obj: Mapping) -> DartsArch:
+    """A genotype's fields (``normal``, ``reduce``, ...) or a NAS-Bench-301 configuration (or a whole
+    NAS-Bench-301 record holding one)."""
+    for key in NB301_RECORD_KEYS:
+        if isinstance(obj.get(key), Mapping):
+            obj = obj[key]
+    if {"normal", "reduce"} & set(obj):
+        return _from_fields(dict(obj))
+    return _fixed(darts_forms.from_config(obj))
+
+
+def _from_fields(fields: dict) -> DartsArch:
+    """A genotype from its fields, checked: both cells given, no unknown field."""
+    unknown = set(fields) - set(GENOTYPE_FIELDS)
+    if unknown:
+        raise ArchitectureError(f"DARTS genotype has unknown field(s) {quote(sorted(map(str, unknown)))}")
+    missing = {"normal", "reduce"} - set(fields)
+    if missing:
+        raise ArchitectureError(f"DARTS genotype lacks {', '.join(sorted(missing))}")
+    cells = [_pairs(fields[name], name) for name in ("normal", "reduce")]
+    concats = [_concat(fields.get(f"{n}_concat", (2, 3, 4, 5)), f"{n}_concat") for n in ("normal", "reduce")]
+    return DartsArch(cells[0], cells[1], concats[0], concats[1])
+
+
+def _from_genotype(text: str) -> DartsArch:
+    """The ``Genotype(...)`` string."""
     try:
         with warnings.catch_warnings():  # "invalid escape sequence" in a user's string is not ours to print
             warnings.simplefilter("ignore")
@@ -171,13 +225,7 @@ def parse(text: str) -> DartsArch:
     unknown = set(names) - set(GENOTYPE_FIELDS)
     if unknown:
         raise ArchitectureError(f"DARTS genotype has unknown field(s) {quote(sorted(unknown))}")
-    fields = {kw.arg: _literal(kw.value, str(kw.arg)) for kw in expr.keywords}
-    missing = {"normal", "reduce"} - set(fields)
-    if missing:
-        raise ArchitectureError(f"DARTS genotype lacks {', '.join(sorted(missing))}")
-    cells = [_pairs(fields[name], name) for name in ("normal", "reduce")]
-    concats = [_concat(fields.get(f"{n}_concat", (2, 3, 4, 5)), f"{n}_concat") for n in ("normal", "reduce")]
-    return DartsArch(cells[0], cells[1], concats[0], concats[1])
+    return _from_fields({kw.arg: _literal(kw.value, str(kw.arg)) for kw in expr.keywords})
 
 
 def is_genotype(obj: object) -> bool:

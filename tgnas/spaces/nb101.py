@@ -8,7 +8,8 @@ form is the benchmark's model spec as JSON::
 
     {"matrix": [[0, 1, 1], [0, 0, 1], [0, 0, 0]], "ops": ["input", "conv3x3-bn-relu", "output"]}
 
-(``adjacency`` / ``operations`` are accepted as key names too). As in the benchmark, vertices that lie on no
+(``adjacency`` / ``operations`` and the benchmark record's ``module_adjacency`` / ``module_operations``
+are accepted as key names too). As in the benchmark, vertices that lie on no
 input-to-output path are pruned away; a spec whose input does not reach its output is invalid.
 """
 
@@ -115,18 +116,26 @@ def _prune(matrix, ops):
     return tuple(tuple(matrix[u][v] for v in keep) for u in keep), tuple(ops[v] for v in keep)
 
 
+SPEC_KEYS = (("matrix", "ops"), ("adjacency", "operations"), ("module_adjacency", "module_operations"))
+RECORD_FIELDS = {"trainable_parameters", "module_hash"}  # the rest of the benchmark's fixed statistics
+
+
 def from_spec(spec: object) -> NB101Arch:
-    """An :class:`NB101Arch` from a spec mapping (``matrix``/``ops`` or ``adjacency``/``operations``)."""
+    """An :class:`NB101Arch` from a spec mapping (``matrix``/``ops``, ``adjacency``/``operations``, or the
+    benchmark's own record fields ``module_adjacency``/``module_operations``)."""
     if not isinstance(spec, dict):
         raise ArchitectureError('a NAS-Bench-101 spec is a JSON object {"matrix": [...], "ops": [...]}')
     keys = set(spec)
-    for m, o in (("matrix", "ops"), ("adjacency", "operations")):
+    for m, o in SPEC_KEYS:
         if {m, o} <= keys:
-            unknown = keys - {m, o}
+            unknown = keys - {m, o} - (RECORD_FIELDS if m == "module_adjacency" else set())
             if unknown:
                 raise ArchitectureError(f"unknown keys in a NAS-Bench-101 spec: {', '.join(sorted(unknown))}")
             return NB101Arch(spec[m], spec[o])
-    raise ArchitectureError('a NAS-Bench-101 spec needs "matrix" and "ops" (or "adjacency" and "operations")')
+    raise ArchitectureError(
+        'a NAS-Bench-101 spec needs "matrix" and "ops" (or "adjacency" and "operations", or '
+        '"module_adjacency" and "module_operations")'
+    )
 
 
 def parse(text: str) -> NB101Arch:
