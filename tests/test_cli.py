@@ -252,6 +252,16 @@ def test_score_graphs_file(capsys, tmp_path):
     assert code == 2 and "line 2" in err
 
 
+def test_score_notes_a_contracted_sum_node(capsys, tmp_path):
+    path = tmp_path / "g.jsonl"
+    add = {"op": "add", "text": "sums its inputs"}
+    nodes = [{"op": "input"}, {"op": "nor_conv_3x3"}, add, {"op": "output"}]
+    path.write_text(json.dumps({"nodes": nodes, "edges": [[0, 1], [0, 2], [1, 2], [2, 3]]}) + "\n")
+    code, out, err = run(capsys, "score", "--graphs", str(path))
+    assert code == 0 and "it is read as a sum of its inputs, which then feed its successors directly" in err
+    assert "log-parameter prior" not in err  # a contracted node leaves no unseen operator for a prior
+
+
 def test_score_file_of_mixed_spaces_and_stdin(capsys, tmp_path, monkeypatch):
     import io
 

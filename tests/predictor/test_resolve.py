@@ -424,3 +424,61 @@ def test_a_darts_cell_in_new_words_scores_as_its_genotype(universal):
     np.testing.assert_allclose(
         universal.score_graphs([OpGraph(g.ops, g.edges) for g in graphs]), given, atol=1e-5
     )
+
+
+SUM_TEXT = "element-wise sum of its inputs"  # not a text of the descriptions
+
+
+def test_sum_nodes_are_contracted_so_explicit_states_read_as_the_cell(resolver):
+    from tgnas.protocols.crossspace import with_states
+
+    space = get_space("nb201")
+    cell = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|avg_pool_3x3~2|"
+    arch = space.parse(cell)
+    given = space.to_graph(arch)
+    states = with_states(OpGraph(given.ops, given.edges), "add", SUM_TEXT)
+    assert states.ops.count("add") == 2 and states.num_nodes == given.num_nodes + 2  # states 1 and 2
+    ((out,),) = resolver.resolve([states])
+    assert (out.ops, out.edges, out.costs) == (given.ops, given.edges, given.costs)
+    chained = OpGraph(  # a sum feeding a sum, and a sum feeding the output
+        ("input", "nor_conv_3x3", "add", "add", "nor_conv_1x1", "add", "output"),
+        ((0, 1), (0, 2), (1, 2), (2, 3), (3, 4), (4, 5), (3, 5), (5, 6)),
+        (None, None, SUM_TEXT, SUM_TEXT, None, SUM_TEXT, None),
+    )
+    ((out,),) = resolver.resolve([chained])
+    assert out.ops == ("input", "nor_conv_3x3", "nor_conv_1x1", "output")
+    assert out.edges == ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
+
+
+def test_a_predictor_that_trained_on_sums_keeps_its_sum_nodes():
+    training = {t for op in (*NB201_OPS, "input", "output", "add") for t in wordings(op)}
+    keeps = TextResolver(training, default_embedder())
+    assert not keeps.contracts
+    graph = chain("nor_conv_3x3", "add", "nor_conv_1x1", texts=(None, None, SUM_TEXT, None, None))
+    ((out,),) = keeps.resolve([graph], impute=False)
+    assert out.ops == graph.ops
+    assert load_checkpoint("nb201_traced_1000").resolver.contracts is False  # traced graphs have adds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the link is cut, so downstream it contributes a tensor in which every entry is nought",  # zeros
+        "gives back what it receives verbatim",  # its input
+        "mean of the incoming feature maps",  # a mean
+    ],
+)
+def test_a_stated_output_rules_out_a_sum(text):
+    from tgnas.predictor.stated import SUM
+
+    assert rules_out(SUM, "node", text, None, None, stated_output("node", text))
+    assert rules_out(SUM, "add", "sum of its inputs, with learned weights", None, True)
+    assert rules_out(SUM, "add", "sums a 3x3 window", 3)
+
+
+def test_the_unseen_report_says_a_sum_is_contracted(universal):
+    graph = chain("nor_conv_3x3", "add", "nor_conv_1x1", texts=(None, None, SUM_TEXT, None, None))
+    (u,) = universal.unseen_operators([graph])
+    assert (u.family, u.contracted, u.prior_weight, u.read_as) == ("add", True, 0.0, None)
+    plain = chain("nor_conv_3x3", "nor_conv_1x1")
+    np.testing.assert_allclose(universal.score_graphs([graph]), universal.score_graphs([plain]), atol=1e-6)

@@ -142,6 +142,11 @@ def _score_proxies(items, sources, names, shape, batch_size, as_json, stream) ->
 
 def _unseen_note(u) -> str:
     """One line about an operator the predictor never trained on."""
+    if u.contracted:
+        return (
+            f"{u.op} was never seen in training: {u.text!r}; it is read as a sum of its inputs, which then "
+            "feed its successors directly (the training cells sum an operation's inputs)"
+        )
     if u.read_as is not None:
         return (
             f"{u.op} was never seen in training: {u.text!r}; it is read as {u.family} and scored as "

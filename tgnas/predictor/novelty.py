@@ -34,6 +34,8 @@ class UnseenOperator:
         read_as: the text the predictor embeds in its place, where it is replaced.
         candidates: the families it is read as in turn, its graph's scores averaged, when none leads
             clearly (:mod:`tgnas.predictor.resolve`).
+        contracted: read as a sum of its inputs and contracted away (each node feeding it feeds the nodes
+            it feeds; :func:`tgnas.predictor.resolve.contract_sums`).
     """
 
     op: str
@@ -45,6 +47,7 @@ class UnseenOperator:
     family: str | None = None
     read_as: str | None = None
     candidates: tuple[str, ...] = ()
+    contracted: bool = False
 
 
 def node_texts(graphs: Iterable[OpGraph], embedder: OperatorEmbedder) -> dict[str, tuple[str, int]]:

@@ -28,6 +28,7 @@ from tgnas.predictor.novelty import UnseenOperator, has_unseen, unseen_operators
 from tgnas.predictor.plain import plain_or_pyg
 from tgnas.predictor.prior import NOVEL_COSINE, CostPrior
 from tgnas.predictor.resolve import TextResolver
+from tgnas.predictor.stated import SUM
 
 FORMAT = "tgnas-predictor/1"
 DEFAULT_NAME = "nb201_cifar10_half"
@@ -179,15 +180,17 @@ class TrainedPredictor:
         out = []
         for u in found:
             r = readings[u.text]
-            read_as = r.read_as if r.read_as != u.text else None
+            contracted = r.family == SUM and self.resolver.contracts
+            read_as = r.read_as if r.read_as != u.text and not contracted else None
             new = read_as not in known if read_as is not None else u.cosine < NOVEL_COSINE
             out.append(
                 replace(
                     u,
-                    prior_weight=weight if new else 0.0,
+                    prior_weight=weight if new and not contracted else 0.0,
                     family=r.family,
                     read_as=read_as,
                     candidates=tuple(f for f, _ in r.candidates),
+                    contracted=contracted,
                 )
             )
         return out

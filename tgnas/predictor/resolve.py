@@ -49,7 +49,11 @@ tgnas knows and is left as it is. The family is also what decides nominal costs
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
 nothing, so it is dropped with every node then off an input-to-output path (:func:`drop_zero`), and a
-cell written with its zero operations as nodes is scored as the cell without them.
+cell written with its zero operations as nodes is scored as the cell without them. An inner node read as a
+sum of its inputs (:data:`~tgnas.predictor.stated.SUM`), where the predictor trained on no text of that
+family, is contracted: each node feeding it feeds the nodes it feeds (:func:`contract_sums`), so a cell
+written with its states as explicit sum nodes is scored as the cell whose operations sum their inputs, as
+every space's graph writes it.
 
 A family groups operators that compute the same thing in different spaces (``"family"`` in the
 descriptions: NAS-Bench-101's ``conv3x3-bn-relu`` is in ``nor_conv_3x3``'s). A node read as a family that
@@ -94,6 +98,7 @@ from tgnas.predictor.nominal import CELL_END
 from tgnas.predictor.prior import NOVEL_COSINE
 from tgnas.predictor.stated import (
     LAYERS,
+    SUM,
     family_weights,
     rules_out,
     stated_kernel,
@@ -179,6 +184,38 @@ def drop_zero(graph: OpGraph, read: Sequence[Reading]) -> tuple[OpGraph, list[Re
     return g, [read[i] for i in keep]
 
 
+def contract_sums(graph: OpGraph, read: Sequence[Reading]) -> tuple[OpGraph, list[Reading]]:
+    """``graph`` without its inner nodes read as a sum of their inputs (:data:`~tgnas.predictor.stated.SUM`):
+    each such node ``v`` is replaced by an edge from each node feeding it to each node it feeds, so that a
+    cell written with its states as explicit sum nodes becomes the graph of operations whose inputs sum
+    implicitly, as every cell space writes it. With the readings of the nodes kept."""
+    n = graph.num_nodes
+    sums = {i for i in range(1, n - 1) if read[i].family == SUM}
+    if not sums:
+        return graph, list(read)
+    edges = set(graph.edges)
+    for v in graph.topological_order():  # a chain of sums contracts in turn
+        if v in sums:
+            into = {u for u, w in edges if w == v}
+            out = {w for u, w in edges if u == v}
+            edges = {(u, w) for u, w in edges if v not in (u, w)} | {(u, w) for u in into for w in out}
+    keep = [i for i in prune_unreachable(n, sorted(edges)) if i not in sums]
+    if not keep:  # nothing reaches the output: as the graph was
+        return graph, list(read)
+    new = {old: k for k, old in enumerate(keep)}
+
+    def pick(seq):
+        return None if seq is None else tuple(seq[i] for i in keep)
+
+    g = OpGraph(
+        pick(graph.ops),
+        tuple(sorted((new[u], new[v]) for u, v in edges if u in new and v in new)),
+        pick(graph.texts),
+        pick(graph.costs),
+    )
+    return g, [read[i] for i in keep]
+
+
 def named(op: str, text: str) -> str:
     """The text prefixed by the operator's name, ``"conv small: <text>"``."""
     return f"{op.replace('_', ' ').replace('-', ' ').strip()}: {text}"
@@ -236,6 +273,13 @@ class TextResolver:
     def _trained_families(self) -> frozenset[int]:
         """The families (indices) with a training text."""
         return frozenset(int(f) for f in self._training_family if f >= 0)
+
+    @cached_property
+    def contracts(self) -> bool:
+        """Whether nodes read as a sum of their inputs are contracted (:func:`contract_sums`): where the
+        predictor trained on no text of that family, its spaces summing an operation's inputs implicitly."""
+        families = self._bank[0]
+        return SUM in families and families.index(SUM) not in self._trained_families
 
     @cached_property
     def _zero_texts(self) -> frozenset[str]:
@@ -547,6 +591,8 @@ class TextResolver:
                 g = OpGraph(g.ops, g.edges, new, g.costs)
             if rewrite:
                 g, read = drop_zero(g, read)
+                if self.contracts:
+                    g, read = contract_sums(g, read)
                 g = self._as_nb101_cell(g, read, space)
             out.append(g)
             kept.append(read)

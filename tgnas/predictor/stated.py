@@ -16,25 +16,26 @@ to a plain convolution's as its own. Before a text is read as an operator family
   ``feature vector``, ``maps``, ...) with no neighbour word; ``3`` for a place's immediate neighbours
   (``neighbours``, ``adjacent``, ``bordering``, ``surrounding``, ``eight`` of them, ``nine`` values); both
   or neither: none. A family whose name has a square kernel (``nor_conv_3x3`` -> 3) is ruled out when
-  :math:`k(t)` is another size, the zero operation and the identity (which look at nothing) when the text
-  itself states any size.
+  :math:`k(t)` is another size, the zero operation, the identity and a sum of inputs (which look at nothing)
+  when the text itself states any size.
 - **weights** :math:`w(t)`: a text that says its operation has no weights (``parameter-free``,
   ``parameterless``, ``weightless``, ``unweighted``, or a weight word after a negation within two words:
   ``no weights``, ``without learnable parameters``, ``nothing to learn``, ``no trainable parts``, ``not
   learned``) rules out every family with parameters in its nominal cell (:mod:`tgnas.predictor.nominal`; a
   network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``,
   ``tunable``, ``tuned``, ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family
-  without.
+  without (a sum of inputs has none).
 - **output** :math:`o(t)`: what a text says its operation outputs, one of four kinds: all zeros (``zeros``,
   ``naught`` / ``nought``, ``blanks``, ``emits nothing``, ``multiplied away``, ``switched off``, ...), its
   input unchanged (``unchanged``, ``untouched``, ``verbatim``, ``as it is``, ``exactly what``, ``precisely
   the``, ...), a window's mean (``mean``, ``average``, ``divided by``, ``equal-weight``, ``smoothing``,
   ...) or its maximum (``max``, ``maxpool``, ``largest``, ``highest``, ``peak``, ...); a text naming two
   kinds states none. Each of the zero operation, the identity, average and max pooling has one kind
-  (:data:`OUTPUT`), and is ruled out for a text stating another (a text about a window's mean is no
-  identity); other families have none and are ruled out by no :math:`o(t)`. Max pooling is also ruled
-  out for a text stating no kind (:data:`SAYS_OUTPUT`): its maximum is what every description of it
-  names, where a window's mean goes by many words (a blur, a sum divided by the count, ...).
+  (:data:`OUTPUT`), and is ruled out for a text stating another (a text about a window's mean is no identity);
+  a sum of inputs has a kind of its own, so any stated kind rules it out; other families have none and are
+  ruled out by no :math:`o(t)`. Max pooling is also ruled out for a text stating no kind
+  (:data:`SAYS_OUTPUT`): its maximum is what every description of it names, where a window's mean goes by many
+  words (a blur, a sum divided by the count, ...).
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``, a network's inverted-bottleneck
   layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ..., its stem's ``stem`` / ``image`` /
@@ -105,9 +106,10 @@ _OUTPUTS = {
     "mean": re.compile(r"\b(?:mean|averag\w*|divided by|equal[- ]weights?|smooth\w*)\b"),
     "max": re.compile(r"\b(?:max\w*|largest|biggest|highest|strongest|greatest|peak)\b"),
 }
-OUTPUT = {"none": "zero", "skip_connect": "same", "avg_pool_3x3": "mean", "max_pool_3x3": "max"}
+SUM = "add"  # the family of a node that sums its inputs: no weights, no kernel
+OUTPUT = {"none": "zero", "skip_connect": "same", "avg_pool_3x3": "mean", "max_pool_3x3": "max", SUM: "sum"}
 SAYS_OUTPUT = frozenset({"max_pool_3x3"})  # families no text describes without saying what they output
-KERNELLESS = frozenset({"none", "skip_connect"})  # the families that look at nothing
+KERNELLESS = frozenset({"none", "skip_connect", SUM})  # the families that look at nothing
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
 
 
@@ -189,6 +191,8 @@ def family_weights(family: str) -> bool | None:
 
     if family in LAYERS:
         return True
+    if family == SUM:
+        return False
     cost = nominal_costs().get(family)
     return None if cost is None else cost["params"] > 0
 

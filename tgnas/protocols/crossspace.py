@@ -2,7 +2,8 @@
 
 - :func:`judge`: Kendall tau and Spearman of a predictor on benchmark rows of one space, beside the same
   figures for the graph's total parameters and FLOPs (the baselines), against validation accuracy.
-- :func:`represent`: NAS-Bench-201 cells written the ways a user might (protocol (f)).
+- :func:`represent`: NAS-Bench-201 cells written the ways a user might (protocol (f)), or with their
+  states as explicit sum nodes (:func:`with_states`).
 """
 
 from __future__ import annotations
@@ -63,11 +64,16 @@ def represent(
 ) -> OpGraph:
     """``graph`` as a user might write it: ``given``; ``generic`` (no costs, texts from the descriptions);
     ``reworded`` (no costs; each operator renamed and described as ``rename[op] = (name, text)``, the
-    input and output nodes with the generic texts, or with their own if ``keep_ends``)."""
+    input and output nodes with the generic texts, or with their own if ``keep_ends``); ``states`` (no
+    costs, generic texts, each state an explicit sum node named and described as ``rename["add"]``:
+    :func:`with_states`)."""
     if how == "given":
         return graph
     if how == "generic":
         return OpGraph(graph.ops, graph.edges)
+    if how == "states":
+        name, text = (rename or {}).get("add", ("add", None))
+        return with_states(OpGraph(graph.ops, graph.edges), name, text)
     if how == "reworded":
         if rename is None:
             raise ValueError("reworded needs a rename table")
@@ -76,6 +82,34 @@ def represent(
         texts = tuple(rename[op][1] if op in rename else t for op, t in zip(graph.ops, own, strict=True))
         return OpGraph(ops, graph.edges, texts)
     raise ValueError(f"unknown representation {how!r}")
+
+
+def with_states(graph: OpGraph, name: str = "add", text: str | None = None) -> OpGraph:
+    """``graph`` with each of its cell states written as an explicit node that sums its inputs (named
+    ``name``, described as ``text``), as a cell drawn with operations on edges is often turned into one
+    with operations on nodes: every operation whose inputs are other than the input alone or a cell's
+    concatenation reads a sum node of exactly its inputs, one per distinct set of inputs. The output node
+    and a concatenation (which combine their inputs themselves) read their inputs as they are."""
+    n = graph.num_nodes
+    preds: list[set[int]] = [set() for _ in range(n)]
+    for u, v in graph.edges:
+        preds[v].add(u)
+    sums: dict[frozenset[int], int] = {}
+    reads: dict[int, int] = {}  # operation -> the sum node it reads
+    for v in range(1, n - 1):
+        p = frozenset(preds[v])
+        single_end = len(p) == 1 and graph.ops[next(iter(p))] in ("input", "concat")
+        if graph.ops[v] == "concat" or not p or single_end:
+            continue
+        reads[v] = sums.setdefault(p, n - 1 + len(sums))  # numbered after the inner nodes
+    out = n - 1 + len(sums)
+    at = {**{i: i for i in range(n - 1)}, n - 1: out}
+    edges = {(at[u], at[v]) for u, v in graph.edges if v not in reads}
+    edges |= {(s, at[v]) for v, s in reads.items()}
+    edges |= {(at[u], s) for p, s in sums.items() for u in p}
+    ops = (*graph.ops[:-1], *[name] * len(sums), graph.ops[-1])
+    texts = None if text is None else (*(None,) * (n - 1), *[text] * len(sums), None)
+    return OpGraph(ops, tuple(sorted(edges)), texts)
 
 
 def rows_without(space: str, exclude: Sequence[int]) -> list[int]:

@@ -140,9 +140,7 @@ def from_compact(value: object) -> list[list[tuple[str, int]]]:
             raise ArchitectureError(f"the compact {cell} cell must hold 8 (input state, op index) pairs")
         out = []
         for pair in pairs:
-            if not (
-                isinstance(pair, list | tuple) and len(pair) == 2 and all(type(x) is int for x in pair)
-            ):
+            if not (isinstance(pair, list | tuple) and len(pair) == 2 and all(type(x) is int for x in pair)):
                 raise ArchitectureError(
                     f"the compact {cell} cell's entry {quote(pair)} is not an (input state, op index) pair"
                 )
