@@ -136,3 +136,21 @@ def test_a_network_written_without_stem_or_head_reads_as_the_space_gives_it():
     assert network_of(stem_only) == arch
     six_blocks = OpGraph(layers_only.ops[:-3] + ("output",), chain[:-2], (None, *words[:-2], None))
     assert network_of(six_blocks) is None  # the last block left out
+
+
+def test_a_stem_and_head_written_as_several_nodes_are_read_as_them():
+    arch = SPACE.parse("e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2")
+    own = SPACE.to_graph(arch)
+    words = [f"MBConv{x.expansion} k{x.kernel}{' SE' if x.se else ''} out {x.c_out}" for x in layers(arch)]
+    stem = ["conv 3x3 stride 2, 32 filters", "batch norm", "swish"]
+    head = ["conv 1x1 to 1280", "global average pool", "dropout", "fully connected, 1000 classes"]
+
+    def chain_of(*texts):
+        ops = ("input", *["op"] * (len(texts) - 2), "output")
+        return OpGraph(ops, tuple((i, i + 1) for i in range(len(texts) - 1)), texts)
+
+    split = chain_of(None, *stem, *words, *head, None)
+    assert network_of(split) == arch
+    assert space_graphs(split)[0] == own  # the space's stem, head and costs
+    broken = chain_of(None, *stem, *words[:3], "batch norm", *words[3:], *head, None)
+    assert network_of(broken) is None  # a non-layer node between layers

@@ -18,11 +18,11 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
 - output channels :math:`c`: the last number of the text that is one of the space's block widths
   (:data:`~tgnas.networks.anb.OUT_CHANNELS`).
 
-A text stating two values of one of them states none. A graph is read as an architecture when it is a
-chain ``input -> stem -> layers -> head -> output`` (the stem and the head may be left out: a first and a
-last inner node whose text states no layer are taken for them) whose every layer text states all four,
-whose widths run through the seven blocks in order (1 to 4 layers each) and whose layers in one block agree
-on :math:`(e, k, SE)`; its stride and input width follow from the block.
+A text stating two values of one of them states none. A graph is read as an architecture when it is a chain
+``input -> stem -> layers -> head -> output`` (the stem and the head may be left out or written as several
+nodes: the first and the last inner nodes whose texts state no layer are taken for them) whose every layer
+text states all four, whose widths run through the seven blocks in order (1 to 4 layers each) and whose
+layers in one block agree on :math:`(e, k, SE)`; its stride and input width follow from the block.
 """
 
 from __future__ import annotations
@@ -107,15 +107,18 @@ def read_arch(texts: list[str]) -> ANBArch | None:
 
 
 def _layer_span(graph: OpGraph) -> tuple[int, int] | None:
-    """The nodes ``[first, last)`` of a chain that are its layers: every inner node but a first one (the
-    stem) and a last one (the head) whose text is missing or states no layer; ``None`` if ``graph`` is no
-    chain of at least :data:`~tgnas.spaces.anb.BLOCKS` inner nodes with texts."""
+    """The nodes ``[first, last)`` of a chain that are its layers: every inner node but the first ones (the
+    stem, in one node or several: a convolution, a normalisation, an activation) and the last ones (the
+    head: a convolution, a pooling, a classifier) whose texts are missing or state no layer; ``None`` if
+    ``graph`` is no chain of at least :data:`~tgnas.spaces.anb.BLOCKS` inner nodes with texts."""
     n = graph.num_nodes
     if n < BLOCKS + 2 or not graph.texts or graph.edges != tuple((i, i + 1) for i in range(n - 1)):
         return None
-    texts = graph.texts
-    first = 2 if texts[1] is None or layer_fields(texts[1]) is None else 1
-    last = n - 2 if texts[n - 2] is None or layer_fields(texts[n - 2]) is None else n - 1
+    states = [t is not None and layer_fields(t) is not None for t in graph.texts[1:-1]]
+    if not any(states):
+        return None
+    first = 1 + states.index(True)
+    last = n - 1 - states[::-1].index(True)
     return (first, last) if last - first >= BLOCKS else None
 
 
