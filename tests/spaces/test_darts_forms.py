@@ -47,6 +47,7 @@ def test_every_form_parses_to_the_genotype():
     fields = {"normal": NORMAL, "normal_concat": [2, 3, 4, 5], "reduce": REDUCE, "reduce_concat": [2, 3]}
     forms = [config, json.dumps(config), short, record, json.dumps(record), compact, str(compact),
              json.dumps(compact)]  # fmt: skip
+    forms += [{"genotype": V2, "val_accuracy": 94.2}, json.dumps({"compact": compact, "val_accuracy": 94.2})]
     for form in forms:
         assert space.canonical(parse(form)) == want, form
     shorter = parse(V2.replace("reduce_concat=[2, 3, 4, 5]", "reduce_concat=[2, 3]"))
@@ -83,6 +84,8 @@ def test_config_and_compact_round_trip_sampled_genotypes(rng):
         ('{"normal": [', ArchitectureError, "not valid JSON"),
         ("[1, 2]", ArchitectureError, "normal cell must hold 8"),
         ("[1]", ArchitectureError, "two cells of 8"),
+        ({"genotype": V2, "compact": []}, ArchitectureError, "holds one architecture"),
+        ({"arch": {"genotype": V2}}, ArchitectureError, "holds another record"),
     ],
 )
 def test_bad_forms_are_clear_errors(form, error, match):

@@ -25,6 +25,10 @@ def test_parse_both_key_styles_and_round_trip():
     b = space.parse(json.dumps({"adjacency": SPEC["matrix"], "operations": SPEC["ops"]}))
     record = {"module_adjacency": SPEC["matrix"], "module_operations": SPEC["ops"], "trainable_parameters": 1}
     assert space.parse(json.dumps(record)) == a  # the benchmark's own fixed statistics
+    labelled = {"adjacency": SPEC["matrix"], "operations": SPEC["ops"], "val_accuracy": 93.1, "params_M": 2.2}
+    assert space.parse(json.dumps(labelled)) == a  # a record of the labelled file, whole
+    with pytest.raises(ArchitectureError, match="unknown keys in a NAS-Bench-101 spec: colour"):
+        space.parse(json.dumps({**labelled, "colour": "red"}))
     assert a == b and space.parse(space.format(a)) == a
     assert a.edges() == [(0, 1), (0, 2), (1, 3), (2, 3)]
 

@@ -140,8 +140,8 @@ GENOTYPE_FIELDS = ("normal", "normal_concat", "reduce", "reduce_concat")
 def parse(text: str | Mapping | Sequence) -> DartsArch:
     """Parses a ``Genotype(...)`` string (safely: literals and ``range`` only, nothing is evaluated), or
     one of the other forms of :mod:`tgnas.spaces.darts_forms` (a NAS-Bench-301 configuration or a
-    genotype's fields as JSON, NASLib's compact tuple), as text or as the object itself; or takes a DARTS
-    ``Genotype`` namedtuple (the search code's own object).
+    genotype's fields as JSON, NASLib's compact tuple, a labelled record holding one of them), as text or as
+    the object itself; or takes a DARTS ``Genotype`` namedtuple (the search code's own object).
 
     Raises:
         ArchitectureError: malformed genotype, bad input states or concat lists.
@@ -174,14 +174,24 @@ def _fixed(cells: list) -> DartsArch:
 
 
 NB301_RECORD_KEYS = ("optimized_hyperparamater_config", "optimized_hyperparameter_config")  # sic, and fixed
+RECORD_KEYS = ("genotype", "compact", "arch", "architecture")  # a labelled record's architecture field
 
 
 def _from_mapping(obj: Mapping) -> DartsArch:
-    """A genotype's fields (``normal``, ``reduce``, ...) or a NAS-Bench-301 configuration (or a whole
-    NAS-Bench-301 record holding one)."""
+    """A genotype's fields (``normal``, ``reduce``, ...) or a NAS-Bench-301 configuration, or a record
+    holding one of the forms under one of :data:`NB301_RECORD_KEYS` or :data:`RECORD_KEYS` (its other
+    fields, such as labels, are not part of the architecture)."""
     for key in NB301_RECORD_KEYS:
         if isinstance(obj.get(key), Mapping):
             obj = obj[key]
+    held = [k for k in RECORD_KEYS if k in obj]
+    if len(held) > 1:
+        raise ArchitectureError(f"a DARTS record holds one architecture, got fields {', '.join(held)}")
+    if held:
+        inner = obj[held[0]]
+        if isinstance(inner, Mapping) and any(k in inner for k in RECORD_KEYS):
+            raise ArchitectureError(f"a DARTS record's {held[0]} field holds another record")
+        return parse(inner)
     if {"normal", "reduce"} & set(obj):
         return _from_fields(dict(obj))
     return _fixed(darts_forms.from_config(obj))

@@ -12,6 +12,9 @@ tuple, and the genotype's fields as a JSON object.
   index)`` pairs, the op index into :data:`COMPACT_OPS`; as a Python tuple or a JSON list.
 - **Genotype object**: ``{"normal": [["sep_conv_3x3", 0], ...], "normal_concat": [2, 3, 4, 5], "reduce":
   ..., "reduce_concat": ...}`` (``json.dumps(genotype._asdict())``).
+- **Record**: a labelled record holding any of these under ``genotype``, ``compact``, ``arch`` or
+  ``architecture`` (a NAS-Bench-301 record's configuration under ``optimized_hyperparamater_config``); its
+  other fields (labels) are not part of the architecture (:func:`tgnas.spaces.darts.parse`).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ form is the benchmark's model spec as JSON::
     {"matrix": [[0, 1, 1], [0, 0, 1], [0, 0, 0]], "ops": ["input", "conv3x3-bn-relu", "output"]}
 
 (``adjacency`` / ``operations`` and the benchmark record's ``module_adjacency`` / ``module_operations``
-are accepted as key names too). As in the benchmark, vertices that lie on no
+are accepted as key names too, and a labelled record whole). As in the benchmark, vertices that lie on no
 input-to-output path are pruned away; a spec whose input does not reach its output is invalid.
 """
 
@@ -117,18 +117,23 @@ def _prune(matrix, ops):
 
 
 SPEC_KEYS = (("matrix", "ops"), ("adjacency", "operations"), ("module_adjacency", "module_operations"))
-RECORD_FIELDS = {"trainable_parameters", "module_hash"}  # the rest of the benchmark's fixed statistics
+# a record's other fields: the benchmark's fixed statistics, and the labelled file's labels, costs and proxies
+RECORD_FIELDS = frozenset(
+    {"trainable_parameters", "module_hash", "val_accuracy", "test_accuracy"}
+    | {"params_M", "flops_M", "naslib_proxies"}
+)
 
 
 def from_spec(spec: object) -> NB101Arch:
     """An :class:`NB101Arch` from a spec mapping (``matrix``/``ops``, ``adjacency``/``operations``, or the
-    benchmark's own record fields ``module_adjacency``/``module_operations``)."""
+    benchmark's own record fields ``module_adjacency``/``module_operations``); a whole record's other
+    fields (:data:`RECORD_FIELDS`: its labels, costs and proxy values) are not part of the cell."""
     if not isinstance(spec, dict):
         raise ArchitectureError('a NAS-Bench-101 spec is a JSON object {"matrix": [...], "ops": [...]}')
     keys = set(spec)
     for m, o in SPEC_KEYS:
         if {m, o} <= keys:
-            unknown = keys - {m, o} - (RECORD_FIELDS if m == "module_adjacency" else set())
+            unknown = keys - {m, o} - RECORD_FIELDS
             if unknown:
                 raise ArchitectureError(f"unknown keys in a NAS-Bench-101 spec: {', '.join(sorted(unknown))}")
             return NB101Arch(spec[m], spec[o])
