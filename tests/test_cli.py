@@ -252,6 +252,36 @@ def test_score_graphs_file(capsys, tmp_path):
     assert code == 2 and "line 2" in err
 
 
+def test_score_file_reads_a_json_array_of_records(capsys, tmp_path):
+    from tgnas.spaces import get_space
+    from tgnas.spaces.anb import to_json
+    from tgnas.spaces.darts_forms import to_compact
+
+    ops = ["input", "conv3x3-bn-relu", "output"]
+    spec = {"adjacency": [[0, 1, 0], [0, 0, 1], [0, 0, 0]], "operations": ops}
+    anb = "e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2"
+    items = [{**spec, "val_accuracy": 91.2}, {"id": 7, "architecture": to_json(get_space("anb").parse(anb))}]
+    path = tmp_path / "labelled.json"
+    path.write_text(json.dumps(items + [BEST], indent=2))  # pretty-printed over many lines
+    code, out, err = run(capsys, "score", "--file", str(path))
+    assert code == 0, err
+    code, lines, _ = run(capsys, "score", "--file", str(_lines(tmp_path, [json.dumps(spec), anb, BEST])))
+    assert [float(v) for v in out.split()] == pytest.approx([float(v) for v in lines.split()], abs=1e-4)
+    arch = get_space("darts").sample(np.random.default_rng(0))
+    compact = json.dumps(to_compact(arch.normal, arch.reduce))  # an array of arrays: one architecture
+    code, out, err = run(capsys, "score", "--file", str(_lines(tmp_path, [compact])))
+    assert code == 0 and len(out.split()) == 1, err
+    path.write_text(json.dumps([spec, {"matrix": [[0, 1], [1, 0]], "ops": ["input", "output"]}]))
+    code, _, err = run(capsys, "score", "--file", str(path))
+    assert code == 2 and "element 2" in err and err.count("\n") == 1
+
+
+def _lines(tmp_path, lines):
+    path = tmp_path / "lines.txt"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
 def test_score_notes_a_contracted_sum_node(capsys, tmp_path):
     path = tmp_path / "g.jsonl"
     add = {"op": "add", "text": "sums its inputs"}

@@ -83,17 +83,61 @@ def read_candidates(lines: Iterable[str], source: str = "input") -> list[object]
     return out
 
 
+def read_candidate_array(items: list, source: str = "input") -> list[object]:
+    """The candidates of a JSON array (a benchmark's labelled file: one record per architecture), each
+    element a space's form (a string, or an object such as a labelled record) or an operator graph; a bad
+    element is an error naming it (1-based)."""
+    from tgnas.api import parse_architecture
+
+    out: list[object] = []
+    for number, item in enumerate(items, start=1):
+        where = f"{source} element {number}"
+        if isinstance(item, dict) and "nodes" in item:
+            out.append(parse_graph(item, where))
+            continue
+        try:
+            out.append(parse_architecture(item if isinstance(item, str) else json.dumps(item)))
+        except TgnasError as exc:
+            raise type(exc)(f"{where}: {exc}") from None
+    if not out:
+        raise TgnasError(f"{source} holds no architecture")
+    return out
+
+
+def _array(text: str) -> list | None:
+    """``text`` as a JSON array of objects or strings, else ``None`` (then it is read line by line; a
+    compact DARTS genotype, an array of arrays, is one line's architecture)."""
+    if not text.lstrip().startswith("["):
+        return None
+    try:
+        items = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    ok = isinstance(items, list) and all(isinstance(x, dict | str) for x in items)
+    return items if ok else None
+
+
+def read_candidate_text(text: str, source: str = "input") -> list[object]:
+    """The candidates of a file's text: a JSON array (:func:`read_candidate_array`), else one per line
+    (:func:`read_candidates`)."""
+    items = _array(text)
+    if items is not None:
+        return read_candidate_array(items, source)
+    return read_candidates(text.splitlines(), source)
+
+
 def load_candidates(path: str) -> list[object]:
-    """:func:`read_candidates` of a file, or of standard input for ``-``."""
+    """:func:`read_candidate_text` of a file, or of standard input for ``-``."""
     import sys
 
     if path == "-":
         raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
         try:
-            return read_candidates(raw.decode("utf-8").splitlines(), "standard input")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DataError(f"standard input is not UTF-8 text (byte {exc.start}: {exc.reason})") from None
-    return read_candidates(read_text(path, "candidate file").splitlines(), str(path))
+        return read_candidate_text(text, "standard input")
+    return read_candidate_text(read_text(path, "candidate file"), str(path))
 
 
 def load_graphs(path: Path | str) -> list[OpGraph]:

@@ -18,7 +18,8 @@ def score(
     file: str = typer.Option(
         None,
         "--file",
-        help="One architecture per line (any space's string or JSON form, or a graph); - = stdin.",
+        help="One architecture per line (any space's string or JSON form, or a graph), or a JSON array of "
+        "them (a benchmark's labelled file); - = stdin.",
     ),
     module: str = typer.Option(
         None,
