@@ -15,7 +15,7 @@ from test_cli import BEST, run
 
 from tgnas.embed import EmbeddingCache, _key
 from tgnas.errors import TgnasError
-from tgnas.graphfile import load_candidates, load_graphs, read_candidates, read_graphs
+from tgnas.graphfile import load_candidates, load_graphs, read_candidate_text, read_candidates, read_graphs
 from tgnas.opgraph import OpGraph
 from tgnas.spaces import SPACES, get_space
 
@@ -270,6 +270,12 @@ def _seeds() -> list[str]:
         space = get_space(name)
         seeds.append(space.format(space.sample(rng)))
     seeds.append(json.dumps({"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}))
+    from tgnas.spaces.darts_forms import to_compact, to_config
+
+    arch = get_space("darts").sample(rng)
+    seeds += [json.dumps(to_config(arch.normal, arch.reduce)), str(to_compact(arch.normal, arch.reduce))]
+    spec = {"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}
+    seeds.append(json.dumps([{"genotype": GENOTYPE}, spec]))  # a labelled file's array
     return seeds
 
 
@@ -279,6 +285,7 @@ def test_fuzz_every_parser_gives_a_result_or_a_tgnas_error():
     parsers = {name: get_space(name).parse for name in SPACES.names()}
     parsers["graph line"] = lambda t: read_graphs([t])
     parsers["candidate line"] = lambda t: read_candidates([t])
+    parsers["candidate file"] = lambda t: read_candidate_text(t)
     checked = 0
     for text in inputs:
         for name, parse in parsers.items():

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 
 from tgnas.errors import ArchitectureError
@@ -168,6 +169,8 @@ def to_compact(normal: Sequence[tuple[str, int]], reduce: Sequence[tuple[str, in
 def literal(text: str) -> object:
     """A Python literal (the compact form's tuples), evaluated safely."""
     try:
-        return ast.literal_eval(text.strip())
+        with warnings.catch_warnings():  # "invalid escape sequence" in a user's string is not ours to print
+            warnings.simplefilter("ignore")
+            return ast.literal_eval(text.strip())
     except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
         raise ArchitectureError(f"malformed compact DARTS genotype {quote(text)}") from None
