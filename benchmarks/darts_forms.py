@@ -11,9 +11,11 @@ form's scores and the reference's (1.0: the form changes no order) and the large
 beside tau between the reference and the graph's parameter count.
 
 Forms: ``generic`` (operator names only, no texts, no costs), ``dev`` (``DEV_DARTS``: new names and texts,
-no costs; written for choosing how new texts are read) and ``reworded`` (``REWORDED_DARTS``: new names and
+no costs; written for choosing how new texts are read), ``reworded`` (``REWORDED_DARTS``: new names and
 texts, no costs; written before the reading rules it is judged with were changed, and never used to choose
-them).
+them), ``reworded-2`` (``REWORDED_DARTS_2``: another, code-like wording written after those rules and
+never used to choose one) and ``reworded-3`` (``REWORDED_DARTS_3``: written after ``reworded-2`` was
+measured, never used to choose anything).
 """
 
 from __future__ import annotations
@@ -79,6 +81,42 @@ REWORDED_DARTS = {
     "concat": ("Concat", "stacks the cell's intermediate results channel-wise into the cell's output"),
 }
 
+# written at stop 31, after every reading rule it is judged with, and never used to choose one
+REWORDED_DARTS_2 = {
+    "sep_conv_3x3": (
+        "sep3x3",
+        "ReLU, then a 3x3 depthwise conv and a 1x1 conv with BN, the pair repeated twice (separable)",
+    ),
+    "sep_conv_5x5": (
+        "sep5x5",
+        "ReLU, then a 5x5 depthwise conv and a 1x1 conv with BN, the pair repeated twice (separable)",
+    ),
+    "dil_conv_3x3": ("dil3x3", "ReLU, 3x3 depthwise conv with dilation 2, 1x1 conv, BN"),
+    "dil_conv_5x5": ("dil5x5", "ReLU, 5x5 depthwise conv with dilation 2, 1x1 conv, BN"),
+    "max_pool_3x3": ("pool_max", "MaxPool2d(kernel_size=3, stride=1, padding=1)"),
+    "avg_pool_3x3": ("pool_avg", "AvgPool2d(kernel_size=3, stride=1, padding=1, count_include_pad=False)"),
+    "skip_connect": ("skip", "nn.Identity()"),
+    "concat": ("cell_out", "torch.cat of the intermediate nodes on dim 1"),
+}
+
+# written at stop 31 after ``REWORDED_DARTS_2`` was measured and the one paraphrase it led to was added
+REWORDED_DARTS_3 = {
+    "sep_conv_3x3": (
+        "SeparableConv3",
+        "stacked depthwise-separable convolutions, kernel 3, each followed by BN",
+    ),
+    "sep_conv_5x5": (
+        "SeparableConv5",
+        "stacked depthwise-separable convolutions, kernel 5, each followed by BN",
+    ),
+    "dil_conv_3x3": ("DilatedConv3", "dilated separable convolution with a 3x3 receptive kernel, rate 2"),
+    "dil_conv_5x5": ("DilatedConv5", "dilated separable convolution with a 5x5 receptive kernel, rate 2"),
+    "max_pool_3x3": ("MaxPooling", "3x3 max pooling, stride 1"),
+    "avg_pool_3x3": ("AvgPooling", "3x3 average pooling, stride 1"),
+    "skip_connect": ("Skip", "identity connection"),
+    "concat": ("Concatenate", "channel-wise concatenation of the cell's intermediate outputs"),
+}
+
 
 def generic(graph: OpGraph) -> dict:
     """The graph's operator names and edges: no texts, no costs."""
@@ -98,7 +136,13 @@ def worded(wording: dict[str, tuple[str, str]]) -> Callable[[OpGraph], dict]:
     return form
 
 
-FORMS = {"generic": generic, "dev": worded(DEV_DARTS), "reworded": worded(REWORDED_DARTS)}
+FORMS = {
+    "generic": generic,
+    "dev": worded(DEV_DARTS),
+    "reworded": worded(REWORDED_DARTS),
+    "reworded-2": worded(REWORDED_DARTS_2),
+    "reworded-3": worded(REWORDED_DARTS_3),
+}
 
 
 def main() -> None:

@@ -482,3 +482,8 @@ def test_the_unseen_report_says_a_sum_is_contracted(universal):
     assert (u.family, u.contracted, u.prior_weight, u.read_as) == ("add", True, 0.0, None)
     plain = chain("nor_conv_3x3", "nor_conv_1x1")
     np.testing.assert_allclose(universal.score_graphs([graph]), universal.score_graphs([plain]), atol=1e-6)
+
+
+def test_a_concatenation_written_as_code_ends_the_cell_and_is_not_read_as_a_zero(universal):
+    (r,) = universal.resolver.read([("cell_out", "torch.cat of the intermediate nodes on dim 1")], "inner")
+    assert r.family == "concat"
