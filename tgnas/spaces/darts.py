@@ -26,7 +26,6 @@ import numpy as np
 from tgnas.errors import ArchitectureError, TgnasError, UnknownOperatorError
 from tgnas.inputs import MAX_LINE, loads, quote
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph
-from tgnas.spaces import darts_forms
 
 OPS: tuple[str, ...] = (
     "none",
@@ -147,6 +146,8 @@ def parse(text: str | Mapping | Sequence) -> DartsArch:
         ArchitectureError: malformed genotype, bad input states or concat lists.
         UnknownOperatorError: an operation outside :data:`OPS`.
     """
+    from tgnas.spaces import darts_forms  # imports this module
+
     if is_genotype(text):
         text = repr(text)
     if isinstance(text, Mapping):
@@ -194,7 +195,9 @@ def _from_mapping(obj: Mapping) -> DartsArch:
         return parse(inner)
     if {"normal", "reduce"} & set(obj):
         return _from_fields(dict(obj))
-    return _fixed(darts_forms.from_config(obj))
+    from tgnas.spaces.darts_forms import from_config  # imports this module
+
+    return _fixed(from_config(obj))
 
 
 def _from_fields(fields: dict) -> DartsArch:

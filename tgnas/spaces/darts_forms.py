@@ -26,16 +26,9 @@ from collections.abc import Mapping, Sequence
 
 from tgnas.errors import ArchitectureError
 from tgnas.inputs import quote
+from tgnas.spaces.darts import SAMPLED_OPS
 
-COMPACT_OPS: tuple[str, ...] = (
-    "max_pool_3x3",
-    "avg_pool_3x3",
-    "skip_connect",
-    "sep_conv_3x3",
-    "sep_conv_5x5",
-    "dil_conv_3x3",
-    "dil_conv_5x5",
-)
+COMPACT_OPS = SAMPLED_OPS  # NASLib's op indices: the DARTS operations but none, in the DARTS order
 CELLS = ("normal", "reduce")
 NODES = range(2, 6)  # the intermediate nodes of a cell
 NUM_EDGES = 14  # possible (node, input state) edges of a cell
