@@ -34,7 +34,7 @@ from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
 from tgnas.opgraph import OpGraph
 from tgnas.predictor.predictor import load_checkpoint
-from tgnas.protocols.crossspace import judge, represent, rows_without
+from tgnas.protocols.crossspace import GCNAlone, judge, represent, rows_without
 from tgnas.spaces import get_space
 
 SUM_WORDINGS = (
@@ -54,15 +54,6 @@ SUM_WORDINGS = (
     ("aggregator", "element-wise aggregation of all predecessor tensors by addition"),
 )
 
-
-class GCNAlone:
-    """A predictor scoring graphs as given: no reading of texts, no nominal costs."""
-
-    def __init__(self, predictor) -> None:
-        self.predictor = predictor
-
-    def score_graphs(self, graphs):
-        return self.predictor.score_graphs(graphs, resolve=False, impute=False)
 
 
 def nb201_rows(every: int) -> None:

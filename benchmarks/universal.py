@@ -58,7 +58,7 @@ from tgnas.paths import checkpoint_dir
 from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS, GCNConfig
 from tgnas.predictor.multispace import default_rows, shipped_rows, train_on_spaces
 from tgnas.predictor.predictor import load_checkpoint
-from tgnas.protocols.crossspace import judge, represent, rows_without
+from tgnas.protocols.crossspace import GCNAlone, judge, represent, rows_without
 from tgnas.spaces import get_space
 from tgnas.spaces.anb import to_graph as anb_graph
 from tgnas.spaces.anb_text import TEMPLATES as ANB_TEMPLATES
@@ -540,15 +540,6 @@ class OneAtATime:
     def score_graphs(self, graphs):
         return np.concatenate([self.predictor.score_graphs([g]) for g in graphs])
 
-
-class GCNAlone:
-    """A predictor scoring graphs exactly as given: no reading of new texts, no nominal costs."""
-
-    def __init__(self, predictor) -> None:
-        self.predictor = predictor
-
-    def score_graphs(self, graphs):
-        return self.predictor.score_graphs(graphs, resolve=False, impute=False)
 
 
 SHIPPED = [False]  # --shipped: (f) for seed 0 judges checkpoints/universal.pt instead of retraining it

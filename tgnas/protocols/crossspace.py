@@ -20,6 +20,16 @@ from tgnas.predictor.prior import total_params
 from tgnas.spaces import get_space
 
 
+class GCNAlone:
+    """A predictor scoring graphs exactly as given: no reading of new texts, no nominal costs."""
+
+    def __init__(self, predictor) -> None:
+        self.predictor = predictor
+
+    def score_graphs(self, graphs: Sequence[OpGraph]) -> np.ndarray:
+        return self.predictor.score_graphs(graphs, resolve=False, impute=False)
+
+
 def graph_flops(graph: OpGraph) -> float:
     if graph.costs is None:
         return float("nan")
