@@ -4,6 +4,7 @@
   figures for the graph's total parameters and FLOPs (the baselines), against validation accuracy.
 - :func:`represent`: NAS-Bench-201 cells written the ways a user might (protocol (f)), or with their
   states as explicit sum nodes (:func:`with_states`).
+- :class:`GCNAlone`: a predictor that scores graphs as given (no reading of texts, no nominal costs).
 """
 
 from __future__ import annotations
