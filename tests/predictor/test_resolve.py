@@ -487,3 +487,11 @@ def test_the_unseen_report_says_a_sum_is_contracted(universal):
 def test_a_concatenation_written_as_code_ends_the_cell_and_is_not_read_as_a_zero(universal):
     (r,) = universal.resolver.read([("cell_out", "torch.cat of the intermediate nodes on dim 1")], "inner")
     assert r.family == "concat"
+
+
+def test_an_output_text_on_an_inner_node_is_read_as_a_sum_even_with_costs(universal):
+    text = describe_op("output")  # the training text of the output node, on the cell's states
+    costs = (None, *({"params": 1.0, "flops": 1.0} for _ in range(3)), None)
+    graph = chain("nor_conv_3x3", "add", "nor_conv_1x1", texts=(None, None, text, None, None), costs=costs)
+    ((out,),) = universal.resolver.resolve([graph])
+    assert out.ops == ("input", "nor_conv_3x3", "nor_conv_1x1", "output")

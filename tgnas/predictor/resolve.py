@@ -289,6 +289,12 @@ class TextResolver:
         return frozenset(t for op in ops for t in (*wordings(op), *paraphrases(op)))
 
     @cached_property
+    def _end_texts(self) -> frozenset[str]:
+        """The training texts of the families only an end node can be read as (an input's, an output's),
+        without embedding the anchor bank."""
+        return frozenset(t for f in ENDS_ONLY for t in anchor_texts().get(f, ())) & self._known
+
+    @cached_property
     def _training_family(self) -> np.ndarray:
         """The family index of each training text (-1 for a text in no family's bank)."""
         where = self._bank[3]
@@ -480,8 +486,11 @@ class TextResolver:
         ]
         known = self._known
         new_text = rewrite and any(t not in known for ns in nodes for _, t in ns)
-        # a zero node to drop (input -> zero -> output, nothing flowing, stays as it is)
-        zero = rewrite and any(t in self._zero_texts for ns in nodes if len(ns) > 3 for _, t in ns[1:-1])
+        # a zero node to drop (input -> zero -> output, nothing flowing, stays as it is), or an end node's
+        # text on an inner node (an output's sum there is read as a sum of inputs)
+        zero = rewrite and any(
+            t in self._zero_texts or t in self._end_texts for ns in nodes if len(ns) > 3 for _, t in ns[1:-1]
+        )
         if not new_text and not zero and not (impute and any(g.costs is None for g in graphs)):
             return [list(graphs)]  # nothing to read or impute: no anchor bank needed
         table = {
