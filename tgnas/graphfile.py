@@ -52,10 +52,10 @@ def read_graphs(lines: Iterable[str], source: str = "input") -> list[OpGraph]:
     return graphs
 
 
-def read_candidates(lines: Iterable[str], source: str = "input") -> list[object]:
+def read_candidates(lines: Iterable[str], source: str = "input", unit: str = "line") -> list[object]:
     """One architecture per line: any registered space's string form (including the JSON forms of
     NAS-Bench-101 specs and Accel-NASBench objects) or an operator graph as JSON. Blank lines and ``#``
-    comments are skipped. Every line is checked; a bad one is an error naming it.
+    comments are skipped. Every line is checked; a bad one is an error naming it (its ``unit`` and number).
 
     Returns graphs as :class:`OpGraph` and architectures as their spaces' objects (parsed once), in order.
     """
@@ -66,7 +66,7 @@ def read_candidates(lines: Iterable[str], source: str = "input") -> list[object]
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        where = f"{source} line {number}"
+        where = f"{source} {unit} {number}"
         if len(text) > MAX_LINE:
             raise TgnasError(f"{where}: longer than {MAX_LINE} characters")
         if text.startswith("{"):
@@ -76,27 +76,6 @@ def read_candidates(lines: Iterable[str], source: str = "input") -> list[object]
                 continue
         try:
             out.append(parse_architecture(text))
-        except TgnasError as exc:
-            raise type(exc)(f"{where}: {exc}") from None
-    if not out:
-        raise TgnasError(f"{source} holds no architecture")
-    return out
-
-
-def read_candidate_array(items: list, source: str = "input") -> list[object]:
-    """The candidates of a JSON array (a benchmark's labelled file: one record per architecture), each
-    element a space's form (a string, or an object such as a labelled record) or an operator graph; a bad
-    element is an error naming it (1-based)."""
-    from tgnas.api import parse_architecture
-
-    out: list[object] = []
-    for number, item in enumerate(items, start=1):
-        where = f"{source} element {number}"
-        if isinstance(item, dict) and "nodes" in item:
-            out.append(parse_graph(item, where))
-            continue
-        try:
-            out.append(parse_architecture(item if isinstance(item, str) else json.dumps(item)))
         except TgnasError as exc:
             raise type(exc)(f"{where}: {exc}") from None
     if not out:
@@ -118,11 +97,11 @@ def _array(text: str) -> list | None:
 
 
 def read_candidate_text(text: str, source: str = "input") -> list[object]:
-    """The candidates of a file's text: a JSON array (:func:`read_candidate_array`), else one per line
-    (:func:`read_candidates`)."""
+    """The candidates of a file's text: one per element of a JSON array (a benchmark's labelled file, one
+    record per architecture; an error names the element), else one per line (:func:`read_candidates`)."""
     items = _array(text)
     if items is not None:
-        return read_candidate_array(items, source)
+        return read_candidates([x if isinstance(x, str) else json.dumps(x) for x in items], source, "element")
     return read_candidates(text.splitlines(), source)
 
 
