@@ -54,6 +54,11 @@ def test_every_form_parses_to_the_genotype():
     assert parse(fields) == parse(json.dumps(fields)) == shorter
 
 
+def test_a_node_reading_one_state_twice_has_no_configuration():
+    with pytest.raises(ArchitectureError, match="node 2 of the normal cell reads state 0 twice"):
+        to_config([("sep_conv_3x3", 0)] * 2 + NORMAL[2:], REDUCE)
+
+
 def test_config_and_compact_round_trip_sampled_genotypes(rng):
     space = get_space("darts")
     for _ in range(50):

@@ -33,7 +33,6 @@ CELLS = ("normal", "reduce")
 NODES = range(2, 6)  # the intermediate nodes of a cell
 NUM_EDGES = 14  # possible (node, input state) edges of a cell
 CONFIG_PREFIX = "NetworkSelectorDatasetInfo:darts:"
-FIXED_CONCAT = (2, 3, 4, 5)  # the concatenation of both cells in NAS-Bench-301 and NASLib
 _EDGE_KEY = re.compile(r"(?:^|:)edge_(normal|reduce)_(\d+)$")
 _INPUTS_KEY = re.compile(r"(?:^|:)inputs_node_(normal|reduce)_(\d+)$")
 _HYPERPARAMETER = re.compile(r"^\w+(:\w+)+$")  # a ConfigSpace name of the training pipeline
@@ -110,15 +109,21 @@ def _config_cell(cell: str, ops: dict[int, str], stated: dict[int, tuple[int, in
 
 
 def to_config(normal: Sequence[tuple[str, int]], reduce: Sequence[tuple[str, int]]) -> dict[str, str]:
-    """The NAS-Bench-301 configuration of two cells' pairs (inverse of :func:`from_config`)."""
+    """The NAS-Bench-301 configuration of two cells' pairs (inverse of :func:`from_config`).
+
+    Raises:
+        ArchitectureError: a node reading one state twice (the configuration has one edge per state).
+    """
     config: dict[str, str] = {}
     for cell, pairs in zip(CELLS, (normal, reduce), strict=True):
-        for k, (op, state) in enumerate(pairs):
-            node = 2 + k // 2
-            config[f"{CONFIG_PREFIX}edge_{cell}_{first_edge(node) + state}"] = op
-        for node in NODES[1:]:
-            states = sorted(state for _, state in pairs[2 * node - 4 : 2 * node - 2])
-            config[f"{CONFIG_PREFIX}inputs_node_{cell}_{node}"] = f"{states[0]}_{states[1]}"
+        for node in NODES:
+            (a, sa), (b, sb) = pairs[2 * node - 4 : 2 * node - 2]
+            if sa == sb:
+                raise ArchitectureError(f"node {node} of the {cell} cell reads state {sa} twice")
+            config[f"{CONFIG_PREFIX}edge_{cell}_{first_edge(node) + sa}"] = a
+            config[f"{CONFIG_PREFIX}edge_{cell}_{first_edge(node) + sb}"] = b
+            if node > NODES[0]:
+                config[f"{CONFIG_PREFIX}inputs_node_{cell}_{node}"] = f"{min(sa, sb)}_{max(sa, sb)}"
     return config
 
 
