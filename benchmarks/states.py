@@ -32,7 +32,6 @@ import tgnas
 from tgnas.api import to_graph
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
-from tgnas.opgraph import OpGraph
 from tgnas.predictor.predictor import load_checkpoint
 from tgnas.protocols.crossspace import GCNAlone, judge, represent, rows_without
 from tgnas.spaces import get_space
@@ -93,7 +92,7 @@ def agreement(title: str, archs: list) -> None:
     print("|---|---|---|---|")
     graphs = [to_graph(a) for a in archs]
     for name, text in SUM_WORDINGS:
-        objs = [represent(OpGraph(g.ops, g.edges), "states", {"add": (name, text)}).to_dict() for g in graphs]
+        objs = [represent(g, "states", {"add": (name, text)}).to_dict() for g in graphs]
         together = predictor.score_many(objs)
         alone = np.array([predictor.score(o) for o in objs])
         diff = float(max(np.abs(together - given).max(), np.abs(alone - given).max()))
