@@ -20,7 +20,7 @@ Usage: ``.venv/bin/python benchmarks/predictor.py [--rows a,b,c] [--seeds 0,1,2]
   validation labels) judged on a seeded sample of architectures outside its training split (tracing is
   ~0.1 s per network, so not the whole space).
 - scoring: seconds to build the graphs of all 15,625 architectures and score them with the loaded shipped
-  predictor (embeddings cached, CPU).
+  specialist and with the universal checkpoint (embeddings cached, CPU), and how many of those seconds built the graphs.
 - ceiling: Kendall tau between CIFAR-10 validation and test accuracy over the whole space (0.882): what a
   predictor trained on validation labels could reach against test accuracy if it were perfect.
 Every figure is measured on architectures whose labels the predictor never saw.
@@ -122,6 +122,7 @@ def main() -> None:
             f"n_train={r.get('n_train', '-'):<5} n_judged={r.get('n_judged', '-'):<6} "
             f"tau={r.get('kendall_tau', float('nan')):.4f} rho={r.get('spearman', float('nan')):.4f} "
             f"train_s={r.get('train_s', float('nan')):.1f} score_s={r.get('score_s', float('nan')):.2f}"
+            + (f" (graphs {r['graphs_s']:.2f})" if "graphs_s" in r else "")
             + (f" device={r['device']}" if r.get("device", "cpu") != "cpu" else ""),
             flush=True,
         )
@@ -236,11 +237,21 @@ def main() -> None:
         if "score" in rows:
             space = get_space("nb201")
             strings = bench.arch_strings()
-            predictor.score_graphs([space.to_graph(space.parse(s)) for s in strings[:10]])  # warm-up
-            _cached_graph.cache_clear()  # time graph building too, from scratch
-            start = time.perf_counter()
-            predictor.score_graphs([space.to_graph(space.parse(s)) for s in strings])
-            emit({"protocol": "score all 15,625", "score_s": time.perf_counter() - start})
+            for name, scorer in (("specialist", predictor), ("universal", load_checkpoint("universal"))):
+                scorer.score_graphs([space.to_graph(space.parse(s)) for s in strings[:10]])  # warm-up
+                _cached_graph.cache_clear()  # time graph building too, from scratch
+                start = time.perf_counter()
+                graphs = [space.to_graph(space.parse(s)) for s in strings]
+                built = time.perf_counter()
+                scorer.score_graphs(graphs)
+                end = time.perf_counter()
+                emit(
+                    {
+                        "protocol": f"score all 15,625 ({name})",
+                        "score_s": end - start,
+                        "graphs_s": built - start,
+                    }
+                )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(out, f, indent=1)

@@ -72,7 +72,7 @@ def test_large_graphs_are_checked_without_the_cache():
         OpGraph(chain.ops, chain.edges + ((300, 100),))
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, "12"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -1.0, -1, "12", True, None])
 def test_opgraph_refuses_a_cost_that_is_not_a_finite_count(value):
     ops, edges = ("input", "nor_conv_3x3", "output"), ((0, 1), (1, 2))
     assert (

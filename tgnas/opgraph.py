@@ -11,13 +11,14 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from tgnas.errors import GraphError
 
 INPUT = "input"
 OUTPUT = "output"
 CACHED_EDGES = 256  # edge sets up to this size have their structural checks cached
+_PLAIN_NUMBERS = (float, int)
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +59,8 @@ class OpGraph:
                 raise GraphError(f"{name} has {len(extra)} entries for {n} nodes")
         for i, cost in enumerate(self.costs or ()):
             for key, value in (cost or {}).items():
+                if type(value) in _PLAIN_NUMBERS and 0 <= value < math.inf:
+                    continue  # the common case, without the abstract-class checks below
                 ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
                 if not (ok and math.isfinite(value) and value >= 0):
                     raise GraphError(
@@ -69,7 +72,7 @@ class OpGraph:
             raise GraphError(checked.message.format(op=repr(ops[checked.node])))
         object.__setattr__(self, "_order", checked)
 
-    @property
+    @cached_property
     def key(self) -> tuple:
         """Everything that can change a score, hashable: ``(ops, edges, texts, costs)``."""
         costs = None

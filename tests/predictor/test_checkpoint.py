@@ -130,6 +130,18 @@ def test_scores_do_not_depend_on_how_graphs_are_chunked():
     np.testing.assert_allclose(p.score_graphs(graphs), p.score_graphs(graphs, max_nodes=9), rtol=1e-5)
 
 
+def test_equal_graphs_score_alike_whether_or_not_they_share_cost_mappings(shipped):
+    """Scoring dedupes graphs by their cost mappings' identity: equal graphs built apart score the same."""
+    from dataclasses import replace
+
+    g = get_space("nb201").to_graph(parse(BEST))
+    copy = replace(g, costs=tuple(None if c is None else dict(c) for c in g.costs))
+    other = get_space("nb201").to_graph(parse(WORST))
+    scores = shipped.score_graphs([g, other, copy, g])
+    assert copy == g and copy.costs[1] is not g.costs[1]
+    assert scores[0] == scores[2] == scores[3] and scores[1] < scores[0]
+
+
 @pytest.mark.parametrize("device", ["nope", "meta"] + ([] if torch.cuda.is_available() else ["cuda"]))
 def test_load_onto_a_device_this_machine_lacks(device):
     with pytest.raises(TgnasError, match="device|meta"):

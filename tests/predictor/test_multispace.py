@@ -34,6 +34,20 @@ def test_v2_features_are_shares_and_totals():
     assert not bare[:, 5:].any()  # no costs: every cost column is zero
 
 
+@pytest.mark.parametrize("features", ["v1", "v2"])
+def test_stacked_features_equal_each_graphs_own(features):
+    """Many graphs featurised in one pass (totals per graph, not over the stack) equal one at a time."""
+    from tgnas.predictor.features import _structural_many
+
+    partial = OpGraph(CHAIN.ops, CHAIN.edges, costs=(None, {"params": 5.0}, None, None))
+    graphs = [CHAIN, OpGraph(CHAIN.ops, CHAIN.edges), partial, CHAIN]
+    stacked = _structural_many(graphs, features)
+    assert stacked.shape == (16, len(structural_features(CHAIN, features)[0]))
+    assert np.array_equal(stacked, np.concatenate([structural_features(g, features) for g in graphs]))
+    if features == "v2":
+        assert stacked[9, 5] == 1.0 and stacked[9, 6] == 0.0  # all of the partial graph's params, no FLOPs
+
+
 def test_scaling_a_space_leaves_shares_unchanged():
     scaled = OpGraph(
         CHAIN.ops, CHAIN.edges, costs=tuple(c and {k: v * 1000 for k, v in c.items()} for c in CHAIN.costs)

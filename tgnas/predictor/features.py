@@ -63,40 +63,43 @@ def structural_features(graph: OpGraph, features: str = "v1") -> np.ndarray:
 
 def _structural_many(graphs: Sequence[OpGraph], features: str = "v1") -> np.ndarray:
     """:func:`structural_features` of many graphs, stacked; costs are transformed in one vectorised pass."""
-    if features == "v2":
-        return _structural_v2(graphs)
     topo = np.concatenate([_topology(g.num_nodes, g.edges)[0] for g in graphs])  # (N, 5)
-    raw = np.zeros((topo.shape[0], 3), dtype=np.float64)  # params, flops, has_cost
-    row = 0
-    for g in graphs:
-        if g.costs is not None:
-            for i, cost in enumerate(g.costs):
-                if cost:
-                    raw[row + i] = (cost.get("params", 0.0), cost.get("flops", 0.0), 1.0)
-        row += g.num_nodes
+    raw = _raw_costs(graphs)  # (N, 3): params, flops, has_cost
+    if features == "v2":
+        return np.concatenate([topo, _cost_v2(graphs, raw)], axis=1)
     cost = np.stack(
         [np.log1p(np.maximum(raw[:, 0], 0)) / 10, np.log1p(np.maximum(raw[:, 1], 0)) / 20, raw[:, 2]], axis=1
     )
     return np.concatenate([topo, cost.astype(np.float32)], axis=1)
 
 
-def _structural_v2(graphs: Sequence[OpGraph]) -> np.ndarray:
-    topo = np.concatenate([_topology(g.num_nodes, g.edges)[0] for g in graphs])  # (N, 5)
-    out = np.zeros((topo.shape[0], 5), dtype=np.float64)
-    row = 0
+_NO_COST = (0.0, 0.0, 0.0)
+
+
+def _raw_costs(graphs: Sequence[OpGraph]) -> np.ndarray:
+    """Every node's ``(params, flops, has_cost)``, stacked in float64; zeros where a node has no cost."""
+    rows: list[tuple[float, float, float]] = []
     for g in graphs:
-        n = g.num_nodes
-        if g.costs is not None:
-            raw = np.array(
-                [(c.get("params", 0.0), c.get("flops", 0.0), 1.0) if c else (0.0, 0.0, 0.0) for c in g.costs]
-            )
-            totals = raw[:, :2].sum(0)
-            out[row : row + n, 0:2] = raw[:, :2] / np.where(totals > 0, totals, 1.0)
-            out[row : row + n, 2] = np.log1p(totals[0]) / 20
-            out[row : row + n, 3] = np.log1p(totals[1]) / 25
-            out[row : row + n, 4] = raw[:, 2]
-        row += n
-    return np.concatenate([topo, out.astype(np.float32)], axis=1)
+        if g.costs is None:
+            rows.extend((_NO_COST,) * g.num_nodes)
+        else:
+            rows.extend((c.get("params", 0.0), c.get("flops", 0.0), 1.0) if c else _NO_COST for c in g.costs)
+    return np.array(rows, dtype=np.float64).reshape(-1, 3)
+
+
+def _cost_v2(graphs: Sequence[OpGraph], raw: np.ndarray) -> np.ndarray:
+    """The v2 cost columns ``(N, 5)``: each node's shares of its graph's totals, their logs, has_cost."""
+    sizes = np.fromiter((g.num_nodes for g in graphs), dtype=np.int64, count=len(graphs))
+    graph_of = np.repeat(np.arange(len(graphs)), sizes)
+    totals = np.stack(
+        [np.bincount(graph_of, weights=raw[:, j], minlength=len(graphs)) for j in (0, 1)], axis=1
+    )[graph_of]  # (N, 2): the node's graph's totals
+    out = np.empty((raw.shape[0], 5), dtype=np.float64)
+    out[:, 0:2] = raw[:, :2] / np.where(totals > 0, totals, 1.0)
+    out[:, 2] = np.log1p(totals[:, 0]) / 20
+    out[:, 3] = np.log1p(totals[:, 1]) / 25
+    out[:, 4] = raw[:, 2]
+    return out.astype(np.float32)
 
 
 class GraphBatch(NamedTuple):

@@ -124,7 +124,7 @@ class TrainedPredictor:
         unique: list[OpGraph] = []
         where = np.empty(len(graphs), dtype=np.int64)
         for k, g in enumerate(graphs):
-            key = g.key
+            key = _identity(g)
             if key not in slot:
                 slot[key] = len(unique)
                 unique.append(g)
@@ -262,6 +262,14 @@ def atomic_write(path: Path, write) -> None:
 
 
 UNIVERSAL_NAME = "universal"
+
+
+def _identity(graph: OpGraph) -> tuple:
+    """A key under which graphs are scored once: :attr:`OpGraph.key` with each node's cost mapping by
+    identity instead of by content. Valid while the graphs are alive (during one call); equal costs in
+    distinct mappings are scored twice, alike, which is cheaper than sorting every mapping's items."""
+    costs = None if graph.costs is None else tuple(map(id, graph.costs))
+    return (graph.ops, graph.edges, graph.texts, costs)
 
 
 def default_checkpoint(space: str | None) -> str:

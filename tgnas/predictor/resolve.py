@@ -477,20 +477,13 @@ class TextResolver:
 
     def _ways(self, graphs: Sequence[OpGraph], impute: bool, rewrite: bool) -> list[list[OpGraph]]:
         """:meth:`resolve` of graphs whose networks are read already."""
-        nodes = [
-            [
-                (op, self.embedder.text_of(op, t))
-                for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)
-            ]
-            for g in graphs
-        ]
+        nodes = self._node_texts(graphs)
         known = self._known
-        new_text = rewrite and any(t not in known for ns in nodes for _, t in ns)
+        new_text = rewrite and not known.issuperset(t for ns in nodes for _, t in ns)
         # a zero node to drop (input -> zero -> output, nothing flowing, stays as it is), or an end node's
         # text on an inner node (an output's sum there is read as a sum of inputs)
-        zero = rewrite and any(
-            t in self._zero_texts or t in self._end_texts for ns in nodes if len(ns) > 3 for _, t in ns[1:-1]
-        )
+        inner = {t for ns in nodes if len(ns) > 3 for _, t in ns[1:-1]} if rewrite else set()
+        zero = not inner.isdisjoint(self._zero_texts) or not inner.isdisjoint(self._end_texts)
         if not new_text and not zero and not (impute and any(g.costs is None for g in graphs)):
             return [list(graphs)]  # nothing to read or impute: no anchor bank needed
         table = {
@@ -505,6 +498,22 @@ class TextResolver:
         return [
             self._read_graphs(graphs, nodes, roles, table, choice, impute, rewrite)
             for choice in _choices(table)
+        ]
+
+    def _node_texts(self, graphs: Sequence[OpGraph]) -> list[list[tuple[str, str]]]:
+        """Each graph's ``(operator, embedded text)`` per node; an operator's description looked up once."""
+        described: dict[str, str] = {}
+        text_of = self.embedder.text_of
+
+        def of(op: str) -> str:
+            text = described.get(op)
+            return text if text is not None else described.setdefault(op, text_of(op))
+
+        return [
+            [(op, of(op)) for op in g.ops]
+            if g.texts is None
+            else [(op, t if t else of(op)) for op, t in zip(g.ops, g.texts, strict=True)]
+            for g in graphs
         ]
 
     @cached_property
