@@ -334,6 +334,22 @@ def test_score_file_reads_nb301_configurations_and_compact_genotypes(capsys, tmp
     assert code == 2 and "line 2" in err and "node 2 of the normal cell needs two edges" in err
 
 
+def test_score_file_reads_efficientnet_block_strings(capsys, tmp_path):
+    from tgnas.spaces import get_space
+    from tgnas.spaces.anb_forms import to_blocks
+
+    arch = get_space("anb").sample(np.random.default_rng(0))
+    path = tmp_path / "anb.txt"
+    path.write_text(f"{arch}\n{' '.join(to_blocks(arch))}\n{json.dumps(to_blocks(arch, 'timm'))}\n")
+    code, out, err = run(capsys, "score", "--file", str(path))
+    assert code == 0, err
+    values = [float(v) for v in out.split()]
+    assert len(values) == 3 and values[0] == values[1] == values[2]
+    path.write_text(" ".join(to_blocks(arch)).replace("_s11_", "_s22_", 1) + "\n")  # block 0 has stride 1
+    code, _, err = run(capsys, "score", "--file", str(path))
+    assert code == 2 and "line 1" in err and "block 0" in err and "stride 1 in the space" in err
+
+
 def test_proxies_run_on_every_space_with_a_network(capsys, tmp_path):
     for space in ("anb", "nb101", "darts"):
         out = tmp_path / f"{space}.jsonl"

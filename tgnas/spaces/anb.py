@@ -10,7 +10,8 @@ each block as ``e{e}k{k}l{l}`` with a ``se`` suffix when squeeze-and-excitation 
     e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2
 
 :func:`parse` also takes the benchmark's own ``architecture`` JSON object (``block{i}_e``, ``block{i}_k``,
-``block{i}_l``, ``block{i}_se``).
+``block{i}_l``, ``block{i}_se``) and the seven blocks as EfficientNet / MnasNet block strings
+(``r2_k3_s22_e6_i16_o24_se0.25``, timm's ``ir_r2_k3_s2_e6_c24_se0.25``; :mod:`tgnas.spaces.anb_forms`).
 """
 
 from __future__ import annotations
@@ -110,7 +111,7 @@ def to_json(arch: ANBArch) -> dict:
 
 
 def parse(text: str) -> ANBArch:
-    """Parses the string form or the benchmark's JSON object (see the module docstring)."""
+    """Parses the string form, the benchmark's JSON object or block strings (see the module docstring)."""
     if not isinstance(text, str):
         raise ArchitectureError(f"an Accel-NASBench architecture is a str, got {type(text).__name__}")
     if len(text) > MAX_TEXT:
@@ -121,6 +122,10 @@ def parse(text: str) -> ANBArch:
         if isinstance(obj, dict) and "architecture" in obj:  # a whole benchmark record
             obj = obj["architecture"]
         return from_json(obj)
+    from tgnas.spaces import anb_forms
+
+    if s.startswith("[") or anb_forms.LOOKS_LIKE.search(s):
+        return anb_forms.parse_blocks(s)
     parts = s.split("-")
     if len(parts) != BLOCKS:
         raise ArchitectureError(
