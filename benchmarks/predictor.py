@@ -20,7 +20,8 @@ Usage: ``.venv/bin/python benchmarks/predictor.py [--rows a,b,c] [--seeds 0,1,2]
   validation labels) judged on a seeded sample of architectures outside its training split (tracing is
   ~0.1 s per network, so not the whole space).
 - scoring: seconds to build the graphs of all 15,625 architectures and score them with the loaded shipped
-  specialist and with the universal checkpoint (embeddings cached, CPU), and how many of those seconds built the graphs.
+  specialist and with the universal checkpoint (embeddings cached, CPU), and how many of those seconds
+  built the graphs.
 - ceiling: Kendall tau between CIFAR-10 validation and test accuracy over the whole space (0.882): what a
   predictor trained on validation labels could reach against test accuracy if it were perfect.
 Every figure is measured on architectures whose labels the predictor never saw.

@@ -8,8 +8,9 @@ the same cell without those nodes (an operation's inputs sum implicitly). This b
 both ways with the shipped checkpoints (``tgnas.protocols.crossspace.with_states``; the sum nodes named and
 described by each of :data:`SUM_WORDINGS`, written for this benchmark and in no description of
 ``data/ops/descriptions.json``; the first four were read while the sum family's texts were written, the
-next five were written afterwards and never used to choose anything, and so were the last three, written
-after those were measured):
+next five were written afterwards and never used to choose anything, and so were the three after them,
+written after those were measured; two of those eight, ``accumulate`` and ``Node``, then led to the rule
+for a text that states a sum of its inputs, after which the last five were written, never used either):
 
 - **NAS-Bench-201** (labels): the universal checkpoint on the cells outside its training rows (every
   ``--every``-th), Kendall tau against CIFAR-10 validation accuracy, as the space gives them, as generic
@@ -51,6 +52,13 @@ SUM_WORDINGS = (
     ("reduce_sum", "reduces its incoming tensors by summing them"),
     ("Node", "DAG node; output = Σ incoming edge outputs"),
     ("aggregator", "element-wise aggregation of all predecessor tensors by addition"),
+    # written at stop 32 after the rule for a stated sum of inputs (which reads ``accumulate`` and ``Node``
+    # above), never used to choose anything
+    ("merge", "merges its predecessors' feature maps by pointwise addition"),
+    ("s_i", "s_i = Σ_j op_ij(s_j)"),
+    ("sum_node", "torch.stack(inputs).sum(0)"),
+    ("Add", "keras.layers.Add()"),
+    ("junction", "joins the incoming edges; their results are added element by element"),
 )
 
 

@@ -476,6 +476,19 @@ def test_a_stated_output_rules_out_a_sum(text):
     assert rules_out(SUM, "add", "sums a 3x3 window", 3)
 
 
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("DAG node; output = Σ incoming edge outputs", "add"),  # a weak match, saying it sums its inputs
+        ("accumulator: the elementwise total of the incoming tensors", "add"),  # ties with the identity
+        ("the tensor goes straight through to the successor, untransformed", "skip_connect"),  # says no sum
+    ],
+)
+def test_a_text_stating_a_sum_of_its_inputs_is_read_as_the_contracted_sum(universal, text, family):
+    (r,) = universal.resolver.read([("node", text)], "inner")
+    assert (r.family, r.candidates) == (family, ())
+
+
 def test_the_unseen_report_says_a_sum_is_contracted(universal):
     graph = chain("nor_conv_3x3", "add", "nor_conv_1x1", texts=(None, None, SUM_TEXT, None, None))
     (u,) = universal.unseen_operators([graph])

@@ -20,6 +20,8 @@ from tgnas.predictor.stated import (
         ("op", "3x3 convolution", 3),
         ("op", "a 5×5 depthwise filter", 5),
         ("op", "conv with a 3-by-3 window", 3),
+        ("op", "pointwise convolution", 1),
+        ("op", "pointwise addition of the branches", None),  # an elementwise operation, not a 1x1 kernel
         ("op", "three by three average", 3),
         ("op", "nn.Conv2d(C, C, kernel_size=1)", 1),
         ("op", "kernel size 7, stride 1", 7),
@@ -98,6 +100,19 @@ def test_stated_weights(text, weights):
         ("op", "keeps the largest value of each window", "max"),
         ("op", "the maximum or the average of a window", None),
         ("op", "gives back what it receives verbatim, untouched by arithmetic", "same"),
+        ("node", "the elementwise total of the incoming tensors", "sum"),
+        ("node", "output = Σ incoming edge outputs", "sum"),  # lower-cased to σ
+        ("node", "its predecessors, added up", "sum"),
+        ("op", "the sum of the inputs in a window divided by nine", "mean"),  # a mean is a sum divided
+        ("op", "adds nothing: a tensor of zeros for the incoming sum", "zero"),  # a zero adds nothing
+        ("op", "adds a bias to its input", None),  # one input: no sum of inputs
+        ("op", "weighted sum over a 3x3 window", None),
+        ("node", "s_i = Σ_j op_ij(s_j)", "sum"),  # Σ over an index
+        ("node", "keras.layers.Add()", "sum"),
+        ("op", "sigmoid gate σ applied to the squeezed inputs", None),  # a lower-case sigma is no sum
+        ("op", "(1/9) Σ_k x_k over the 3x3 window", None),  # a sum over a window: a kernel, no node's sum
+        ("node", "torch.cat(xs, dim=1)", "concat"),
+        ("node", "concatenation of the incoming feature maps, summed with the input", "concat"),
     ],
 )
 def test_stated_output(name, text, output):

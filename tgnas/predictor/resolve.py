@@ -98,6 +98,7 @@ from tgnas.predictor.nominal import CELL_END
 from tgnas.predictor.prior import NOVEL_COSINE
 from tgnas.predictor.stated import (
     LAYERS,
+    OUTPUT,
     SUM,
     family_weights,
     rules_out,
@@ -274,6 +275,14 @@ class TextResolver:
         """The families (indices) with a training text."""
         return frozenset(int(f) for f in self._training_family if f >= 0)
 
+    def _known_families(self, output: str | None) -> frozenset[int]:
+        """The families a text that states an ``output`` kind (:func:`stated_output`) may be read as on a
+        weak or near-equal match: those with a training text, and, for a text that states a sum of its
+        inputs, the sum family where it is contracted (:attr:`contracts`; the predictor never sees it)."""
+        if output != OUTPUT[SUM] or not self.contracts:
+            return self._trained_families
+        return self._trained_families | {self._bank[0].index(SUM)}
+
     @cached_property
     def contracts(self) -> bool:
         """Whether nodes read as a sum of their inputs are contracted (:func:`contract_sums`): where the
@@ -370,11 +379,11 @@ class TextResolver:
             anchor = where.get(t)  # a text of the bank is its own family's, however near another's
             if anchor is not None and np.isfinite(per_family[i, anchor]) and not clear:
                 f, clear = anchor, True
-            if clear or self._weak_lead(match, margin, role, int(f)):
+            if clear or self._weak_lead(match, margin, role, int(f), output):
                 family, read_as = families[f], as_text(f)
             elif match >= self.floor or (match >= self.low_floor and any_stated):
                 close = [g for g in order[:MAX_CANDIDATES] if per_family[i, g] > match - self.margin]
-                trained = [g for g in close if g in self._trained_families]
+                trained = [g for g in close if g in self._known_families(output)]
                 if match < self.floor:  # a weak match: only as families the predictor trained on
                     close = trained
                 if len(trained) == 1:  # the one near-equal the predictor knows
@@ -417,16 +426,17 @@ class TextResolver:
             and not (weightless and family_weights(families[f]))
         ]
 
-    def _weak_lead(self, match: float, margin: float, role: str, f: int) -> bool:
+    def _weak_lead(self, match: float, margin: float, role: str, f: int, output: str | None) -> bool:
         """Whether a match below :data:`FLOOR` leads clearly enough to be read: an inner node's text at
-        least :data:`WEAK_FLOOR` from a cell operation the predictor trained on (not a network's layer),
-        leading every other family by :data:`WEAK_MARGIN`."""
+        least :data:`WEAK_FLOOR` from a cell operation the predictor knows (:meth:`_known_families` for the
+        ``output`` kind the text states; not a network's layer), leading every other family by
+        :data:`WEAK_MARGIN`."""
         name = self._bank[0][f]
         return (
             role == "inner"
             and self.weak_floor <= match < self.floor
             and margin >= self.weak_margin
-            and f in self._trained_families
+            and f in self._known_families(output)
             and name not in LAYERS
         )
 

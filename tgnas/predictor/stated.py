@@ -7,7 +7,8 @@ to a plain convolution's as its own. Before a text is read as an operator family
 
 - **kernel** :math:`k(t)`: a square kernel written as ``3x3``, ``3×3``, ``3-by-3``, ``three by three``,
   ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``, ``3-pixel-wide`` / ``3-pixel
-  window`` / ``3 pixels across``; ``1`` for ``pointwise``, ``point-wise``, ``one-pixel`` or ``single-pixel``;
+  window`` / ``3 pixels across``; ``1`` for ``pointwise`` / ``point-wise`` (not before an elementwise
+  operation: ``pointwise addition``, ``pointwise product``, ...), ``one-pixel`` or ``single-pixel``;
   or a name's trailing ``1``, ``3``, ``5`` or ``7`` (``k3``, ``conv1``). A text stating two different sizes
   states none, except a specialised one (below: ``separable``, ``depthwise``, ``dilated``, ``per-channel``,
   ...) stating a size and ``1``: its pointwise part is ``1``, its kernel the other size. Failing all of
@@ -25,15 +26,21 @@ to a plain convolution's as its own. Before a text is read as an operator family
   network's layers, stem and head); one that says it has them (``learned``, ``learnable``, ``trainable``,
   ``tunable``, ``tuned``, ``fitted``, ``weights``, ``weighted``, ``coefficients``) rules out every family
   without (a sum of inputs has none).
-- **output** :math:`o(t)`: what a text says its operation outputs, one of four kinds: all zeros (``zeros``,
+- **output** :math:`o(t)`: what a text says its operation outputs, one of six kinds: all zeros (``zeros``,
   ``naught`` / ``nought``, ``blanks``, ``emits nothing``, ``multiplied away``, ``switched off``, ...), its
   input unchanged (``unchanged``, ``untouched``, ``verbatim``, ``as it is``, ``exactly what``, ``precisely
   the``, ...), a window's mean (``mean``, ``average``, ``divided by``, ``equal-weight``, ``smoothing``,
-  ...) or its maximum (``max``, ``maxpool``, ``largest``, ``highest``, ``peak``, ...); a text naming two
-  kinds states none. Each of the zero operation, the identity, average and max pooling has one kind
-  (:data:`OUTPUT`), and is ruled out for a text stating another (a text about a window's mean is no identity);
-  a sum of inputs has a kind of its own, so any stated kind rules it out; other families have none and are
-  ruled out by no :math:`o(t)`. Max pooling is also ruled out for a text stating no kind
+  ...), its maximum (``max``, ``maxpool``, ``largest``, ``highest``, ``peak``, ...), a concatenation
+  (``concat...``, ``cat``); a text naming two of these states none. Failing them, the sum of its several
+  inputs: a sum word (``sum``, ``total``, ``add``, ``addition``, ``accumulate``, ``Σ``) and a word for
+  several inputs (``incoming``, ``inputs``, ``predecessors``, ``branches``, ``operands``, ...) in either
+  order, ``Σ`` over an index (``Σ_j``, ``Σ_{i<j}``) or a call ``add(`` / ``sum(``, where the text states no
+  kernel (a sum over a window is a convolution's or a pooling's). Each of the zero operation, the identity,
+  average and max pooling, a sum of inputs and a concatenation has one kind (:data:`OUTPUT`), and is ruled
+  out for a text stating another (a text about a window's mean is no identity); a stated sum of inputs also
+  rules out every family with weights unless the text says it has them (a convolution reads one input);
+  other families have no kind and are ruled out by no other :math:`o(t)`. Max pooling is also ruled out for
+  a text stating no kind
   (:data:`SAYS_OUTPUT`): its maximum is what every description of it names, where a window's mean goes by many
   words (a blur, a sum divided by the count, ...).
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
@@ -71,7 +78,9 @@ _SIZE = (
         r"|filter|neighbou?rhood)\b"
     ),
 )
-_ONE = re.compile(r"\b(?:point-?wise|one-pixel|single-pixel|1-pixel)\b")
+_ELEMENTWISE = r"(?:add\w*|sum\w*|product|multipl\w*|max\w*|min\w*|mean|averag\w*)"
+# a 1x1 kernel; "pointwise addition" is an elementwise operation
+_ONE = re.compile(rf"\b(?:point-?wise(?!\s+{_ELEMENTWISE}\b)|one-pixel|single-pixel|1-pixel)\b")
 _SEPARABLE = re.compile(r"\b(?:separable|sep|sepconv)\b")
 _SPECIAL = re.compile(r"\b(?:separable|sep|sepconv|depth-?wise|dw|dilat\w*|atrous|dil|dilconv)\b")
 _PER_CHANNEL = re.compile(r"\b(?:per-channel|channel-?wise)\b")
@@ -105,9 +114,21 @@ _OUTPUTS = {
     ),
     "mean": re.compile(r"\b(?:mean|averag\w*|divided by|equal[- ]weights?|smooth\w*)\b"),
     "max": re.compile(r"\b(?:max\w*|largest|biggest|highest|strongest|greatest|peak)\b"),
+    "concat": re.compile(r"\b(?:concat\w*|cat|catenat\w*)\b"),
 }
+_SUM_WORD = r"(?:\b(?:sum\w*|total\w*|add(?:s|ed|ing|ition)?|accumulat\w*)\b|∑)"  # Σ read as ∑ (not σ)
+_MANY_IN = r"\b(?:incoming|inputs|predecessors?|in-?edges|branches|operands|arriving|entering)\b"
+_SUM_OF_INPUTS = re.compile(rf"{_SUM_WORD}.*{_MANY_IN}|{_MANY_IN}.*{_SUM_WORD}|\b(?:add|sum)\s*\(")
+_SUM_OVER_INDEX = re.compile(r"[Σ∑]\s*_?\s*[{(]?\s*[a-z]\b")  # Σ_j, Σ_{i<j}: a sum over the inputs j
 SUM = "add"  # the family of a node that sums its inputs: no weights, no kernel
-OUTPUT = {"none": "zero", "skip_connect": "same", "avg_pool_3x3": "mean", "max_pool_3x3": "max", SUM: "sum"}
+OUTPUT = {
+    "none": "zero",
+    "skip_connect": "same",
+    "avg_pool_3x3": "mean",
+    "max_pool_3x3": "max",
+    SUM: "sum",
+    "concat": "concat",
+}
 SAYS_OUTPUT = frozenset({"max_pool_3x3"})  # families no text describes without saying what they output
 KERNELLESS = frozenset({"none", "skip_connect", SUM})  # the families that look at nothing
 LAYERS = frozenset({"mbconv", "stem", "head"})  # a network's layers: weights, no nominal cell cost
@@ -177,9 +198,14 @@ def stated_weights(name: str, text: str) -> bool | None:
 
 def stated_output(name: str, text: str) -> str | None:
     """What ``name`` and ``text`` say the operation outputs: ``"zero"`` (all zeros), ``"same"`` (its input
-    unchanged), ``"mean"`` / ``"max"`` (a window's mean / maximum); ``None``: no kind, or several."""
-    s = _spaced(f"{name} {text}")
+    unchanged), ``"mean"`` / ``"max"`` (a window's mean / maximum), ``"sum"`` (the sum of its several
+    inputs, or ``Σ`` over an index, where it states no other kind (a mean is a sum divided, a zero edge adds
+    nothing to one) and no kernel (a sum over a window is a convolution's or a pooling's));
+    ``None``: no kind, or several."""
+    s = _spaced(f"{name} {text}".replace("Σ", "∑"))  # a capital sigma is a sum; lower-cased, a sigmoid's σ
     said = [kind for kind, pattern in _OUTPUTS.items() if pattern.search(s)]
+    if not said and (_SUM_OF_INPUTS.search(s) or _SUM_OVER_INDEX.search(text)):
+        return "sum" if stated_kernel(name, text) is None else None  # a sum over a window is no node's
     return said[0] if len(said) == 1 else None
 
 
@@ -219,6 +245,8 @@ def rules_out(
     :func:`stated_weights`; ``output``: :func:`stated_output`) rules ``family`` out."""
     if output is not None and OUTPUT.get(family, output) != output:
         return True
+    if output == OUTPUT[SUM] and weights is None and family_weights(family):
+        return True  # a sum of several inputs is no layer's with weights, unless the text says it learns
     if family in SAYS_OUTPUT and output is None:
         return True
     if family in KERNELLESS and kernel is not None and _text_kernel(text) is not None:
