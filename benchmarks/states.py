@@ -10,7 +10,9 @@ described by each of :data:`SUM_WORDINGS`, written for this benchmark and in no 
 ``data/ops/descriptions.json``; the first four were read while the sum family's texts were written, the
 next five were written afterwards and never used to choose anything, and so were the three after them,
 written after those were measured; two of those eight, ``accumulate`` and ``Node``, then led to the rule
-for a text that states a sum of its inputs, after which the last five were written, never used either):
+for a text that states a sum of its inputs, after which five more were written; three of those (``merge``,
+``s_i``, ``Add``), read badly, led to that rule's ``Σ`` over an index, ``add(`` calls and the concatenation
+kind; the last five were written after that and never used to choose anything):
 
 - **NAS-Bench-201** (labels): the universal checkpoint on the cells outside its training rows (every
   ``--every``-th), Kendall tau against CIFAR-10 validation accuracy, as the space gives them, as generic
@@ -53,12 +55,18 @@ SUM_WORDINGS = (
     ("Node", "DAG node; output = Σ incoming edge outputs"),
     ("aggregator", "element-wise aggregation of all predecessor tensors by addition"),
     # written at stop 32 after the rule for a stated sum of inputs (which reads ``accumulate`` and ``Node``
-    # above), never used to choose anything
+    # above); ``merge``, ``s_i`` and ``Add`` were then read badly and led to more of it
     ("merge", "merges its predecessors' feature maps by pointwise addition"),
     ("s_i", "s_i = Σ_j op_ij(s_j)"),
     ("sum_node", "torch.stack(inputs).sum(0)"),
     ("Add", "keras.layers.Add()"),
     ("junction", "joins the incoming edges; their results are added element by element"),
+    # written at stop 32 after the rules that ``merge``, ``s_i`` and ``Add`` led to, never used to choose
+    ("AddN", "tf.math.add_n(inputs)"),
+    ("x_j", "x_j = sum_{i<j} o_ij(x_i)"),
+    ("reduce", "node that reduces all of its in-edges with +"),
+    ("agg", "aggregates incoming messages (sum)"),
+    ("state_node", "intermediate node: elementwise sum of the tensors produced by the edges pointing to it"),
 )
 
 
