@@ -12,7 +12,9 @@ next five were written afterwards and never used to choose anything, and so were
 written after those were measured; two of those eight, ``accumulate`` and ``Node``, then led to the rule
 for a text that states a sum of its inputs, after which five more were written; three of those (``merge``,
 ``s_i``, ``Add``), read badly, led to that rule's ``Σ`` over an index, ``add(`` calls and the concatenation
-kind; the last five were written after that and never used to choose anything):
+kind; of the five written after that, three (``x_j``, ``reduce``, ``state_node``) led to ``sum_`` over an
+index, ``+`` and more words for several inputs; the last five were written after that and never used to
+choose anything):
 
 - **NAS-Bench-201** (labels): the universal checkpoint on the cells outside its training rows (every
   ``--every``-th), Kendall tau against CIFAR-10 validation accuracy, as the space gives them, as generic
@@ -61,12 +63,20 @@ SUM_WORDINGS = (
     ("sum_node", "torch.stack(inputs).sum(0)"),
     ("Add", "keras.layers.Add()"),
     ("junction", "joins the incoming edges; their results are added element by element"),
-    # written at stop 32 after the rules that ``merge``, ``s_i`` and ``Add`` led to, never used to choose
+    # written at stop 32 after the rules that ``merge``, ``s_i`` and ``Add`` led to; ``x_j``, ``reduce`` and
+    # ``state_node`` were then read badly and led to more of them
     ("AddN", "tf.math.add_n(inputs)"),
     ("x_j", "x_j = sum_{i<j} o_ij(x_i)"),
     ("reduce", "node that reduces all of its in-edges with +"),
     ("agg", "aggregates incoming messages (sum)"),
     ("state_node", "intermediate node: elementwise sum of the tensors produced by the edges pointing to it"),
+    # written at stop 32 after the rules that ``reduce``, ``state_node`` and ``x_j`` (read badly) led to:
+    # ``+``, ``edges`` / ``tensors`` / ``messages``, ``sum_`` over an index; never used to choose anything
+    ("intermediate", "intermediate node (sum reduction)"),
+    ("h_state", "the cell's hidden state, which collects the edge outputs by elementwise addition"),
+    ("ElementwiseSum", "ElementwiseSum"),
+    ("combine_add", "combine: add"),
+    ("Merge", "nn.Identity() applied after summing the edge results"),
 )
 
 

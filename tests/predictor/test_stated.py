@@ -111,6 +111,9 @@ def test_stated_weights(text, weights):
         ("node", "keras.layers.Add()", "sum"),
         ("op", "sigmoid gate σ applied to the squeezed inputs", None),  # a lower-case sigma is no sum
         ("op", "(1/9) Σ_k x_k over the 3x3 window", None),  # a sum over a window: a kernel, no node's sum
+        ("node", "node that reduces all of its in-edges with +", "sum"),
+        ("node", "x_j = sum_{i<j} o_ij(x_i)", "sum"),
+        ("op", "Conv2d + BatchNorm2d + SiLU", None),  # a "+" between layers sums no inputs
         ("node", "torch.cat(xs, dim=1)", "concat"),
         ("node", "concatenation of the incoming feature maps, summed with the input", "concat"),
     ],

@@ -32,17 +32,17 @@ to a plain convolution's as its own. Before a text is read as an operator family
   the``, ...), a window's mean (``mean``, ``average``, ``divided by``, ``equal-weight``, ``smoothing``,
   ...), its maximum (``max``, ``maxpool``, ``largest``, ``highest``, ``peak``, ...), a concatenation
   (``concat...``, ``cat``); a text naming two of these states none. Failing them, the sum of its several
-  inputs: a sum word (``sum``, ``total``, ``add``, ``addition``, ``accumulate``, ``Σ``) and a word for
-  several inputs (``incoming``, ``inputs``, ``predecessors``, ``branches``, ``operands``, ...) in either
-  order, ``Σ`` over an index (``Σ_j``, ``Σ_{i<j}``) or a call ``add(`` / ``sum(``, where the text states no
-  kernel (a sum over a window is a convolution's or a pooling's). Each of the zero operation, the identity,
-  average and max pooling, a sum of inputs and a concatenation has one kind (:data:`OUTPUT`), and is ruled
-  out for a text stating another (a text about a window's mean is no identity); a stated sum of inputs also
-  rules out every family with weights unless the text says it has them (a convolution reads one input);
-  other families have no kind and are ruled out by no other :math:`o(t)`. Max pooling is also ruled out for
-  a text stating no kind
-  (:data:`SAYS_OUTPUT`): its maximum is what every description of it names, where a window's mean goes by many
-  words (a blur, a sum divided by the count, ...).
+  inputs: a sum word (``sum``, ``total``, ``add``, ``addition``, ``accumulate``, ``Σ``, ``+``) and a word
+  for several inputs (``incoming``, ``inputs``, ``predecessors``, ``edges``, ``branches``, ``tensors``,
+  ...) in either order, ``Σ`` or ``sum_`` over an index (``Σ_j``, ``sum_{i<j}``) or a call ``add(`` /
+  ``sum(``, where the text states no kernel (a sum over a window is a convolution's or a pooling's). Each
+  of the zero operation, the identity, average and max pooling, a sum of inputs and a concatenation has one
+  kind (:data:`OUTPUT`), and is ruled out for a text stating another (a text about a window's mean is no
+  identity); a stated sum of inputs also rules out every family with weights unless the text says it has
+  them (a convolution reads one input); other families have no kind and are ruled out by no :math:`o(t)`.
+  Max pooling is also ruled out for a text stating no kind (:data:`SAYS_OUTPUT`): its maximum is what every
+  description of it names, where a window's mean goes by many words (a blur, a sum divided by the count,
+  ...).
 - **marks**: a family with ``marks`` in ``data/ops/descriptions.json`` (a separable convolution's
   ``separable`` / ``depthwise``, a dilated one's ``dilated`` / ``atrous``, a network's inverted-bottleneck
   layer's ``mbconv`` / ``inverted`` / ``expansion`` / ``squeeze`` / ..., its stem's ``stem`` / ``image`` /
@@ -116,10 +116,14 @@ _OUTPUTS = {
     "max": re.compile(r"\b(?:max\w*|largest|biggest|highest|strongest|greatest|peak)\b"),
     "concat": re.compile(r"\b(?:concat\w*|cat|catenat\w*)\b"),
 }
-_SUM_WORD = r"(?:\b(?:sum\w*|total\w*|add(?:s|ed|ing|ition)?|accumulat\w*)\b|∑)"  # Σ read as ∑ (not σ)
-_MANY_IN = r"\b(?:incoming|inputs|predecessors?|in-?edges|branches|operands|arriving|entering)\b"
+_SUM_WORD = r"(?:\b(?:sum\w*|total\w*|add(?:s|ed|ing|ition)?|accumulat\w*)\b|∑|\+)"  # Σ read as ∑ (not σ)
+_MANY_IN = (
+    r"\b(?:incoming|inputs|predecessors?|in-?edges|edges|branches|operands|arriving|entering|tensors"
+    r"|messages|arguments)\b"
+)
 _SUM_OF_INPUTS = re.compile(rf"{_SUM_WORD}.*{_MANY_IN}|{_MANY_IN}.*{_SUM_WORD}|\b(?:add|sum)\s*\(")
-_SUM_OVER_INDEX = re.compile(r"[Σ∑]\s*_?\s*[{(]?\s*[a-z]\b")  # Σ_j, Σ_{i<j}: a sum over the inputs j
+# Σ_j, Σ_{i<j}, sum_{i<j}: a sum over the inputs j
+_SUM_OVER_INDEX = re.compile(r"(?:[Σ∑]|\bsum\s*_)\s*_?\s*[{(]?\s*[a-z]\b", re.IGNORECASE)
 SUM = "add"  # the family of a node that sums its inputs: no weights, no kernel
 OUTPUT = {
     "none": "zero",
