@@ -23,7 +23,18 @@ def load(name: str):
 
 
 @pytest.mark.parametrize(
-    "name", ["darts_forms", "predictor", "proxies", "proxy_transfer", "search", "states", "universal"]
+    "name",
+    [
+        "blind_forms",
+        "code_forms",
+        "darts_forms",
+        "predictor",
+        "proxies",
+        "proxy_transfer",
+        "search",
+        "states",
+        "universal",
+    ],
 )
 def test_help(name, monkeypatch, capsys):
     monkeypatch.setattr(sys, "argv", [f"{name}.py", "--help"])

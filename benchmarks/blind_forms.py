@@ -1,0 +1,142 @@
+r"""NAS-Bench-101 cells and Accel-NASBench networks in wordings written blind: scored as given?
+
+Usage: ``.venv/bin/python benchmarks/blind_forms.py [--every 4]``
+
+Every wording here (:data:`NB101_WORDINGS`, :data:`ANB_LAYERS`) was written at stop 32 after that stop's
+reading rules, committed, and then measured once; none was used to choose anything. The shipped universal
+checkpoint trained on every labelled NAS-Bench-101 cell and Accel-NASBench network, so their labels would
+measure nothing new; this measures agreement: Kendall tau between the scores of the architectures as their
+spaces give them and as operator graphs without costs in these words, one call for all graphs and one graph
+per call, and the largest absolute difference (``benchmarks/code_forms.py`` does the same for code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import tgnas
+from tgnas.benchmarks import get_benchmark
+from tgnas.networks.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES
+from tgnas.opgraph import OpGraph
+from tgnas.spaces import get_space
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from code_forms import row  # noqa: E402 (a sibling script)
+
+NB101_WORDINGS = {
+    "paper": {
+        "conv3x3-bn-relu": ("3x3 conv", "3×3 convolution, batch normalisation, ReLU"),
+        "conv1x1-bn-relu": ("1x1 conv", "1×1 convolution, batch normalisation, ReLU"),
+        "maxpool3x3": ("3x3 max-pool", "3×3 max pooling, stride 1"),
+        "output": ("out", "concatenation of the cell's vertices, plus the projected input"),
+    },
+    "keras": {
+        "conv3x3-bn-relu": (
+            "Conv3",
+            "layers.Conv2D(filters, 3, padding='same') -> BatchNormalization -> ReLU",
+        ),
+        "conv1x1-bn-relu": ("Conv1", "layers.Conv2D(filters, 1) -> BatchNormalization -> ReLU"),
+        "maxpool3x3": ("Pool", "layers.MaxPooling2D(pool_size=3, strides=1, padding='same')"),
+        "output": ("Concatenate", "layers.Concatenate() of the vertex outputs"),
+    },
+    "prose": {
+        "conv3x3-bn-relu": (
+            "spatial",
+            "a convolution looking at each pixel and its eight neighbours, then normalisation "
+            "and a rectifier",
+        ),
+        "conv1x1-bn-relu": ("mixing", "per-pixel channel mixing by a learned matrix, normalised, rectified"),
+        "maxpool3x3": ("pool", "keeps the strongest activation in each small square window, no weights"),
+        "output": ("cell output", "the cell's result, gathering the last vertices"),
+    },
+}
+
+
+def _anb_mnas(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
+    return f"MBConv{e}_{k}x{k}{'_SE' if se else ''} (in {c_in}, out {c_out}, s{s})"
+
+
+def _anb_inverted(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
+    return (
+        f"inverted residual, t={e}, {k}x{k} depthwise, {'SE ratio 0.25' if se else 'no SE'}, "
+        f"{c_in}→{c_out} channels, stride {s}"
+    )
+
+
+def _anb_call(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
+    return f"IRB(expand={e}, k={k}, se={se}, c_in={c_in}, c_out={c_out}, stride={s})"
+
+
+ANB_LAYERS: dict[str, tuple[str, Callable[..., str], str]] = {  # name -> (stem, layer text, head)
+    "mnas": ("Conv3x3 s2, 32", _anb_mnas, "Conv1x1 1280, pool, FC 1000"),
+    "inverted": (
+        "stem: 3×3 convolution, stride 2, 32 channels, BN, swish",
+        _anb_inverted,
+        "head: 1×1 convolution to 1280 channels, global average pooling, 1000-way classifier",
+    ),
+    "call": ("Stem(out=32, k=3, stride=2)", _anb_call, "Head(c=1280, classes=1000)"),
+}
+
+
+def nb101_graph(graph: OpGraph, wording: dict) -> OpGraph:
+    ops = tuple(wording[o][0] if o in wording and o != "output" else o for o in graph.ops)
+    texts = tuple(wording[o][1] if o in wording else None for o in graph.ops)
+    return OpGraph(ops, graph.edges, texts)
+
+
+def anb_graph(arch, stem: str, layer: Callable[..., str], head: str) -> OpGraph:
+    texts = [stem]
+    for b, block in enumerate(arch.blocks):
+        for i in range(block.layers):
+            c_in = IN_CHANNELS[b] if i == 0 else OUT_CHANNELS[b]
+            texts.append(
+                layer(
+                    block.expansion,
+                    block.kernel,
+                    block.se,
+                    c_in,
+                    OUT_CHANNELS[b],
+                    STRIDES[b] if i == 0 else 1,
+                )
+            )
+    texts.append(head)
+    t = (None, *texts, None)
+    ops = ("input", *["layer"] * len(texts), "output")
+    return OpGraph(ops, tuple((i, i + 1) for i in range(len(t) - 1)), t)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--every", type=int, default=4, help="judge every k-th Accel-NASBench network")
+    args = parser.parse_args()
+    predictor = tgnas.load_predictor()
+    print("| form | tau with given, one call | one graph per call | largest difference |")
+    print("|---|---|---|---|")
+    space, bench = get_space("nb101"), get_benchmark("nb101")
+    cells = [space.parse(s) for s in bench.arch_strings()]
+    given = predictor.score_many(cells)
+    graphs = [space.to_graph(a) for a in cells]
+    for name, wording in NB101_WORDINGS.items():
+        row(
+            f"NAS-Bench-101 ({len(cells)}), {name}",
+            predictor,
+            given,
+            [nb101_graph(g, wording) for g in graphs],
+        )
+    space, bench = get_space("anb"), get_benchmark("anb")
+    nets = [space.parse(s) for s in bench.arch_strings()[:: args.every]]
+    given = predictor.score_many(nets)
+    for name, (stem, layer, head) in ANB_LAYERS.items():
+        row(
+            f"Accel-NASBench ({len(nets)}), {name}",
+            predictor,
+            given,
+            [anb_graph(a, stem, layer, head) for a in nets],
+        )
+
+
+if __name__ == "__main__":
+    main()
