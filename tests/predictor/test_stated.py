@@ -131,6 +131,10 @@ def test_a_stated_output_rules_out_the_families_of_other_outputs():
     assert rules_out("skip_connect", "op", "window mean", None, None, "mean")  # a mean is no identity
     assert not rules_out("avg_pool_3x3", "op", "window mean", None, None, "mean")
     assert rules_out("avg_pool_3x3", "op", "window max", None, None, "max")
+    # a cell's output: NAS-Bench-201's sums what reaches it, NAS-Bench-101's concatenates
+    assert rules_out("output", "output", "layers.Concatenate() of the vertices", None, None, "concat")
+    assert rules_out("concat", "output", "sum of the incoming edges", None, None, "sum")
+    assert not rules_out("output", "output", "sum of the incoming edges", None, None, "sum")
 
 
 def test_a_kernel_the_text_states_rules_out_the_zero_operation_and_the_identity():

@@ -131,6 +131,7 @@ OUTPUT = {
     "avg_pool_3x3": "mean",
     "max_pool_3x3": "max",
     SUM: "sum",
+    "output": "sum",  # a cell's output that sums what reaches it (NAS-Bench-201's)
     "concat": "concat",
 }
 SAYS_OUTPUT = frozenset({"max_pool_3x3"})  # families no text describes without saying what they output
