@@ -15,16 +15,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-import tgnas
-from tgnas.benchmarks import get_benchmark
 from tgnas.networks.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES
 from tgnas.opgraph import OpGraph
-from tgnas.spaces import get_space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from code_forms import row  # noqa: E402 (a sibling script)
+from code_forms import agreement_table, chain  # noqa: E402 (a sibling script)
 
 NB101_WORDINGS = {
     "paper": {
@@ -91,51 +89,19 @@ def anb_graph(arch, stem: str, layer: Callable[..., str], head: str) -> OpGraph:
     texts = [stem]
     for b, block in enumerate(arch.blocks):
         for i in range(block.layers):
-            c_in = IN_CHANNELS[b] if i == 0 else OUT_CHANNELS[b]
-            texts.append(
-                layer(
-                    block.expansion,
-                    block.kernel,
-                    block.se,
-                    c_in,
-                    OUT_CHANNELS[b],
-                    STRIDES[b] if i == 0 else 1,
-                )
-            )
-    texts.append(head)
-    t = (None, *texts, None)
-    ops = ("input", *["layer"] * len(texts), "output")
-    return OpGraph(ops, tuple((i, i + 1) for i in range(len(t) - 1)), t)
+            first = i == 0
+            c_in, stride = (IN_CHANNELS[b], STRIDES[b]) if first else (OUT_CHANNELS[b], 1)
+            texts.append(layer(block.expansion, block.kernel, block.se, c_in, OUT_CHANNELS[b], stride))
+    return chain([*texts, head])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--every", type=int, default=4, help="judge every k-th Accel-NASBench network")
     args = parser.parse_args()
-    predictor = tgnas.load_predictor()
-    print("| form | tau with given, one call | one graph per call | largest difference |")
-    print("|---|---|---|---|")
-    space, bench = get_space("nb101"), get_benchmark("nb101")
-    cells = [space.parse(s) for s in bench.arch_strings()]
-    given = predictor.score_many(cells)
-    graphs = [space.to_graph(a) for a in cells]
-    for name, wording in NB101_WORDINGS.items():
-        row(
-            f"NAS-Bench-101 ({len(cells)}), {name}",
-            predictor,
-            given,
-            [nb101_graph(g, wording) for g in graphs],
-        )
-    space, bench = get_space("anb"), get_benchmark("anb")
-    nets = [space.parse(s) for s in bench.arch_strings()[:: args.every]]
-    given = predictor.score_many(nets)
-    for name, (stem, layer, head) in ANB_LAYERS.items():
-        row(
-            f"Accel-NASBench ({len(nets)}), {name}",
-            predictor,
-            given,
-            [anb_graph(a, stem, layer, head) for a in nets],
-        )
+    nb101 = {name: partial(nb101_graph, wording=w) for name, w in NB101_WORDINGS.items()}
+    anb = {name: partial(anb_graph, stem=st, layer=la, head=he) for name, (st, la, he) in ANB_LAYERS.items()}
+    agreement_table(nb101, anb, args.every)
 
 
 if __name__ == "__main__":

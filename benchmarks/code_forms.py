@@ -77,10 +77,10 @@ def row(name: str, predictor, given: np.ndarray, graphs: list[OpGraph]) -> None:
     print(f"| {name} | {kendall_tau(together, given):.3f} | {kendall_tau(alone, given):.3f} | {diff:.3f} |")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--every", type=int, default=4, help="judge every k-th Accel-NASBench network")
-    args = parser.parse_args()
+def agreement_table(nb101: dict, anb: dict, every: int) -> None:
+    """Prints one row per form: ``nb101`` maps a row name to a function of a NAS-Bench-101 cell's graph,
+    ``anb`` to a function of an Accel-NASBench architecture (every ``every``-th labelled one), each giving
+    the graph to score against the architecture's own score."""
     predictor = tgnas.load_predictor()
     print("| form | tau with given, one call | one graph per call | largest difference |")
     print("|---|---|---|---|")
@@ -88,13 +88,24 @@ def main() -> None:
     cells = [space.parse(s) for s in bench.arch_strings()]
     given = predictor.score_many(cells)
     graphs = [space.to_graph(a) for a in cells]
-    for name, text in (("generic output", None), ("output as code", NB101_OUTPUT)):
-        coded = [nb101_graph(g, text) for g in graphs]
-        row(f"NAS-Bench-101 ({len(cells)}), code, {name}", predictor, given, coded)
+    for name, form in nb101.items():
+        row(f"NAS-Bench-101 ({len(cells)}), {name}", predictor, given, [form(g) for g in graphs])
     space, bench = get_space("anb"), get_benchmark("anb")
-    nets = [space.parse(s) for s in bench.arch_strings()[:: args.every]]
+    nets = [space.parse(s) for s in bench.arch_strings()[::every]]
     given = predictor.score_many(nets)
-    row(f"Accel-NASBench ({len(nets)}), code", predictor, given, [anb_graph(a) for a in nets])
+    for name, form in anb.items():
+        row(f"Accel-NASBench ({len(nets)}), {name}", predictor, given, [form(a) for a in nets])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--every", type=int, default=4, help="judge every k-th Accel-NASBench network")
+    args = parser.parse_args()
+    nb101 = {
+        "code, generic output": lambda g: nb101_graph(g, None),
+        "code, output as code": lambda g: nb101_graph(g, NB101_OUTPUT),
+    }
+    agreement_table(nb101, {"code": anb_graph}, args.every)
 
 
 if __name__ == "__main__":
