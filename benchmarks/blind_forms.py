@@ -18,8 +18,8 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from tgnas.networks.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES
 from tgnas.opgraph import OpGraph
+from tgnas.spaces.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from code_forms import agreement_table, chain  # noqa: E402 (a sibling script)

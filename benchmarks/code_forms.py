@@ -20,9 +20,9 @@ import numpy as np
 import tgnas
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
-from tgnas.networks.anb import OUT_CHANNELS
 from tgnas.opgraph import OpGraph
 from tgnas.spaces import get_space
+from tgnas.spaces.anb import OUT_CHANNELS
 
 NB101_CODE = {
     "conv3x3-bn-relu": (

@@ -10,3 +10,15 @@ def test_import_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_parsing_an_architecture_is_light():
+    """Every space's string forms parse without torch (EfficientNet block strings included)."""
+    code = (
+        "import sys; from tgnas.spaces import get_space; s = get_space('anb'); "
+        "s.parse('e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2'); "
+        "s.parse('r1_k3_e1 r2_k3_e6 r2_k5_e6 r3_k3_e6 r3_k5_e6 r4_k5_e6 r1_k3_e6'); "
+        "print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -23,16 +23,12 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from tgnas.spaces.anb import BLOCKS, ANBArch
+from tgnas.spaces.anb import BLOCKS, IN_CHANNELS, OUT_CHANNELS, SE_RATIO, STRIDES, ANBArch
 
 STEM_CHANNELS = 32
 HEAD_CHANNELS = 1280
 NUM_CLASSES = 1000
 INPUT_SIZE = 224
-STRIDES = (1, 2, 2, 2, 1, 2, 1)
-IN_CHANNELS = (32, 16, 24, 40, 80, 112, 192)
-OUT_CHANNELS = (16, 24, 40, 80, 112, 192, 320)
-SE_RATIO = 0.25
 BN_OPS = 4  # operations per element of a batch-norm output in the benchmark's MAC counts (fitted exactly)
 
 

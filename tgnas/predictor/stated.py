@@ -203,10 +203,10 @@ def stated_weights(name: str, text: str) -> bool | None:
 
 def stated_output(name: str, text: str) -> str | None:
     """What ``name`` and ``text`` say the operation outputs: ``"zero"`` (all zeros), ``"same"`` (its input
-    unchanged), ``"mean"`` / ``"max"`` (a window's mean / maximum), ``"sum"`` (the sum of its several
-    inputs, or ``Σ`` over an index, where it states no other kind (a mean is a sum divided, a zero edge adds
-    nothing to one) and no kernel (a sum over a window is a convolution's or a pooling's));
-    ``None``: no kind, or several."""
+    unchanged), ``"mean"`` / ``"max"`` (a window's mean / maximum), ``"concat"`` (a concatenation),
+    ``"sum"`` (the sum of its several inputs, or ``Σ`` over an index, where it states no other kind (a mean
+    is a sum divided, a zero edge adds nothing to one) and no kernel (a sum over a window is a convolution's
+    or a pooling's)); ``None``: no kind, or several (module docstring)."""
     s = _spaced(f"{name} {text}".replace("Σ", "∑"))  # a capital sigma is a sum; lower-cased, a sigmoid's σ
     said = [kind for kind, pattern in _OUTPUTS.items() if pattern.search(s)]
     if not said and (_SUM_OF_INPUTS.search(s) or _SUM_OVER_INDEX.search(text)):

@@ -27,6 +27,10 @@ from tgnas.inputs import loads, quote
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph
 
 BLOCKS = 7
+STRIDES = (1, 2, 2, 2, 1, 2, 1)  # the skeleton: each block's first stride, input and output channels
+IN_CHANNELS = (32, 16, 24, 40, 80, 112, 192)
+OUT_CHANNELS = (16, 24, 40, 80, 112, 192, 320)
+SE_RATIO = 0.25  # squeeze channels: this fraction of a layer's input channels
 EXPANSIONS = (1, 4, 6)
 KERNELS = (3, 5)
 LAYERS = (1, 2, 3, 4)

@@ -16,7 +16,7 @@ any order:
 
 An architecture is its seven blocks in order, separated by commas, semicolons, hyphens, spaces or new lines,
 or as a JSON list (timm's ``arch_def``, one list of one string per stage, too). Strides and channels are
-optional; where given they must be the skeleton's (:mod:`tgnas.networks.anb`), which they describe, not
+optional; where given they must be the skeleton's (:mod:`tgnas.spaces.anb`), which they describe, not
 choose. Any other field (``noskip``, an activation, a fused block ``er``, ...) describes a network outside
 the space and is an error, as is a field given twice. EfficientNet-B0 is ::
 
@@ -32,8 +32,7 @@ from collections.abc import Sequence
 
 from tgnas.errors import ArchitectureError
 from tgnas.inputs import loads, quote
-from tgnas.networks.anb import IN_CHANNELS, OUT_CHANNELS, SE_RATIO, STRIDES
-from tgnas.spaces.anb import BLOCKS, ANBArch, ANBBlock
+from tgnas.spaces.anb import BLOCKS, IN_CHANNELS, OUT_CHANNELS, SE_RATIO, STRIDES, ANBArch, ANBBlock
 
 BLOCK_TYPES = ("ir", "ds")
 _FIELD = re.compile(r"(se|[rkseioc])(\d+(?:\.\d+)?)")

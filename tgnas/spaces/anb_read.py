@@ -32,9 +32,8 @@ from collections.abc import Collection
 from functools import lru_cache
 from itertools import groupby
 
-from tgnas.networks.anb import OUT_CHANNELS
 from tgnas.opgraph import OpGraph
-from tgnas.spaces.anb import BLOCKS, EXPANSIONS, KERNELS, LAYERS, ANBArch, ANBBlock, to_graphs
+from tgnas.spaces.anb import BLOCKS, EXPANSIONS, KERNELS, LAYERS, OUT_CHANNELS, ANBArch, ANBBlock, to_graphs
 from tgnas.spaces.anb_text import TEMPLATES
 
 _DIGITS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6"}
