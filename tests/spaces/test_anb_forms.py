@@ -41,6 +41,8 @@ def test_blocks_round_trip_and_score_as_the_string_form():
             assert from_blocks(blocks) == arch and parse_blocks(" ".join(blocks)) == arch
     bare = "r1_k3_e4 r2_k5_e6_se0.25 r3_k3_e1 r1_k5_e6 r4_k3_e4_se0 r2_k5_e6 r1_k3_e1"  # no strides or widths
     assert str(parse(bare)) == "e4k3l1-e6k5l2se-e1k3l3-e6k5l1-e4k3l4-e6k5l2-e1k3l1"
+    shuffled = " ".join("_".join(reversed(b.split("_"))) for b in bare.split())  # fields in any order
+    assert parse(shuffled) == parse(bare)
     import tgnas
 
     predictor = tgnas.load_predictor()

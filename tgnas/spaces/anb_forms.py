@@ -36,7 +36,7 @@ from tgnas.spaces.anb import BLOCKS, IN_CHANNELS, OUT_CHANNELS, SE_RATIO, STRIDE
 
 BLOCK_TYPES = ("ir", "ds")
 _FIELD = re.compile(r"(se|[rkseioc])(\d+(?:\.\d+)?)")
-LOOKS_LIKE = re.compile(r"(?:^|[\s,;\[\"'])(?:(?:ir|ds)_)?r\d+_k\d+")  # where a text is block strings
+LOOKS_LIKE = re.compile(r"(?:^|[\s,;\[\"'_-])[rkesioc]\d+(?:\.\d+)?_")  # a field, then "_": block strings
 
 
 def parse_blocks(text: str) -> ANBArch:
