@@ -14,8 +14,9 @@ Forms: ``generic`` (operator names only, no texts, no costs), ``dev`` (``DEV_DAR
 no costs; written for choosing how new texts are read), ``reworded`` (``REWORDED_DARTS``: new names and
 texts, no costs; written before the reading rules it is judged with were changed, and never used to choose
 them), ``reworded-2`` (``REWORDED_DARTS_2``: another, code-like wording written after those rules and
-never used to choose one) and ``reworded-3`` (``REWORDED_DARTS_3``: written after ``reworded-2`` was
-measured, never used to choose anything).
+never used to choose one), ``reworded-3`` (``REWORDED_DARTS_3``: written after ``reworded-2`` was
+measured, never used to choose anything) and ``reworded-4`` (``REWORDED_DARTS_4``: written at stop 32,
+after that stop's rules, never used to choose anything).
 """
 
 from __future__ import annotations
@@ -117,6 +118,18 @@ REWORDED_DARTS_3 = {
     "concat": ("Concatenate", "channel-wise concatenation of the cell's intermediate outputs"),
 }
 
+# written at stop 32 after that stop's reading rules, before being measured; never used to choose anything
+REWORDED_DARTS_4 = {
+    "sep_conv_3x3": ("SepConv3x3", "ReLU-SepConv(3x3)-BN, applied twice"),
+    "sep_conv_5x5": ("SepConv5x5", "ReLU-SepConv(5x5)-BN, applied twice"),
+    "dil_conv_3x3": ("DilConv3x3", "ReLU, 3x3 depthwise conv with dilation 2, pointwise conv, BN"),
+    "dil_conv_5x5": ("DilConv5x5", "ReLU, 5x5 depthwise conv with dilation 2, pointwise conv, BN"),
+    "max_pool_3x3": ("max-pool", "max pooling over 3x3 windows"),
+    "avg_pool_3x3": ("avg-pool", "average pooling over 3x3 windows (padding not counted)"),
+    "skip_connect": ("identity", "x -> x"),
+    "concat": ("cell-out", "torch.cat([s2, s3, s4, s5], dim=1)"),
+}
+
 
 def generic(graph: OpGraph) -> dict:
     """The graph's operator names and edges: no texts, no costs."""
@@ -142,6 +155,7 @@ FORMS = {
     "reworded": worded(REWORDED_DARTS),
     "reworded-2": worded(REWORDED_DARTS_2),
     "reworded-3": worded(REWORDED_DARTS_3),
+    "reworded-4": worded(REWORDED_DARTS_4),
 }
 
 
