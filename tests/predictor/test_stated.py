@@ -101,7 +101,7 @@ def test_stated_weights(text, weights):
         ("op", "the maximum or the average of a window", None),
         ("op", "gives back what it receives verbatim, untouched by arithmetic", "same"),
         ("node", "the elementwise total of the incoming tensors", "sum"),
-        ("node", "output = Σ incoming edge outputs", "sum"),  # lower-cased to σ
+        ("node", "output = Σ incoming edge outputs", "sum"),  # a capital sigma, not lower-cased to σ
         ("node", "its predecessors, added up", "sum"),
         ("op", "the sum of the inputs in a window divided by nine", "mean"),  # a mean is a sum divided
         ("op", "adds nothing: a tensor of zeros for the incoming sum", "zero"),  # a zero adds nothing
