@@ -3,7 +3,10 @@ r"""NAS-Bench-101 cells and Accel-NASBench networks in wordings written blind: s
 Usage: ``.venv/bin/python benchmarks/blind_forms.py [--every 4]``
 
 Every wording here (:data:`NB101_WORDINGS`, :data:`ANB_LAYERS`) was written at stop 32 after that stop's
-reading rules, committed, and then measured once; none was used to choose anything. The shipped universal
+reading rules, committed, and then measured once; none was used to choose anything. Two more rows draw an
+Accel-NASBench network's residual connections (:func:`tgnas.protocols.crossspace.with_residuals`: as edges,
+and as nodes that add); they were measured once at stop 32 (0.544 and 0.417, every 20th network), led to
+reading them (:mod:`tgnas.spaces.anb_read`), and are not blind since. The shipped universal
 checkpoint trained on every labelled NAS-Bench-101 cell and Accel-NASBench network, so their labels would
 measure nothing new; this measures agreement: Kendall tau between the scores of the architectures as their
 spaces give them and as operator graphs without costs in these words, one call for all graphs and one graph
@@ -19,6 +22,7 @@ from functools import partial
 from pathlib import Path
 
 from tgnas.opgraph import OpGraph
+from tgnas.protocols.crossspace import with_residuals
 from tgnas.spaces.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -101,6 +105,8 @@ def main() -> None:
     args = parser.parse_args()
     nb101 = {name: partial(nb101_graph, wording=w) for name, w in NB101_WORDINGS.items()}
     anb = {name: partial(anb_graph, stem=st, layer=la, head=he) for name, (st, la, he) in ANB_LAYERS.items()}
+    anb["residual edges"] = with_residuals
+    anb["residual additions"] = partial(with_residuals, adds=True, name="Add", text="residual addition")
     agreement_table(nb101, anb, args.every)
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from tgnas.networks.anb import layers
 from tgnas.opgraph import OpGraph
+from tgnas.protocols.crossspace import with_residuals
 from tgnas.spaces import get_space
 from tgnas.spaces.anb import to_graph
 from tgnas.spaces.anb_read import layer_fields, network_of, read_arch, space_graphs
@@ -116,6 +117,21 @@ def test_a_reworded_network_reads_as_the_space_gives_it():
     assert space_graphs(skip) is None  # not a chain
     convs = OpGraph(own.ops, own.edges, (None, "a", *["conv"] * (own.num_nodes - 4), "b", None))
     assert space_graphs(convs) is None  # a chain whose texts state no network
+
+
+@pytest.mark.parametrize("adds", [False, True])
+def test_a_network_with_its_residual_connections_drawn_reads_as_the_space_gives_it(adds):
+    arch = SPACE.parse("e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l4")
+    graph = with_residuals(arch, adds, text="residual addition")
+    assert graph.num_nodes == SPACE.to_graph(arch).num_nodes + (
+        sum(b.layers - 1 for b in arch.blocks) if adds else 0
+    )
+    assert network_of(graph) == arch
+    assert space_graphs(graph)[0].costs == SPACE.to_graph(arch).costs
+    chain = SPACE.to_graph(arch)
+    across = OpGraph(chain.ops, (*chain.edges, (2, 4)), chain.texts)  # block 0's layer past block 1's first
+    assert network_of(across) is None  # no residual crosses into a block whose first layer changes width
+    assert network_of(OpGraph(chain.ops, (*chain.edges, (3, 5)), chain.texts)) == arch  # block 1's
 
 
 def test_a_network_written_without_stem_or_head_reads_as_the_space_gives_it():

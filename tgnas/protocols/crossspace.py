@@ -123,6 +123,37 @@ def with_states(graph: OpGraph, name: str = "add", text: str | None = None) -> O
     return OpGraph(ops, tuple(sorted(edges)), texts)
 
 
+def with_residuals(arch, adds: bool = False, name: str = "add", text: str | None = None) -> OpGraph:
+    """The Accel-NASBench space's graph of ``arch`` (no costs) with each residual connection drawn, as a
+    network's graph often shows them: around every layer of a block but its first (which changes the width
+    or the stride), an edge from the layer's input to the node after it (``adds=False``), or a node named
+    ``name`` and described as ``text`` that adds the layer's input and output (``adds=True``)."""
+    from tgnas.spaces.anb import to_graph
+
+    own = to_graph(arch)
+    ops, texts, edges, prev = list(own.ops[:2]), list((own.texts or (None,) * own.num_nodes)[:2]), [(0, 1)], 1
+    node = 2  # the next layer of the space's graph
+    for block in arch.blocks:
+        for i in range(block.layers):
+            ops.append(own.ops[node])
+            texts.append(own.texts[node] if own.texts else None)
+            layer, node = len(ops) - 1, node + 1
+            edges.append((prev, layer))
+            if i and adds:
+                ops.append(name)
+                texts.append(text)
+                edges += [(layer, layer + 1), (prev, layer + 1)]
+                layer += 1
+            elif i:
+                edges.append((prev, layer + 1))  # the node after the layer reads its input too
+            prev = layer
+    for k in range(node, own.num_nodes):  # the head, the output
+        ops.append(own.ops[k])
+        texts.append(own.texts[k] if own.texts else None)
+        edges.append((len(ops) - 2, len(ops) - 1))
+    return OpGraph(tuple(ops), tuple(sorted(set(edges))), tuple(texts))
+
+
 def rows_without(space: str, exclude: Sequence[int]) -> list[int]:
     """Every row of ``space`` except ``exclude``, sorted."""
     return sorted(set(range(len(get_benchmark(space)))) - {int(i) for i in exclude})

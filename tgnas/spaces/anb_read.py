@@ -20,9 +20,11 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
 
 A text stating two values of one of them states none. A graph is read as an architecture when it is a chain
 ``input -> stem -> layers -> head -> output`` (the stem and the head may be left out or written as several
-nodes: the first and the last inner nodes whose texts state no layer are taken for them) whose every layer
-text states all four, whose widths run through the seven blocks in order (1 to 4 layers each) and whose
-layers in one block agree on :math:`(e, k, SE)`; its stride and input width follow from the block.
+nodes: the first and the last inner nodes whose texts state no layer are taken for them; residual
+connections may be drawn, as edges around one layer or through a node that adds them, which is dropped)
+whose every layer text states all four, whose widths run through the seven blocks in order (1 to 4 layers
+each) and whose layers in one block agree on :math:`(e, k, SE)`; its stride and input width follow from the
+block.
 """
 
 from __future__ import annotations
@@ -105,6 +107,43 @@ def read_arch(texts: list[str]) -> ANBArch | None:
     return ANBArch(tuple(b for _, b in blocks))
 
 
+def _as_chain(graph: OpGraph) -> tuple[OpGraph, frozenset[tuple[int, int]]] | None:
+    """``graph`` as the chain of its nodes in index order, and the edges it has besides (positions in the
+    chain), once each inner node that joins two inputs and states no layer (a residual's explicit addition)
+    is contracted (its inputs feed its outputs); ``None`` unless no node joins or feeds more than two, every
+    edge goes forward and consecutive nodes are joined."""
+    n = graph.num_nodes
+    chain = tuple((i, i + 1) for i in range(n - 1))
+    if graph.edges == chain:
+        return graph, frozenset()
+    if n < BLOCKS + 2 or not graph.texts or any(u >= v for u, v in graph.edges):
+        return None
+    preds: list[set[int]] = [set() for _ in range(n)]
+    succs: list[set[int]] = [set() for _ in range(n)]
+    for u, v in graph.edges:
+        preds[v].add(u)
+        succs[u].add(v)
+    if max(map(len, preds)) > 2 or max(map(len, succs)) > 2:
+        return None
+    texts = graph.texts
+    joins = [
+        v for v in range(1, n - 1) if len(preds[v]) == 2 and (texts[v] is None or not layer_fields(texts[v]))
+    ]
+    for v in joins:  # in order, so a join fed by a join passes on inputs contracted already
+        for w in succs[v]:
+            preds[w] = (preds[w] - {v}) | preds[v]
+    joined = set(joins)
+    kept = [v for v in range(n) if v not in joined]
+    place = {v: k for k, v in enumerate(kept)}
+    edges = {(place[u], place[w]) for w in kept for u in preds[w]}
+    links = chain[: len(kept) - 1]
+    if not set(links) <= edges:
+        return None
+    costs = None if graph.costs is None else tuple(graph.costs[v] for v in kept)
+    ops, kept_texts = tuple(graph.ops[v] for v in kept), tuple(texts[v] for v in kept)
+    return OpGraph(ops, links, kept_texts, costs), frozenset(edges - set(links))
+
+
 def _layer_span(graph: OpGraph) -> tuple[int, int] | None:
     """The nodes ``[first, last)`` of a chain that are its layers: every inner node but the first ones (the
     stem, in one node or several: a convolution, a normalisation, an activation) and the last ones (the
@@ -121,27 +160,50 @@ def _layer_span(graph: OpGraph) -> tuple[int, int] | None:
     return (first, last) if last - first >= BLOCKS else None
 
 
-def network_of(graph: OpGraph) -> ANBArch | None:
-    """The architecture ``graph`` describes, if it is a chain of layers, with or without a stem before and a
-    head after them, whose layer texts describe one (:func:`read_arch`); else ``None``."""
-    span = _layer_span(graph)
+def _read(graph: OpGraph) -> tuple[ANBArch, OpGraph] | None:
+    """The architecture ``graph`` describes and ``graph`` as its chain (:func:`network_of`)."""
+    read = _as_chain(graph)
+    if read is None:
+        return None
+    chain, extra = read
+    span = _layer_span(chain)
     if span is None:
         return None
-    texts = list(graph.texts[span[0] : span[1]])
-    return None if any(t is None for t in texts) else read_arch(texts)
+    texts = list(chain.texts[span[0] : span[1]])
+    arch = None if any(t is None for t in texts) else read_arch(texts)
+    if arch is None:
+        return None
+    block_of, start = {}, span[0]  # a layer's position -> its block's (first position, end position)
+    for block in arch.blocks:
+        block_of |= {start + i: (start, start + block.layers) for i in range(block.layers)}
+        start += block.layers
+    for a, b in extra:  # a residual goes from a layer's output past later layers of the same block
+        if a not in block_of or b > block_of[a][1]:
+            return None
+    return arch, chain
+
+
+def network_of(graph: OpGraph) -> ANBArch | None:
+    """The architecture ``graph`` describes, if it is a chain of layers, with or without a stem before and a
+    head after them, whose layer texts describe one (:func:`read_arch`); else ``None``. Residual connections
+    may be drawn: an edge, or a node that joins two inputs and states no layer (which is dropped), from a
+    layer's output past later layers of its block."""
+    read = _read(graph)
+    return None if read is None else read[0]
 
 
 def space_graphs(graph: OpGraph) -> list[OpGraph] | None:
     """The space's own graph of the architecture ``graph`` describes (:func:`network_of`) in each of the
     space's wordings (:data:`~tgnas.spaces.anb_text.TEMPLATES`), with ``graph``'s costs where it has them for
-    every node of the space's graph (a stem and a head included), else the space's; ``None`` if it describes
-    none."""
-    arch = network_of(graph)
-    if arch is None:
+    every node of the space's graph (a stem and a head included; a contracted addition's are dropped), else
+    the space's; ``None`` if it describes none."""
+    read = _read(graph)
+    if read is None:
         return None
+    arch, chain = read
     costs = (
-        graph.costs
-        if graph.costs is not None and graph.num_nodes == sum(b.layers for b in arch.blocks) + 4
+        chain.costs
+        if chain.costs is not None and chain.num_nodes == sum(b.layers for b in arch.blocks) + 4
         else None
     )
     return to_graphs(arch, range(TEMPLATES), costs=costs)
