@@ -84,12 +84,13 @@ def agreement_table(nb101: dict, anb: dict, every: int) -> None:
     predictor = tgnas.load_predictor()
     print("| form | tau with given, one call | one graph per call | largest difference |")
     print("|---|---|---|---|")
-    space, bench = get_space("nb101"), get_benchmark("nb101")
-    cells = [space.parse(s) for s in bench.arch_strings()]
-    given = predictor.score_many(cells)
-    graphs = [space.to_graph(a) for a in cells]
-    for name, form in nb101.items():
-        row(f"NAS-Bench-101 ({len(cells)}), {name}", predictor, given, [form(g) for g in graphs])
+    if nb101:
+        space, bench = get_space("nb101"), get_benchmark("nb101")
+        cells = [space.parse(s) for s in bench.arch_strings()]
+        given = predictor.score_many(cells)
+        graphs = [space.to_graph(a) for a in cells]
+        for name, form in nb101.items():
+            row(f"NAS-Bench-101 ({len(cells)}), {name}", predictor, given, [form(g) for g in graphs])
     space, bench = get_space("anb"), get_benchmark("anb")
     nets = [space.parse(s) for s in bench.arch_strings()[::every]]
     given = predictor.score_many(nets)

@@ -28,6 +28,7 @@ def load(name: str):
         "blind_forms",
         "code_forms",
         "darts_forms",
+        "op_forms",
         "predictor",
         "proxies",
         "proxy_transfer",

@@ -303,6 +303,27 @@ def test_a_network_whose_layer_texts_state_their_numbers_scores_as_the_space_giv
     assert universal.unseen_operators(mine) == []  # parsed: the space's own texts, nothing unseen to report
 
 
+def test_a_network_drawn_one_node_per_operation_scores_as_the_space_gives_it(universal):
+    from tgnas.protocols.crossspace import with_operations
+
+    def write(part, **n):  # the numbers in the texts, the operations in the names
+        return {
+            "stem": [("conv", "3x3, stride 2"), ("bn", None)],
+            "expand": [("conv1x1", f"{n.get('c_in')} to {n.get('mid')} channels")],
+            "depthwise": [("depthwise", f"{n.get('kernel')}x{n.get('kernel')}, stride {n.get('stride')}")],
+            "se": [("SE", None)],
+            "project": [("conv1x1", f"{n.get('mid')} to {n.get('c_out')} channels"), ("bn", None)],
+            "head": [("conv1x1", "1280"), ("fc", "1000 classes")],
+        }[part]
+
+    space = get_space("anb")
+    archs = [space.sample(np.random.default_rng(20 + k)) for k in range(4)]
+    drawn = [with_operations(a, write, add=("add", None)) for a in archs]
+    given = universal.score_graphs([space.to_graph(a) for a in archs])
+    np.testing.assert_allclose(universal.score_graphs(drawn), given, rtol=1e-5)
+    np.testing.assert_allclose([universal.score_graphs([g])[0] for g in drawn], given, rtol=1e-5)
+
+
 def test_a_network_scores_as_the_mean_over_the_space_wordings(universal):
     from tgnas.spaces.anb import to_graph
     from tgnas.spaces.anb_text import TEMPLATES

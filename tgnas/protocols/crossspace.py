@@ -3,13 +3,14 @@
 - :func:`judge`: Kendall tau and Spearman of a predictor on benchmark rows of one space, beside the same
   figures for the graph's total parameters and FLOPs (the baselines), against validation accuracy.
 - :func:`represent`: NAS-Bench-201 cells written the ways a user might (protocol (f)), or with their
-  states as explicit sum nodes (:func:`with_states`).
+  states as explicit sum nodes (:func:`with_states`); an Accel-NASBench network with its residual
+  connections drawn (:func:`with_residuals`) or one node per operation (:func:`with_operations`).
 - :class:`GCNAlone`: a predictor that scores graphs as given (no reading of texts, no nominal costs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -152,6 +153,47 @@ def with_residuals(arch, adds: bool = False, name: str = "add", text: str | None
         texts.append(own.texts[k] if own.texts else None)
         edges.append((len(ops) - 2, len(ops) - 1))
     return OpGraph(tuple(ops), tuple(sorted(set(edges))), tuple(texts))
+
+
+Nodes = list[tuple[str, str | None]]  # (operator name, text) of consecutive nodes
+
+
+def with_operations(
+    arch, write: Callable[..., Nodes], add: tuple[str, str | None] | None = None
+) -> OpGraph:
+    """The Accel-NASBench network ``arch`` as a chain with one node per operation, as a network traced or
+    drawn at operation level shows it. ``write(part, **numbers)`` gives the nodes of each part: ``"stem"``
+    and ``"head"`` (no numbers); per MBConv layer ``"expand"`` (``c_in``, ``mid``; only when the expansion is
+    above 1), ``"depthwise"`` (``mid``, ``kernel``, ``stride``), ``"se"`` (``mid``, ``squeeze``; only with
+    squeeze-and-excitation) and ``"project"`` (``mid``, ``c_out``). Each residual connection is an edge
+    from the layer's input to the node after it, or, with ``add`` (a name and a text), a node that adds
+    them."""
+    from tgnas.networks.anb import layers
+    from tgnas.spaces.anb import SE_RATIO
+
+    nodes: Nodes = [("input", None), *write("stem")]
+    edges = [(i, i + 1) for i in range(len(nodes) - 1)]
+    skips = []
+    for x in layers(arch):
+        start, mid = len(nodes) - 1, x.c_in * x.expansion
+        parts = [("expand", {"c_in": x.c_in, "mid": mid})] if x.expansion > 1 else []
+        parts.append(("depthwise", {"mid": mid, "kernel": x.kernel, "stride": x.stride}))
+        if x.se:
+            parts.append(("se", {"mid": mid, "squeeze": max(1, int(x.c_in * SE_RATIO))}))
+        parts.append(("project", {"mid": mid, "c_out": x.c_out}))
+        for part, numbers in parts:
+            nodes += write(part, **numbers)
+        edges += [(i, i + 1) for i in range(start, len(nodes) - 1)]
+        if x.residual and add is not None:
+            nodes.append(add)
+            edges += [(len(nodes) - 2, len(nodes) - 1), (start, len(nodes) - 1)]
+        elif x.residual:
+            skips.append((start, len(nodes)))  # to the node after the layer
+    first = len(nodes) - 1
+    nodes += [*write("head"), ("output", None)]
+    edges += [(i, i + 1) for i in range(first, len(nodes) - 1)] + skips
+    ops, texts = zip(*nodes, strict=True)
+    return OpGraph(ops, tuple(sorted(set(edges))), texts)
 
 
 def rows_without(space: str, exclude: Sequence[int]) -> list[int]:

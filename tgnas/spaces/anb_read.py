@@ -30,7 +30,7 @@ block.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import lru_cache
 from itertools import groupby
 
@@ -51,7 +51,7 @@ _EXPANSION = (
     re.compile(r"\bt\s*[:=]\s*(\d)\b"),
 )
 _KERNEL = (
-    re.compile(r"(?<!\d)(\d)\s*(?:x|by|\*)\s*(\d)(?!\d)"),
+    re.compile(r"(?<!\d)(\d)\s*(?:x|by|\*)\s*(\d)(?!\d)|\bkernel(?:\s+size)?\s*[:=]?\s*\(\s*(\d)\s*,\s*(\d)\s*\)"),
     re.compile(r"\bkernel(?:\s+size)?(?:\s+of)?\s*[:=]?\s*(\d)\b"),
     re.compile(r"\bk\s*[:=]?\s*(\d)\b"),
 )
@@ -70,31 +70,65 @@ _NO_SE = re.compile(
 _NUMBER = re.compile(r"\d+")
 
 
-def _one(values: set[int], valid: Collection[int]) -> int | None:
+def only(values: set[int], valid: Collection[int]) -> int | None:
+    """The one value of ``values`` if it is in ``valid``, else ``None``."""
     return values.pop() if len(values) == 1 and next(iter(values)) in valid else None
+
+
+def normal(text: str) -> str:
+    """``text`` lower-cased, number words as digits, ``×`` as ``x`` and underscores as spaces."""
+    return _WORD.sub(lambda m: _DIGITS[m.group(1)], text.lower().replace("×", "x").replace("_", " "))
+
+
+def expansions(s: str) -> set[int]:
+    """The expansion ratios the normalised text ``s`` states (module docstring)."""
+    return {int(d) for p in _EXPANSION for d in p.findall(s)}
+
+
+def square_kernels(s: str) -> set[int]:
+    """The square kernel sizes the normalised text ``s`` writes as ``5x5``, ``5 by 5`` or
+    ``kernel_size=(5, 5)``."""
+    return {int(a or c) for a, b, c, d in _KERNEL[0].findall(s) if (a and a == b) or (c and c == d)}
+
+
+def named_kernels(s: str) -> set[int]:
+    """The kernel sizes the normalised text ``s`` names as ``kernel 5``, ``kernel_size=5`` or ``k5``."""
+    return {int(d) for p in _KERNEL[1:] for d in p.findall(s)}
+
+
+def states_se(s: str) -> bool:
+    """Whether the normalised text ``s`` states a squeeze-and-excitation, not negated."""
+    return bool(_SE.search(s)) and not _NO_SE.search(s)
+
+
+def numbers(s: str) -> list[int]:
+    return [int(n) for n in _NUMBER.findall(s)]
 
 
 @lru_cache(maxsize=4096)
 def layer_fields(text: str) -> tuple[int, int, bool, int] | None:
     """``(expansion, kernel, squeeze-and-excitation, output channels)`` a layer text states, ``None`` if it
     does not state each once (module docstring)."""
-    s = _WORD.sub(lambda m: _DIGITS[m.group(1)], text.lower().replace("×", "x").replace("_", " "))
-    expansion = _one({int(d) for p in _EXPANSION for d in p.findall(s)}, EXPANSIONS)
-    squares = {int(a) for p in _KERNEL[:1] for a, b in p.findall(s) if a == b and int(a) in KERNELS}
-    kernel = _one(squares | {int(d) for p in _KERNEL[1:] for d in p.findall(s)}, KERNELS)
-    widths = [int(n) for n in _NUMBER.findall(s) if int(n) in OUT_CHANNELS]
+    s = normal(text)
+    expansion = only(expansions(s), EXPANSIONS)
+    kernel = only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
+    widths = [n for n in numbers(s) if n in OUT_CHANNELS]
     if expansion is None or kernel is None or not widths:
         return None
-    se = bool(_SE.search(s)) and not _NO_SE.search(s)
-    return expansion, kernel, se, widths[-1]
+    return expansion, kernel, states_se(s), widths[-1]
 
 
 def read_arch(texts: list[str]) -> ANBArch | None:
     """The architecture whose layers, in order, the ``texts`` describe; ``None`` if they do not describe
     one (module docstring)."""
     fields = [layer_fields(t) for t in texts]
-    if any(f is None for f in fields):
-        return None
+    return None if any(f is None for f in fields) else arch_of(fields)
+
+
+def arch_of(fields: list[tuple[int, int, bool, int]]) -> ANBArch | None:
+    """The architecture whose layers, in order, have these ``(expansion, kernel, squeeze-and-excitation,
+    output channels)``; ``None`` unless the widths run through the seven blocks in order, 1 to 4 layers
+    each, and the layers of a block agree."""
     blocks = []
     for width, group in groupby(fields, key=lambda f: f[3]):
         layers = list(group)
@@ -107,17 +141,22 @@ def read_arch(texts: list[str]) -> ANBArch | None:
     return ANBArch(tuple(b for _, b in blocks))
 
 
-def _as_chain(graph: OpGraph) -> tuple[OpGraph, frozenset[tuple[int, int]]] | None:
+def as_chain(
+    graph: OpGraph, adds: Callable[[int], bool] | None = None
+) -> tuple[OpGraph, frozenset[tuple[int, int]]] | None:
     """``graph`` as the chain of its nodes in index order, and the edges it has besides (positions in the
-    chain), once each inner node that joins two inputs and states no layer (a residual's explicit addition)
-    is contracted (its inputs feed its outputs); ``None`` unless no node joins or feeds more than two, every
-    edge goes forward and consecutive nodes are joined."""
+    chain), once each inner node that joins two inputs and ``adds`` (by default: states no layer; a
+    residual's explicit addition) is contracted (its inputs feed its outputs); ``None`` unless no node joins
+    or feeds more than two, every edge goes forward and consecutive nodes are joined."""
     n = graph.num_nodes
     chain = tuple((i, i + 1) for i in range(n - 1))
     if graph.edges == chain:
         return graph, frozenset()
-    if n < BLOCKS + 2 or not graph.texts or any(u >= v for u, v in graph.edges):
+    if n < BLOCKS + 2 or any(u >= v for u, v in graph.edges):
         return None
+    texts = graph.texts or (None,) * n
+    if adds is None:
+        adds = lambda v: texts[v] is None or not layer_fields(texts[v])  # noqa: E731
     preds: list[set[int]] = [set() for _ in range(n)]
     succs: list[set[int]] = [set() for _ in range(n)]
     for u, v in graph.edges:
@@ -125,10 +164,7 @@ def _as_chain(graph: OpGraph) -> tuple[OpGraph, frozenset[tuple[int, int]]] | No
         succs[u].add(v)
     if max(map(len, preds)) > 2 or max(map(len, succs)) > 2:
         return None
-    texts = graph.texts
-    joins = [
-        v for v in range(1, n - 1) if len(preds[v]) == 2 and (texts[v] is None or not layer_fields(texts[v]))
-    ]
+    joins = [v for v in range(1, n - 1) if len(preds[v]) == 2 and adds(v)]
     for v in joins:  # in order, so a join fed by a join passes on inputs contracted already
         for w in succs[v]:
             preds[w] = (preds[w] - {v}) | preds[v]
@@ -140,8 +176,8 @@ def _as_chain(graph: OpGraph) -> tuple[OpGraph, frozenset[tuple[int, int]]] | No
     if not set(links) <= edges:
         return None
     costs = None if graph.costs is None else tuple(graph.costs[v] for v in kept)
-    ops, kept_texts = tuple(graph.ops[v] for v in kept), tuple(texts[v] for v in kept)
-    return OpGraph(ops, links, kept_texts, costs), frozenset(edges - set(links))
+    kept_texts = None if graph.texts is None else tuple(texts[v] for v in kept)
+    return OpGraph(tuple(graph.ops[v] for v in kept), links, kept_texts, costs), frozenset(edges - set(links))
 
 
 def _layer_span(graph: OpGraph) -> tuple[int, int] | None:
@@ -160,9 +196,9 @@ def _layer_span(graph: OpGraph) -> tuple[int, int] | None:
     return (first, last) if last - first >= BLOCKS else None
 
 
-def _read(graph: OpGraph) -> tuple[ANBArch, OpGraph] | None:
-    """The architecture ``graph`` describes and ``graph`` as its chain (:func:`network_of`)."""
-    read = _as_chain(graph)
+def _read_layers(graph: OpGraph) -> tuple[ANBArch, OpGraph] | None:
+    """The architecture ``graph`` describes one node per layer and ``graph`` as its chain."""
+    read = as_chain(graph)
     if read is None:
         return None
     chain, extra = read
@@ -183,11 +219,27 @@ def _read(graph: OpGraph) -> tuple[ANBArch, OpGraph] | None:
     return arch, chain
 
 
+def _read(graph: OpGraph) -> tuple[ANBArch, tuple | None] | None:
+    """The architecture ``graph`` describes, one node per layer or per operation
+    (:mod:`tgnas.spaces.anb_opread`), and the node costs it gives the space's graph of it (``None``: the
+    space's)."""
+    read = _read_layers(graph)
+    if read is not None:
+        arch, chain = read
+        nodes = sum(b.layers for b in arch.blocks) + 4
+        return arch, chain.costs if chain.costs is not None and chain.num_nodes == nodes else None
+    from tgnas.spaces.anb_opread import read_operations
+
+    arch = read_operations(graph)
+    return None if arch is None else (arch, None)
+
+
 def network_of(graph: OpGraph) -> ANBArch | None:
     """The architecture ``graph`` describes, if it is a chain of layers, with or without a stem before and a
-    head after them, whose layer texts describe one (:func:`read_arch`); else ``None``. Residual connections
-    may be drawn: an edge, or a node that joins two inputs and states no layer (which is dropped), from a
-    layer's output past later layers of its block."""
+    head after them, whose layer texts describe one (:func:`read_arch`), or a chain of operations that does
+    (:func:`tgnas.spaces.anb_opread.read_operations`); else ``None``. Residual connections may be drawn: an
+    edge, or a node that joins two inputs and states no layer (which is dropped), from a layer's output past
+    later layers of its block."""
     read = _read(graph)
     return None if read is None else read[0]
 
@@ -195,15 +247,7 @@ def network_of(graph: OpGraph) -> ANBArch | None:
 def space_graphs(graph: OpGraph) -> list[OpGraph] | None:
     """The space's own graph of the architecture ``graph`` describes (:func:`network_of`) in each of the
     space's wordings (:data:`~tgnas.spaces.anb_text.TEMPLATES`), with ``graph``'s costs where it has them for
-    every node of the space's graph (a stem and a head included; a contracted addition's are dropped), else
-    the space's; ``None`` if it describes none."""
+    every node of the space's graph (one node per layer, a stem and a head included; a contracted addition's
+    are dropped), else the space's; ``None`` if it describes none."""
     read = _read(graph)
-    if read is None:
-        return None
-    arch, chain = read
-    costs = (
-        chain.costs
-        if chain.costs is not None and chain.num_nodes == sum(b.layers for b in arch.blocks) + 4
-        else None
-    )
-    return to_graphs(arch, range(TEMPLATES), costs=costs)
+    return None if read is None else to_graphs(read[0], range(TEMPLATES), costs=read[1])

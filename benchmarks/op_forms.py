@@ -1,0 +1,146 @@
+r"""Accel-NASBench networks written one node per operation: scored as given?
+
+Usage: ``.venv/bin/python benchmarks/op_forms.py [--every 4]``
+
+An MBConv layer drawn at operation level is an expansion (a 1x1 convolution, absent at expansion 1), a
+depthwise convolution, a squeeze-and-excitation where the layer has one, and a 1x1 projection, each maybe
+followed by its normalisation and activation; the stem and the head become several nodes too
+(:func:`tgnas.protocols.crossspace.with_operations`). :data:`DEVELOPMENT` holds the three forms the reading
+of such graphs (:mod:`tgnas.spaces.anb_opread`) was written against: module reprs as a traced PyTorch
+EfficientNet prints them, operator names with short texts, and prose. :data:`BLIND` was written after that
+reading was committed and measured once. As in ``blind_forms.py``, the shipped universal checkpoint trained
+on every labelled Accel-NASBench network, so this measures agreement with the space's own scores: Kendall
+tau, one call for all graphs and one graph per call, and the largest absolute difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from tgnas.protocols.crossspace import Nodes, with_operations
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from code_forms import agreement_table  # noqa: E402 (a sibling script)
+
+_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def _torch(part: str, **n: int) -> Nodes:
+    def bn(c: int) -> tuple[str, str]:
+        return "BatchNorm2d", f"BatchNorm2d({c}, eps=0.001, momentum=0.01, affine=True)"
+
+    act = ("SiLU", "SiLU(inplace=True)")
+    if part == "stem":
+        return [
+            ("Conv2d", "Conv2d(3, 32, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)"),
+            bn(32),
+            act,
+        ]
+    if part == "expand":
+        return [
+            ("Conv2d", f"Conv2d({n['c_in']}, {n['mid']}, kernel_size=(1, 1), stride=(1, 1), bias=False)"),
+            bn(n["mid"]),
+            act,
+        ]
+    if part == "depthwise":
+        m, k, s = n["mid"], n["kernel"], n["stride"]
+        conv = f"Conv2d({m}, {m}, kernel_size=({k}, {k}), stride=({s}, {s}), padding=({k // 2}, {k // 2}), "
+        return [("Conv2d", conv + f"groups={m}, bias=False)"), bn(m), act]
+    if part == "se":
+        m, q = n["mid"], n["squeeze"]
+        return [
+            (
+                "SqueezeExcitation",
+                (
+                    f"SqueezeExcitation((avgpool): AdaptiveAvgPool2d(output_size=1) (fc1): Conv2d({m}, {q}, "
+                    f"kernel_size=(1, 1), stride=(1, 1)) (fc2): Conv2d({q}, {m}, kernel_size=(1, 1), "
+                    "stride=(1, 1)) "
+                    "(activation): SiLU() (scale_activation): Sigmoid())"
+                ),
+            )
+        ]
+    if part == "project":
+        return [
+            ("Conv2d", f"Conv2d({n['mid']}, {n['c_out']}, kernel_size=(1, 1), stride=(1, 1), bias=False)"),
+            bn(n["c_out"]),
+        ]
+    return [
+        ("Conv2d", "Conv2d(320, 1280, kernel_size=(1, 1), stride=(1, 1), bias=False)"),
+        bn(1280),
+        act,
+        ("AdaptiveAvgPool2d", "AdaptiveAvgPool2d(output_size=1)"),
+        ("Flatten", "Flatten(start_dim=1)"),
+        ("Linear", "Linear(in_features=1280, out_features=1000, bias=True)"),
+    ]
+
+
+def _named(part: str, **n: int) -> Nodes:
+    if part == "stem":
+        return [("conv3x3", "stem convolution, stride 2, 32 filters")]
+    if part == "expand":
+        return [("conv1x1", f"pointwise expansion from {n['c_in']} to {n['mid']} channels, BN, swish")]
+    if part == "depthwise":
+        k = n["kernel"]
+        return [
+            (
+                f"dwconv{k}x{k}",
+                f"depthwise convolution on {n['mid']} channels, stride {n['stride']}, BN, swish",
+            )
+        ]
+    if part == "se":
+        return [("se", "squeeze-and-excitation")]
+    if part == "project":
+        return [("conv1x1", f"linear pointwise projection to {n['c_out']} channels, BN")]
+    return [("conv1x1", "1280 features"), ("pool", "global average pooling"), ("fc", "classifier")]
+
+
+def _prose(part: str, **n: int) -> Nodes:
+    if part == "stem":
+        return [("stem", "a strided three by three convolution from the image to 32 channels")]
+    if part == "expand":
+        e = n["mid"] // n["c_in"]
+        return [("expand", f"a 1x1 convolution widening {n['c_in']} channels {_WORDS[e]}-fold to {n['mid']}")]
+    if part == "depthwise":
+        k, down = n["kernel"], ", downsampling by two" if n["stride"] == 2 else ""
+        return [
+            (
+                "depthwise",
+                f"each of the {n['mid']} channels filtered separately by its own {k}x{k} kernel{down}",
+            )
+        ]
+    if part == "se":
+        return [
+            (
+                "attention",
+                "channel attention: global pooling, a small bottleneck and a sigmoid gate that "
+                "rescales the channels",
+            )
+        ]
+    if part == "project":
+        return [("project", f"a linear 1x1 convolution mapping back down to {n['c_out']} channels")]
+    return [("head", "final 1x1 convolution to 1280 channels, average pooling and a linear classifier")]
+
+
+DEVELOPMENT: dict[str, Callable[[object], object]] = {
+    "torch reprs, residual additions": partial(with_operations, write=_torch, add=("Add", "x + identity")),
+    "named operators, residual edges": partial(with_operations, write=_named),
+    "prose, residual additions": partial(
+        with_operations, write=_prose, add=("sum", "adds the block input back")
+    ),
+}
+BLIND: dict[str, Callable[[object], object]] = {}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--every", type=int, default=4, help="judge every k-th Accel-NASBench network")
+    args = parser.parse_args()
+    agreement_table({}, DEVELOPMENT | BLIND, args.every)
+
+
+if __name__ == "__main__":
+    main()

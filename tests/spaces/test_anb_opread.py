@@ -1,0 +1,131 @@
+"""Reading an Accel-NASBench network drawn one node per operation back into its architecture."""
+
+import numpy as np
+import pytest
+
+from tgnas.opgraph import OpGraph
+from tgnas.protocols.crossspace import with_operations
+from tgnas.spaces import get_space
+from tgnas.spaces.anb_opread import operation, read_operations
+from tgnas.spaces.anb_read import network_of, space_graphs
+
+SPACE = get_space("anb")
+ARCH = SPACE.parse("e1k3l2se-e4k5l2-e6k3l3se-e6k5l1-e4k5l2-e1k5l4se-e6k3l2")
+
+
+def reprs(part, **n):
+    """Nodes as PyTorch prints the modules, each convolution followed by its normalisation."""
+    conv = "Conv2d({}, {}, kernel_size=({k}, {k}), stride=({s}, {s}){g}, bias=False)"
+    bn = ("BatchNorm2d", "BatchNorm2d(...)")
+    if part == "stem":
+        return [("Conv2d", conv.format(3, 32, k=3, s=2, g="")), bn, ("SiLU", "SiLU()")]
+    if part == "expand":
+        return [("Conv2d", conv.format(n["c_in"], n["mid"], k=1, s=1, g="")), bn, ("SiLU", "SiLU()")]
+    if part == "depthwise":
+        m = n["mid"]
+        return [("Conv2d", conv.format(m, m, k=n["kernel"], s=n["stride"], g=f", groups={m}")), bn]
+    if part == "se":
+        return [("SqueezeExcitation", f"SqueezeExcitation(fc1: Conv2d({n['mid']}, {n['squeeze']}, 1x1))")]
+    if part == "project":
+        return [("Conv2d", conv.format(n["mid"], n["c_out"], k=1, s=1, g="")), bn]
+    return [("Conv2d", conv.format(320, 1280, k=1, s=1, g="")), ("Linear", "Linear(1280, 1000)")]
+
+
+def named(part, **n):
+    """Operator names that say the operation, texts that carry the numbers."""
+    return {
+        "stem": [("stem", None)],
+        "expand": [("pw_expand", f"{n.get('c_in')} -> {n.get('mid')}")],
+        "depthwise": [(f"dw_conv_{n.get('kernel')}x{n.get('kernel')}", f"stride {n.get('stride')}")],
+        "se": [("squeeze_excite", None)],
+        "project": [("pw_project", f"to {n.get('c_out')} channels")],
+        "head": [("classifier", None)],
+    }[part]
+
+
+@pytest.mark.parametrize(
+    ("op", "text", "kind"),
+    [
+        ("Conv2d", "Conv2d(96, 96, kernel_size=(5, 5), stride=(2, 2), groups=96, bias=False)", "D"),
+        ("Conv2d", "Conv2d(16, 96, kernel_size=(1, 1), stride=(1, 1), bias=False)", "P"),
+        ("Conv2d", "Conv2d(3, 32, kernel_size=(3, 3), stride=(2, 2), groups=1)", None),
+        ("dwconv5x5", None, "D"),
+        ("op", "5x5 depth-wise convolution", "D"),
+        ("op", "per-channel convolution with a 3x3 kernel", "D"),
+        ("se", "squeeze-and-excitation, ratio 0.25", "S"),
+        ("gate", "channel attention", "S"),
+        ("op", "no squeeze-and-excitation here", None),
+        ("conv", "pointwise linear projection to 24 channels", "P"),
+        ("expand", "widen 6-fold", "P"),
+        ("conv", "1 by 1 convolution", "P"),
+        ("BatchNorm2d", "BatchNorm2d(96)", None),
+        ("add", "x + identity", None),
+        ("Linear", "Linear(in_features=1280, out_features=1000)", None),
+    ],
+)
+def test_what_operation_a_node_is(op, text, kind):
+    assert operation(op, text) == kind
+
+
+@pytest.mark.parametrize("write", [reprs, named])
+@pytest.mark.parametrize("add", [None, ("Add", "x + identity")])
+def test_networks_drawn_one_node_per_operation_read_back(write, add, rng):
+    for arch in [ARCH, *(SPACE.sample(rng) for _ in range(20))]:
+        graph = with_operations(arch, write, add)
+        assert read_operations(graph) == network_of(graph) == arch
+    assert space_graphs(with_operations(ARCH, reprs))[0] == SPACE.to_graph(ARCH)  # the space's own costs
+
+
+def test_a_gate_drawn_beside_the_depthwise_convolution_is_read():
+    """Squeeze-and-excitation as a side branch: depthwise -> SE -> multiply <- depthwise."""
+
+    def gated(part, **n):
+        if part == "se":
+            return [("se", "squeeze-excite gate"), ("mul", "x * gate")]
+        return reprs(part, **n)
+
+    graph = with_operations(ARCH, gated)
+    muls = [v for v, op in enumerate(graph.ops) if op == "mul"]
+    edges = {(v - 2, v) for v in muls} | set(graph.edges)  # the BN after the depthwise conv feeds the product
+    drawn = OpGraph(graph.ops, tuple(sorted(edges)), graph.texts)
+    assert read_operations(drawn) == ARCH
+
+
+def _with(graph: OpGraph, at: int, op: str, text: str | None) -> OpGraph:
+    texts = list(graph.texts)
+    ops = list(graph.ops)
+    ops[at], texts[at] = op, text
+    return OpGraph(tuple(ops), graph.edges, tuple(texts))
+
+
+def test_what_draws_no_network_is_not_read():
+    graph = with_operations(ARCH, named)
+    kinds = [operation(o, t) for o, t in zip(graph.ops, graph.texts, strict=True)]
+    first_dw, first_pw = kinds.index("D"), kinds.index("P")
+    assert read_operations(_with(graph, first_dw, "dw_conv_7x7", None)) is None  # a kernel off the space
+    assert read_operations(_with(graph, first_pw, "pw_project", "to 40 channels")) is None  # a width skipped
+    assert read_operations(_with(graph, first_dw, "squeeze_excite", None)) is None  # SE without depthwise
+    expand = kinds.index("P", kinds.index("P", first_pw + 1) + 1)  # block 1's expansion
+    assert read_operations(_with(graph, expand, "pw_expand", "16 -> 80")) is None  # 5 x 16: no expansion
+    assert read_operations(OpGraph(graph.ops, graph.edges)) is None  # no numbers: no widths
+    assert (
+        read_operations(OpGraph(graph.ops[:-6] + ("output",), graph.edges[:-6], graph.texts[:-6] + (None,)))
+        is None
+    )
+
+
+def test_a_residual_is_only_read_inside_one_block():
+    graph = with_operations(ARCH, named)
+    kinds = [operation(o, t) for o, t in zip(graph.ops, graph.texts, strict=True)]
+    projections = [p for p, k in enumerate(kinds) if k == "P" and graph.ops[p] == "pw_project"]
+    inside = (projections[0], projections[1] + 1)  # around block 0's second layer
+    across = (projections[1], projections[2] + 1)  # around block 1's first layer, which changes the width
+    assert read_operations(OpGraph(graph.ops, (*graph.edges, inside), graph.texts)) == ARCH
+    assert read_operations(OpGraph(graph.ops, (*graph.edges, across), graph.texts)) is None
+
+
+def test_graphs_of_other_spaces_are_not_read():
+    for name in ("nb201", "nb101", "darts"):
+        space = get_space(name)
+        rng = np.random.default_rng(0)
+        assert all(read_operations(space.to_graph(space.sample(rng))) is None for _ in range(20))
