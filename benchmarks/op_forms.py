@@ -132,7 +132,73 @@ DEVELOPMENT: dict[str, Callable[[object], object]] = {
         with_operations, write=_prose, add=("sum", "adds the block input back")
     ),
 }
-BLIND: dict[str, Callable[[object], object]] = {}
+
+
+def _keras(part: str, **n: int) -> Nodes:
+    def conv(name: str, filters: int, k: int = 1, s: int = 1) -> tuple[str, str]:
+        return (
+            name,
+            f"Conv2D(filters={filters}, kernel_size=({k}, {k}), strides=({s}, {s}), padding='same', "
+            "use_bias=False)",
+        )
+
+    def bn_act(prefix: str, act: bool = True) -> Nodes:
+        bn = (f"{prefix}_bn", "BatchNormalization(axis=3)")
+        return [bn, (f"{prefix}_activation", "Activation('swish')")] if act else [bn]
+
+    if part == "stem":
+        return [conv("stem_conv", 32, 3, 2), *bn_act("stem")]
+    if part == "expand":
+        return [conv("block_expand_conv", n["mid"]), *bn_act("block_expand")]
+    if part == "depthwise":
+        k, s = n["kernel"], n["stride"]
+        dw = (
+            "block_dwconv",
+            f"DepthwiseConv2D(kernel_size=({k}, {k}), strides=({s}, {s}), padding='same', use_bias=False)",
+        )
+        return [dw, *bn_act("block")]
+    if part == "se":
+        return [
+            ("block_se_squeeze", "GlobalAveragePooling2D()"),
+            ("block_se_reshape", f"Reshape((1, 1, {n['mid']}))"),
+            ("block_se_reduce", f"Conv2D(filters={n['squeeze']}, kernel_size=(1, 1), activation='swish')"),
+            ("block_se_expand", f"Conv2D(filters={n['mid']}, kernel_size=(1, 1), activation='sigmoid')"),
+            ("block_se_excite", "Multiply()"),
+        ]
+    if part == "project":
+        return [conv("block_project_conv", n["c_out"]), *bn_act("block_project", act=False)]
+    return [
+        conv("top_conv", 1280),
+        *bn_act("top"),
+        ("avg_pool", "GlobalAveragePooling2D()"),
+        ("top_dropout", "Dropout(0.2)"),
+        ("predictions", "Dense(1000, activation='softmax')"),
+    ]
+
+
+def _table(part: str, **n: int) -> Nodes:
+    if part == "stem":
+        return [("stem", "Conv 3×3/2, 32 filters, BN, Swish")]
+    if part == "expand":
+        return [("pointwise", f"Conv 1×1, {n['mid']} filters, BN, Swish")]
+    if part == "depthwise":
+        k = n["kernel"]
+        return [("depthwise", f"DWConv {k}×{k}/{n['stride']}, BN, Swish")]
+    if part == "se":
+        return [("SE", "SE block, reduction 4×")]
+    if part == "project":
+        return [("pointwise", f"Conv 1×1, {n['c_out']} filters, BN (linear)")]
+    return [
+        ("head", "Conv 1×1, 1280 filters, BN, Swish"),
+        ("pool", "global average pool"),
+        ("fc", "FC-1000, softmax"),
+    ]
+
+
+BLIND: dict[str, Callable[[object], object]] = {
+    "keras layers, residual additions": partial(with_operations, write=_keras, add=("block_add", "Add()")),
+    "paper table, residual edges": partial(with_operations, write=_table),
+}
 
 
 def main() -> None:
