@@ -126,6 +126,21 @@ def test_modules_are_traced_and_scored_by_the_traced_predictor(proxy):
     assert tgnas.graph_from_module(models[0], torch.zeros(1, 3, 32, 32)).method == "fx"
 
 
+def test_a_module_of_the_accel_nasbench_space_is_scored_as_its_architecture(proxy):
+    """Its traced graph reads as the network (:mod:`tgnas.spaces.anb_opread`): the universal predictor
+    scores it as the architecture, not the traced predictor trained on NAS-Bench-201's networks."""
+    from tgnas.api import module_graph
+
+    anb = get_space("anb")
+    net = anb.sample(np.random.default_rng(3))
+    model = anb.build(net).eval()
+    report = proxy.report([model, anb.format(net)], input_shape=(1, 3, 32, 32))
+    assert report.scores[0] == pytest.approx(report.scores[1], rel=1e-5)
+    assert report.operators_unseen[0] == []
+    traced = proxy.traced.score_graphs([module_graph(model, (1, 3, 32, 32))])[0]
+    assert report.scores[0] != pytest.approx(traced, abs=1e-3)
+
+
 def test_module_scoring_errors(proxy):
     import zoo
 

@@ -13,7 +13,9 @@ an Accel-NASBench object, a NAS-Bench-301 configuration), a space's architecture
 :mod:`tgnas.graphfile`), or a ``torch.nn.Module`` with
 ``input_shape`` (e.g. ``(1, 3, 32, 32)``): modules are traced into whole-network graphs
 (:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
-(``checkpoints/nb201_traced_1000``). Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
+(``checkpoints/nb201_traced_1000``), except, without an explicit checkpoint, a module whose traced graph is
+a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`): the universal predictor scores it
+as that architecture. Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
 NAS-Bench-201 specialist (``nb201_cifar10_half``: a predicted CIFAR-10 accuracy) and every other
 architecture or graph by the universal predictor (``universal``: a standardised score, 0 = an average
 architecture of a training space, comparable within one space). A checkpoint given by name or path scores
@@ -207,15 +209,17 @@ class Predictor:
         parsed = {k: graph_and_space(archs[k]) for k in rest}
         routed = self._universal_checkpoint is not None
         specialist = [k for k in rest if parsed[k][1] == "nb201" or not routed]
-        groups = [(self.predictor, specialist), (None, sorted(set(rest) - set(specialist)))]
+        universal, traced = sorted(set(rest) - set(specialist)), []
         if modules:
             module_graphs = {k: module_graph(archs[k], input_shape) for k in modules}
             parsed |= {k: (g, None) for k, g in module_graphs.items()}
-            groups.append((self.traced, modules))
-        for predictor, keys in groups:
+            networks = {k for k in modules if routed and _is_anb_network(module_graphs[k])}
+            universal, traced = sorted({*universal, *networks}), [k for k in modules if k not in networks]
+        groups = [("predictor", specialist), ("universal", universal), ("traced", traced)]
+        for name, keys in groups:
             if not keys:
                 continue
-            predictor = predictor or self.universal
+            predictor = getattr(self, name)  # the universal and traced ones load on first use
             graphs = [parsed[k][0] for k in keys]
             out[keys] = predictor.score_graphs(graphs)
             if unseen:
@@ -231,6 +235,13 @@ class Predictor:
                     }
                     notes[k] = sorted({by_text[t] for t in texts if t in by_text})
         return ScoreReport(out, found, notes)
+
+
+def _is_anb_network(graph: OpGraph) -> bool:
+    """Whether a traced graph is a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`)."""
+    from tgnas.spaces.anb_read import network_of
+
+    return network_of(graph) is not None
 
 
 @dataclass

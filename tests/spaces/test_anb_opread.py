@@ -2,7 +2,9 @@
 
 import numpy as np
 import pytest
+import torch
 
+from tgnas.networks.anb import layers
 from tgnas.opgraph import OpGraph
 from tgnas.protocols.crossspace import with_operations
 from tgnas.spaces import get_space
@@ -129,3 +131,56 @@ def test_graphs_of_other_spaces_are_not_read():
         space = get_space(name)
         rng = np.random.default_rng(0)
         assert all(read_operations(space.to_graph(space.sample(rng))) is None for _ in range(20))
+
+
+class _MBConv(torch.nn.Module):
+    """An MBConv layer written apart from tgnas's networks: ReLU6, and an SE of linear layers."""
+
+    def __init__(self, x) -> None:
+        super().__init__()
+        nn, mid = torch.nn, x.c_in * x.expansion
+        widen = [nn.Conv2d(x.c_in, mid, 1, bias=False), nn.BatchNorm2d(mid), nn.ReLU6()]
+        self.expand = nn.Sequential(*(widen if x.expansion > 1 else []))
+        self.dw = nn.Sequential(
+            nn.Conv2d(mid, mid, x.kernel, x.stride, x.kernel // 2, groups=mid, bias=False),
+            nn.BatchNorm2d(mid),
+            nn.ReLU6(),
+        )
+        sq = max(1, x.c_in // 4)
+        self.se = nn.Sequential(nn.Linear(mid, sq), nn.ReLU(), nn.Linear(sq, mid)) if x.se else None
+        self.project = nn.Sequential(nn.Conv2d(mid, x.c_out, 1, bias=False), nn.BatchNorm2d(x.c_out))
+        self.residual = x.residual
+
+    def forward(self, inputs):
+        y = self.dw(self.expand(inputs))
+        if self.se is not None:
+            y = y * torch.sigmoid(self.se(y.mean((2, 3))))[:, :, None, None]
+        y = self.project(y)
+        return inputs + y if self.residual else y
+
+
+def _network(arch) -> torch.nn.Module:
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 3, 2, 1, bias=False),
+        nn.BatchNorm2d(32),
+        nn.ReLU6(),
+        *(_MBConv(x) for x in layers(arch)),
+        nn.Conv2d(320, 1280, 1, bias=False),
+        nn.BatchNorm2d(1280),
+        nn.ReLU6(),
+        nn.AdaptiveAvgPool2d(1),
+        nn.Flatten(),
+        nn.Linear(1280, 10),
+    ).eval()
+
+
+def test_a_traced_network_of_the_space_reads_as_its_architecture(rng):
+    from tgnas.trace import graph_from_module
+
+    example = torch.randn(1, 3, 32, 32)
+    for arch in (ARCH, SPACE.sample(rng)):
+        assert read_operations(graph_from_module(SPACE.build(arch).eval(), example).graph) == arch
+        assert read_operations(graph_from_module(_network(arch), example).graph) == arch
+    other = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.Conv2d(8, 8, 3))
+    assert read_operations(graph_from_module(other, example).graph) is None

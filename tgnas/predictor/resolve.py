@@ -72,10 +72,11 @@ is NAS-Bench-101, or no space and either its output is read as a concatenation o
 is both spaces' and stays as read.
 
 A network written as a chain of layer texts that state their numbers (an Accel-NASBench network's
-expansion, kernel, squeeze-and-excitation and widths) is first read back into its architecture
-(:mod:`tgnas.spaces.anb_read`) and scored as the mean over the space's wordings of the space's own graph of
-it, its costs kept if it has them: a sentence encoder reads numbers poorly, so they are not left to it, and
-no one wording decides the score.
+expansion, kernel, squeeze-and-excitation and widths), or of its operations (:mod:`tgnas.spaces.anb_opread`:
+expansion, depthwise convolution, SE, projection; a traced network), is first read back into its
+architecture (:mod:`tgnas.spaces.anb_read`) and scored as the mean over the space's wordings of the space's
+own graph of it, its costs kept if it has them one per layer: a sentence encoder reads numbers poorly, so
+they are not left to it, and no one wording decides the score.
 
 How :data:`FLOOR`, :data:`LOW_FLOOR`, :data:`MARGIN`, :data:`WEAK_FLOOR` and :data:`WEAK_MARGIN` were
 chosen (on wordings written for choosing them, apart from any that is reported) is in
@@ -585,9 +586,10 @@ class TextResolver:
         return graph if cell is None else cell
 
     def wordings(self, graphs: Sequence[OpGraph]) -> list[list[OpGraph]]:
-        """``graphs`` once per wording of a space: each network whose layer texts state their numbers read
-        as the space's own graph of it in that wording (:func:`tgnas.spaces.anb_read.space_graphs`), the
-        other graphs as they are; ``[graphs]`` where none is such a network."""
+        """``graphs`` once per wording of a space: each network whose layer (or operation) texts state their
+        numbers read as the space's own graph of it in that wording
+        (:func:`tgnas.spaces.anb_read.space_graphs`), the other graphs as they are; ``[graphs]`` where none
+        is such a network."""
         from tgnas.spaces.anb_read import space_graphs
 
         read = [space_graphs(g) for g in graphs]

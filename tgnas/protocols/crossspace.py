@@ -158,9 +158,7 @@ def with_residuals(arch, adds: bool = False, name: str = "add", text: str | None
 Nodes = list[tuple[str, str | None]]  # (operator name, text) of consecutive nodes
 
 
-def with_operations(
-    arch, write: Callable[..., Nodes], add: tuple[str, str | None] | None = None
-) -> OpGraph:
+def with_operations(arch, write: Callable[..., Nodes], add: tuple[str, str | None] | None = None) -> OpGraph:
     """The Accel-NASBench network ``arch`` as a chain with one node per operation, as a network traced or
     drawn at operation level shows it. ``write(part, **numbers)`` gives the nodes of each part: ``"stem"``
     and ``"head"`` (no numbers); per MBConv layer ``"expand"`` (``c_in``, ``mid``; only when the expansion is

@@ -9,14 +9,19 @@ does) say which operation it is, the first that fits:
 - ``S``, a squeeze-and-excitation: it states one, not negated (:func:`~tgnas.spaces.anb_read.states_se`);
 - ``P``, a pointwise convolution: ``pointwise``, ``pw``, ``expan...``, ``widen...``, ``project...``, or a
   kernel stated as 1 only (``1x1``, ``kernel_size=(1, 1)``, ``k=1``);
-- anything else (a normalisation, an activation, pooling, a classifier, an addition) is no operation of a
-  layer and is skipped.
+- anything else is no operation of a layer and is skipped: so is a node whose words name a normalisation,
+  an activation, dropout, pooling, an addition or a reshape and state no convolution (``conv``, ``filter``,
+  ``kernel``, ``KxK``), whatever part of a layer its name gives (``block2a_expand_bn``), unless it states a
+  squeeze-and-excitation (``block2a_se_squeeze``).
 
 The graph must be a chain once each node that joins two inputs and is no such operation (a residual's or
-a gate's addition or product) is contracted (:func:`~tgnas.spaces.anb_read.as_chain`). Its operations
-then read as MBConv layers :math:`P^? \, D \, S^* \, P`, in order: the optional first ``P`` is the
-expansion, the last the projection; before the first layer only ``P``\ s may come (the last of them is that
-layer's expansion), after the last only ``P``\ s (the head). Of each layer:
+a gate's addition or product) is contracted (:func:`~tgnas.spaces.anb_read.as_chain`). An edge the chain
+has besides that passes nodes but no depthwise convolution goes around a gate, a squeeze-and-excitation
+drawn as its pooling, convolutions or linear layers and sigmoid (as a traced network shows it): the nodes
+it passes are one ``S``. The operations then read as MBConv layers :math:`P^? \, D \, S^* \, P`, in
+order: the optional first ``P`` is the expansion, the last the projection; before the first layer only
+``P``\ s may come (the last of them is that layer's expansion), after the last only ``P``\ s (the head).
+Of each layer:
 
 - kernel :math:`k`: the depthwise node's, stated once, in :math:`\{3, 5\}`;
 - squeeze-and-excitation: whether an ``S`` node is in it;
@@ -58,6 +63,11 @@ _DEPTHWISE = re.compile(
 )
 _GROUPS = re.compile(r"\bgroups\s*[:=]\s*(\d+)")
 _POINTWISE = re.compile(r"\bpoint[\s-]?wise|\bpw\b|\bexpan|\bwiden|\bproject")
+_AUXILIARY = re.compile(
+    r"\b(?:bn|batch\s*norm\w*|norm\w*|activation|act|relu\d*|h?-?swish|silu|sigmoid|gelu|drop\w*|add|sum"
+    r"|\w*pool\w*|reshape|flatten|identity)\b"
+)
+_CONVOLUTION = re.compile(r"conv|filter|kernel|(?<!\d)\d\s*x\s*\d(?!\d)")
 _WIDTHS = (IN_CHANNELS[0], *OUT_CHANNELS)  # the stem's width, then each block's
 
 
@@ -65,10 +75,13 @@ _WIDTHS = (IN_CHANNELS[0], *OUT_CHANNELS)  # the stem's width, then each block's
 def operation(op: str, text: str | None) -> str | None:
     """``"D"``, ``"S"``, ``"P"`` or ``None``: the operation a node is (module docstring)."""
     s = normal(f"{op} {text or ''}")
-    if _DEPTHWISE.search(s) or any(int(g) > 1 for g in _GROUPS.findall(s)):
+    auxiliary = _AUXILIARY.search(s) and not _CONVOLUTION.search(s)
+    if not auxiliary and (_DEPTHWISE.search(s) or any(int(g) > 1 for g in _GROUPS.findall(s))):
         return "D"
     if states_se(s):
         return "S"
+    if auxiliary:
+        return None
     if _POINTWISE.search(s) or square_kernels(s) | named_kernels(s) == {1}:
         return "P"
     return None
@@ -133,6 +146,9 @@ def read_operations(graph: OpGraph) -> ANBArch | None:
     chain, extra = read
     n, texts = chain.num_nodes, chain.texts or (None,) * chain.num_nodes
     kinds = [None, *(operation(chain.ops[p], texts[p]) for p in range(1, n - 1)), None]
+    for a, b in extra:  # a branch beside no depthwise convolution is a gate: a squeeze-and-excitation
+        if b > a + 1 and "D" not in kinds[a + 1 : b]:
+            kinds[a + 1 : b] = ["S"] + [None] * (b - a - 2)
     layers = _layers(kinds)
     if layers is None or len(layers) < len(OUT_CHANNELS):
         return None

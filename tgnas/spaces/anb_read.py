@@ -24,7 +24,8 @@ nodes: the first and the last inner nodes whose texts state no layer are taken f
 connections may be drawn, as edges around one layer or through a node that adds them, which is dropped)
 whose every layer text states all four, whose widths run through the seven blocks in order (1 to 4 layers
 each) and whose layers in one block agree on :math:`(e, k, SE)`; its stride and input width follow from the
-block.
+block. A graph drawn one node per operation (expansion, depthwise convolution, SE, projection) is read by
+:mod:`tgnas.spaces.anb_opread`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ _EXPANSION = (
     re.compile(r"\bt\s*[:=]\s*(\d)\b"),
 )
 _KERNEL = (
-    re.compile(r"(?<!\d)(\d)\s*(?:x|by|\*)\s*(\d)(?!\d)|\bkernel(?:\s+size)?\s*[:=]?\s*\(\s*(\d)\s*,\s*(\d)\s*\)"),
+    re.compile(
+        r"(?<!\d)(\d)\s*(?:x|by|\*)\s*(\d)(?!\d)|\bkernel(?:\s+size)?\s*[:=]?\s*\(\s*(\d)\s*,\s*(\d)\s*\)"
+    ),
     re.compile(r"\bkernel(?:\s+size)?(?:\s+of)?\s*[:=]?\s*(\d)\b"),
     re.compile(r"\bk\s*[:=]?\s*(\d)\b"),
 )
