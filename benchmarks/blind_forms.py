@@ -6,7 +6,9 @@ Every wording here (:data:`NB101_WORDINGS`, :data:`ANB_LAYERS`) was written at s
 reading rules, committed, and then measured once; none was used to choose anything. Two more rows draw an
 Accel-NASBench network's residual connections (:func:`tgnas.protocols.crossspace.with_residuals`: as edges,
 and as nodes that add); they were measured once at stop 32 (0.544 and 0.417, every 20th network), led to
-reading them (:mod:`tgnas.spaces.anb_read`), and are not blind since. The shipped universal
+reading them (:mod:`tgnas.spaces.anb_read`), and are not blind since; so is the MnasNet paper's notation
+(``SepConv (k3x3), 16``, ``MBConv6 (k5x5), SE, 40, /2``), added at stop 33 with the reading of ``SepConv``
+as a layer without expansion. The shipped universal
 checkpoint trained on every labelled NAS-Bench-101 cell and Accel-NASBench network, so their labels would
 measure nothing new; this measures agreement: Kendall tau between the scores of the architectures as their
 spaces give them and as operator graphs without costs in these words, one call for all graphs and one graph
@@ -68,6 +70,11 @@ def _anb_inverted(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> st
     )
 
 
+def _anb_paper(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
+    kind = "SepConv" if e == 1 else f"MBConv{e}"
+    return f"{kind} (k{k}x{k}){', SE' if se else ''}, {c_out}{', /2' if s == 2 else ''}"
+
+
 def _anb_call(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
     return f"IRB(expand={e}, k={k}, se={se}, c_in={c_in}, c_out={c_out}, stride={s})"
 
@@ -80,6 +87,7 @@ ANB_LAYERS: dict[str, tuple[str, Callable[..., str], str]] = {  # name -> (stem,
         "head: 1×1 convolution to 1280 channels, global average pooling, 1000-way classifier",
     ),
     "call": ("Stem(out=32, k=3, stride=2)", _anb_call, "Head(c=1280, classes=1000)"),
+    "MnasNet paper (stop 33, not blind)": ("Conv3x3", _anb_paper, "Pooling, FC"),
 }
 
 

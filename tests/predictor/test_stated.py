@@ -113,6 +113,10 @@ def test_stated_weights(text, weights):
         ("op", "(1/9) Σ_k x_k over the 3x3 window", None),  # a sum over a window: a kernel, no node's sum
         ("node", "node that reduces all of its in-edges with +", "sum"),
         ("node", "x_j = sum_{i<j} o_ij(x_i)", "sum"),
+        ("node", "sum of the edge outputs", "sum"),  # several operations' results
+        ("node", "adds the outputs of the previous nodes", "sum"),
+        ("node", "nn.Identity() applied after summing the edge results", "sum"),
+        ("op", "adds a bias and outputs 16 channels", None),  # "outputs", a verb: no results of several
         ("op", "Conv2d + BatchNorm2d + SiLU", None),  # a "+" between layers sums no inputs
         ("node", "torch.cat(xs, dim=1)", "concat"),
         ("node", "concatenation of the incoming feature maps, summed with the input", "concat"),

@@ -36,6 +36,10 @@ SPACE = get_space("anb")
         ("inverted bottleneck (t=6), depthwise 5x5, squeeze-excite off, width 192", (6, 5, False, 192)),
         ("expand 4x, 3x3 depthwise, SE disabled, 320 channels", (4, 3, False, 320)),
         ("expand 4x, 3x3 depthwise, w/o SE, 320 channels", (4, 3, False, 320)),
+        # MnasNet's SepConv: no expansion
+        ("SepConv (k3x3), 16", (1, 3, False, 16)),
+        ("sep_conv_3x3, SE, 16 channels", (1, 3, True, 16)),
+        ("depthwise separable MBConv6 k5x5, 40", (6, 5, False, 40)),
     ],
 )  # fmt: skip
 def test_layer_fields_known_values(text, fields):

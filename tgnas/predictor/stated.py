@@ -34,8 +34,10 @@ to a plain convolution's as its own. Before a text is read as an operator family
   (``concat...``, ``cat``); a text naming two of these states none. Failing them, the sum of its several
   inputs: a sum word (``sum``, ``total``, ``add``, ``addition``, ``accumulate``, ``Σ``, ``+``) and a word
   for several inputs (``incoming``, ``inputs``, ``predecessors``, ``edges``, ``branches``, ``tensors``,
-  ...) in either order, ``Σ`` or ``sum_`` over an index (``Σ_j``, ``sum_{i<j}``) or a call ``add(`` /
-  ``sum(``, where the text states no kernel (a sum over a window is a convolution's or a pooling's). Each
+  ...) or several operations' results (``the edge outputs``, ``their results``, ``the outputs of``, ...:
+  ``outputs``, ``results``, ``values`` or ``contributions`` after a determiner or a noun) in either
+  order, ``Σ`` or ``sum_`` over an index (``Σ_j``, ``sum_{i<j}``) or a call ``add(`` / ``sum(``, where
+  the text states no kernel (a sum over a window is a convolution's or a pooling's). Each
   of the zero operation, the identity, average and max pooling, a sum of inputs and a concatenation has one
   kind (:data:`OUTPUT`), and is ruled out for a text stating another (a text about a window's mean is no
   identity); a stated sum of inputs also rules out every family with weights unless the text says it has
@@ -121,7 +123,15 @@ _MANY_IN = (
     r"\b(?:incoming|inputs|predecessors?|in-?edges|edges|branches|operands|arriving|entering|tensors"
     r"|messages|arguments)\b"
 )
-_SUM_OF_INPUTS = re.compile(rf"{_SUM_WORD}.*{_MANY_IN}|{_MANY_IN}.*{_SUM_WORD}|\b(?:add|sum)\s*\(")
+# "the edge outputs", "their results", "the outputs of the previous nodes": several operations' results (a
+# determiner or a noun before the plural, so "... and outputs 16 channels", a verb, is none)
+_RESULTS = (
+    r"\b(?:the|their|all|edge|branch|operation|op|node|path|incoming|previous|predecessor|input)"
+    r"\s+(?:[a-z]+\s+)?(?:outputs|results|values|contributions)\b"
+)
+_SUM_OF_INPUTS = re.compile(
+    rf"{_SUM_WORD}.*(?:{_MANY_IN}|{_RESULTS})|(?:{_MANY_IN}|{_RESULTS}).*{_SUM_WORD}|\b(?:add|sum)\s*\("
+)
 # Σ_j, Σ_{i<j}, sum_{i<j}: a sum over the inputs j
 _SUM_OVER_INDEX = re.compile(r"(?:[Σ∑]|\bsum\s*_)\s*_?\s*[{(]?\s*[a-z]\b", re.IGNORECASE)
 SUM = "add"  # the family of a node that sums its inputs: no weights, no kernel

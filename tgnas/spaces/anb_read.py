@@ -7,7 +7,8 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
 
 - expansion :math:`e \in \{1, 4, 6\}`: ``expansion 6``, ``expand ratio 6``, ``expand_ratio=6``,
   ``expansion by 6``, ``expand 6x``, ``x6 expansion``, ``widen x6``, ``6 times``, ``6-fold``, ``MBConv6``,
-  ``e6``, ``e=6``, ``t=6`` (MobileNetV2's expansion factor);
+  ``e6``, ``e=6``, ``t=6`` (MobileNetV2's expansion factor); 1 for a ``SepConv`` or ``separable`` layer
+  stating none (MnasNet's name of a layer without expansion);
 - depthwise kernel :math:`k \in \{3, 5\}`: ``5x5``, ``5 by 5``, ``kernel 5``, ``kernel_size=5``, ``k5``,
   ``k=5``;
 - squeeze-and-excitation: ``squeeze``, ``squeeze-excite``, ``excitation``, ``SE``, ``se0.25``, ``channel
@@ -71,6 +72,7 @@ _NO_SE = re.compile(
     r"(?:off|none|no|false|disabled|absent|0(?:\.0+)?(?![\d.]))(?!\w)"
 )
 _NUMBER = re.compile(r"\d+")
+_SEPARABLE = re.compile(r"\bsep\s*conv|\bseparable\b")  # MnasNet's SepConv: a layer without expansion
 
 
 def only(values: set[int], valid: Collection[int]) -> int | None:
@@ -113,7 +115,8 @@ def layer_fields(text: str) -> tuple[int, int, bool, int] | None:
     """``(expansion, kernel, squeeze-and-excitation, output channels)`` a layer text states, ``None`` if it
     does not state each once (module docstring)."""
     s = normal(text)
-    expansion = only(expansions(s), EXPANSIONS)
+    stated = expansions(s)
+    expansion = only(stated or ({1} if _SEPARABLE.search(s) else set()), EXPANSIONS)
     kernel = only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
     widths = [n for n in numbers(s) if n in OUT_CHANNELS]
     if expansion is None or kernel is None or not widths:
