@@ -13,8 +13,9 @@ written after those were measured; two of those eight, ``accumulate`` and ``Node
 for a text that states a sum of its inputs, after which five more were written; three of those (``merge``,
 ``s_i``, ``Add``), read badly, led to that rule's ``Σ`` over an index, ``add(`` calls and the concatenation
 kind; of the five written after that, three (``x_j``, ``reduce``, ``state_node``) led to ``sum_`` over an
-index, ``+`` and more words for several inputs; the last five were written after that and never used to
-choose anything):
+index, ``+`` and more words for several inputs; five were written after that, of which ``Merge`` led to
+several operations' results as such a word at stop 33; the last five were written after that and never
+used to choose anything):
 
 - **NAS-Bench-201** (labels): the universal checkpoint on the cells outside its training rows (every
   ``--every``-th), Kendall tau against CIFAR-10 validation accuracy, as the space gives them, as generic
@@ -77,6 +78,13 @@ SUM_WORDINGS = (
     ("ElementwiseSum", "ElementwiseSum"),
     ("combine_add", "combine: add"),
     ("Merge", "nn.Identity() applied after summing the edge results"),
+    # written at stop 33 after ``Merge`` above (read as the identity) led to several operations' results
+    # (``the edge outputs``, ...) as a word for several inputs; never used to choose anything
+    ("acc", "running total of what the incoming operations produce"),
+    ("reduce_add", "functools.reduce(operator.add, edge_outputs)"),
+    ("vertex", "vertex value = addition of all edge contributions"),
+    ("aggregate_sum", "aggregation node with a sum aggregator"),
+    ("plus", "x1 + x2 + ... + xk over the k edges into it"),
 )
 
 
