@@ -7,6 +7,7 @@ from tgnas.networks.anb import layers
 from tgnas.opgraph import OpGraph
 from tgnas.protocols.crossspace import with_residuals
 from tgnas.spaces import get_space
+from tgnas.spaces.anb import OUT_CHANNELS as OUT
 from tgnas.spaces.anb import to_graph
 from tgnas.spaces.anb_read import layer_fields, network_of, read_arch, space_graphs
 from tgnas.spaces.anb_text import TEMPLATES, layer_text
@@ -174,3 +175,46 @@ def test_a_stem_and_head_written_as_several_nodes_are_read_as_them():
     assert space_graphs(split)[0] == own  # the space's stem, head and costs
     broken = chain_of(None, *stem, *words[:3], "batch norm", *words[3:], *head, None)
     assert network_of(broken) is None  # a non-layer node between layers
+
+
+def _chain_of(*texts):
+    ops = ("input", *["block"] * (len(texts) - 2), "output")
+    return OpGraph(ops, tuple((i, i + 1) for i in range(len(texts) - 1)), texts)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda b, x: (
+            f"stage {b + 1}: {x.layers} x MBConv{x.expansion} k{x.kernel}x{x.kernel}"
+            f"{' SE' if x.se else ''}, {OUT[b]} channels"
+        ),
+        lambda b, x: (
+            f"MBConv{x.expansion} {x.kernel}x{x.kernel}{' SE' if x.se else ''} to {OUT[b]} channels, "
+            f"repeated {x.layers} times"
+        ),
+        lambda b, x: f"block{b}: e={x.expansion}, k={x.kernel}, l={x.layers}, se={x.se}",  # no widths
+        lambda b, x: (
+            f"{x.layers} layers of inverted residual, expansion {x.expansion}, kernel {x.kernel}, "
+            f"{'with' if x.se else 'without'} SE"
+        ),  # no widths
+        lambda b, x: f"r{x.layers}_k{x.kernel}_e{x.expansion}_o{OUT[b]}{'_se0.25' if x.se else ''}",
+    ],
+)
+def test_a_network_written_one_node_per_block_reads_as_its_architecture(write):
+    """A node that states a number of layers stands for that many (not one: the architecture would be
+    another); seven such nodes without widths are the seven blocks in order."""
+    arch = SPACE.parse("e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l4")
+    texts = [write(b, x) for b, x in enumerate(arch.blocks)]
+    assert network_of(_chain_of(None, "stem", *texts, "head", None)) == arch
+    assert space_graphs(_chain_of(None, *texts, None))[0] == SPACE.to_graph(arch)  # the space's costs
+
+
+def test_what_states_no_number_of_layers_or_two_is_read_so():
+    assert layer_fields("layer 2 of 4 layers: MBConv6 k5x5, 40 channels") == (6, 5, False, 40)  # a position
+    arch = SPACE.parse("e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l4")
+    texts = [f"{x.layers} x MBConv{x.expansion} k{x.kernel}{' SE' if x.se else ''}" for x in arch.blocks]
+    assert read_arch(texts) == arch
+    assert read_arch(texts[:6]) is None  # six blocks without widths: which six?
+    assert read_arch([texts[0] + ", l=2", *texts[1:]]) is None  # two numbers of layers
+    assert read_arch([texts[0].replace("1 x", "5 x"), *texts[1:]]) is None  # five layers: no block has them

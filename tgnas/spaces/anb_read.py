@@ -17,13 +17,17 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
   ``:`` or ``=``) comes ``off``, ``none``, ``no``, ``false``, ``disabled``, ``absent`` or a zero
   (``se_ratio=0.0``, ``SE: none``, ``se=False``); no mention is off;
 - output channels :math:`c`: the last number of the text that is one of the space's block widths
-  (:data:`~tgnas.networks.anb.OUT_CHANNELS`).
+  (:data:`~tgnas.networks.anb.OUT_CHANNELS`);
+- layers :math:`n \in \{1, .., 4\}`, where a node stands for a block's layers: ``layers=3``, ``l=3``,
+  ``repeats: 3``, ``l3`` / ``r3`` (block strings), ``3 x MBConv``, ``3 layers`` / ``3 MBConv layers`` /
+  ``3 repeats`` (not ``of 3 layers``, a position), ``repeated 3 times``; no mention is one layer.
 
 A text stating two values of one of them states none. A graph is read as an architecture when it is a chain
 ``input -> stem -> layers -> head -> output`` (the stem and the head may be left out or written as several
 nodes: the first and the last inner nodes whose texts state no layer are taken for them; residual
 connections may be drawn, as edges around one layer or through a node that adds them, which is dropped)
-whose every layer text states all four, whose widths run through the seven blocks in order (1 to 4 layers
+whose every layer text states all four (seven texts that each state :math:`n` may leave :math:`c` out:
+they are the seven blocks in order), whose widths run through the seven blocks in order (1 to 4 layers
 each) and whose layers in one block agree on :math:`(e, k, SE)`; its stride and input width follow from the
 block. A graph drawn one node per operation (expansion, depthwise convolution, SE, projection) is read by
 :mod:`tgnas.spaces.anb_opread`.
@@ -34,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from functools import lru_cache
-from itertools import groupby
+from itertools import accumulate, groupby
 
 from tgnas.opgraph import OpGraph
 from tgnas.spaces.anb import BLOCKS, EXPANSIONS, KERNELS, LAYERS, OUT_CHANNELS, ANBArch, ANBBlock, to_graphs
@@ -73,6 +77,15 @@ _NO_SE = re.compile(
 )
 _NUMBER = re.compile(r"\d+")
 _SEPARABLE = re.compile(r"\bsep\s*conv|\bseparable\b")  # MnasNet's SepConv: a layer without expansion
+_COUNT = (  # how many layers a node stands for: a block's
+    re.compile(r"\b(?:num(?:ber of)?\s*layers|layers|repeats?|depth|[lrn])\s*[:=]\s*(\d)\b"),
+    re.compile(r"\b[lr](\d)\b"),
+    re.compile(r"\b(\d)\s*x\s*(?=mbconv|sepconv|inverted|irb\b|ir\b|layer|bottleneck)"),
+    re.compile(
+        r"(?<!\bof\s)\b(\d)\s+(?:(?:identical|stacked|mbconv\d?|sepconv)\s+)?(?:layers|repeats|copies)\b"
+    ),
+    re.compile(r"\brepeat\w*\s+(?:x\s*)?(\d)\b(?:\s*times)?"),
+)
 
 
 def only(values: set[int], valid: Collection[int]) -> int | None:
@@ -110,25 +123,64 @@ def numbers(s: str) -> list[int]:
     return [int(n) for n in _NUMBER.findall(s)]
 
 
+def _counted(s: str) -> tuple[int | None, str]:
+    """The number of layers the normalised text ``s`` stands for (``None``: it states none; 0: it states two)
+    and ``s`` without the phrases that state it."""
+    counts: set[int] = set()
+    for pattern in _COUNT:
+        counts |= {int(d) for d in pattern.findall(s)}
+        s = pattern.sub(" ", s)
+    return (None if not counts else counts.pop() if len(counts) == 1 else 0), s
+
+
 @lru_cache(maxsize=4096)
-def layer_fields(text: str) -> tuple[int, int, bool, int] | None:
-    """``(expansion, kernel, squeeze-and-excitation, output channels)`` a layer text states, ``None`` if it
-    does not state each once (module docstring)."""
-    s = normal(text)
+def _parts(text: str) -> tuple[int, int, bool, tuple[int, ...], int | None] | None:
+    """``(expansion, kernel, squeeze-and-excitation, block widths in order, layers)`` a text states;
+    ``None`` unless it states an expansion and a kernel once and at most one number of layers, 1 to 4."""
+    count, s = _counted(normal(text))
     stated = expansions(s)
     expansion = only(stated or ({1} if _SEPARABLE.search(s) else set()), EXPANSIONS)
     kernel = only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
-    widths = [n for n in numbers(s) if n in OUT_CHANNELS]
-    if expansion is None or kernel is None or not widths:
+    if expansion is None or kernel is None or (count is not None and count not in LAYERS):
         return None
-    return expansion, kernel, states_se(s), widths[-1]
+    return expansion, kernel, states_se(s), tuple(n for n in numbers(s) if n in OUT_CHANNELS), count
+
+
+def layer_fields(text: str) -> tuple[int, int, bool, int] | None:
+    """``(expansion, kernel, squeeze-and-excitation, output channels)`` a layer text states, ``None`` if it
+    does not state each once (module docstring)."""
+    parts = _parts(text)
+    return None if parts is None or not parts[3] else (*parts[:3], parts[3][-1])
+
+
+def states_layers(text: str | None) -> bool:
+    """Whether ``text`` describes one layer or several (:func:`layer_fields`, or an expansion, a kernel and
+    a number of layers)."""
+    parts = None if text is None else _parts(text)
+    return parts is not None and bool(parts[3] or parts[4])
+
+
+def _node_layers(texts: list[str]) -> list[list[tuple[int, int, bool, int]]] | None:
+    """The layers each text stands for (module docstring): one, or as many as it states; a block's width is
+    its last number that is a block width, or, where seven texts each state a number of layers and none
+    a width, the seven blocks' in order."""
+    parts = [_parts(t) for t in texts]
+    if any(p is None for p in parts):
+        return None
+    if len(parts) == BLOCKS and all(p[4] and not p[3] for p in parts):
+        widths = list(OUT_CHANNELS)
+    elif all(p[3] for p in parts):
+        widths = [p[3][-1] for p in parts]
+    else:
+        return None
+    return [[(p[0], p[1], p[2], w)] * (p[4] or 1) for p, w in zip(parts, widths, strict=True)]
 
 
 def read_arch(texts: list[str]) -> ANBArch | None:
-    """The architecture whose layers, in order, the ``texts`` describe; ``None`` if they do not describe
-    one (module docstring)."""
-    fields = [layer_fields(t) for t in texts]
-    return None if any(f is None for f in fields) else arch_of(fields)
+    """The architecture whose layers, in order, the ``texts`` describe, one or several layers each;
+    ``None`` if they do not describe one (module docstring)."""
+    layers = _node_layers(texts)
+    return None if layers is None else arch_of([f for node in layers for f in node])
 
 
 def arch_of(fields: list[tuple[int, int, bool, int]]) -> ANBArch | None:
@@ -162,7 +214,7 @@ def as_chain(
         return None
     texts = graph.texts or (None,) * n
     if adds is None:
-        adds = lambda v: texts[v] is None or not layer_fields(texts[v])  # noqa: E731
+        adds = lambda v: not states_layers(texts[v])  # noqa: E731
     preds: list[set[int]] = [set() for _ in range(n)]
     succs: list[set[int]] = [set() for _ in range(n)]
     for u, v in graph.edges:
@@ -194,7 +246,7 @@ def _layer_span(graph: OpGraph) -> tuple[int, int] | None:
     n = graph.num_nodes
     if n < BLOCKS + 2 or not graph.texts or graph.edges != tuple((i, i + 1) for i in range(n - 1)):
         return None
-    states = [t is not None and layer_fields(t) is not None for t in graph.texts[1:-1]]
+    states = [states_layers(t) for t in graph.texts[1:-1]]
     if not any(states):
         return None
     first = 1 + states.index(True)
@@ -212,15 +264,15 @@ def _read_layers(graph: OpGraph) -> tuple[ANBArch, OpGraph] | None:
     if span is None:
         return None
     texts = list(chain.texts[span[0] : span[1]])
-    arch = None if any(t is None for t in texts) else read_arch(texts)
+    layers = None if any(t is None for t in texts) else _node_layers(texts)
+    arch = None if layers is None else arch_of([f for node in layers for f in node])
     if arch is None:
         return None
-    block_of, start = {}, span[0]  # a layer's position -> its block's (first position, end position)
-    for block in arch.blocks:
-        block_of |= {start + i: (start, start + block.layers) for i in range(block.layers)}
-        start += block.layers
+    first = [0, *accumulate(len(node) for node in layers)][:-1]  # each node's first layer
+    block = [b for b, blk in enumerate(arch.blocks) for _ in range(blk.layers)]
+    block_at = {span[0] + i: block[k] for i, k in enumerate(first)}  # a node's position -> its block
     for a, b in extra:  # a residual goes from a layer's output past later layers of the same block
-        if a not in block_of or b > block_of[a][1]:
+        if a not in block_at or b - 1 not in block_at or block_at[a] != block_at[b - 1]:
             return None
     return arch, chain
 
