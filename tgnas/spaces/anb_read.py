@@ -81,8 +81,8 @@ _COUNT = (  # how many layers a node stands for: a block's
     re.compile(r"\b(?:num(?:ber of)?\s*layers|layers|repeats?|depth|[lrn])\s*[:=]\s*(\d)\b"),
     re.compile(r"\b[lr](\d)\b"),
     re.compile(r"\b(\d)\s*x\s*(?=mbconv|sepconv|inverted|irb\b|ir\b|layer|bottleneck)"),
-    re.compile(
-        r"(?<!\bof\s)\b(\d)\s+(?:(?:identical|stacked|mbconv\d?|sepconv)\s+)?(?:layers|repeats|copies)\b"
+    re.compile(  # the digit alone: "3 MBConv6 layers" keeps its expansion
+        r"(?<!\bof\s)\b(\d)(?=\s+(?:(?:identical|stacked|mbconv\d?|sepconv)\s+)?(?:layers|repeats|copies)\b)"
     ),
     re.compile(r"\brepeat\w*\s+(?:x\s*)?(\d)\b(?:\s*times)?"),
 )
