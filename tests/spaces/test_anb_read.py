@@ -199,7 +199,9 @@ def _chain_of(*texts):
             f"{'with' if x.se else 'without'} SE"
         ),  # no widths
         lambda b, x: f"r{x.layers}_k{x.kernel}_e{x.expansion}_o{OUT[b]}{'_se0.25' if x.se else ''}",
-        lambda b, x: f"{x.layers} MBConv{x.expansion} layers, {x.kernel}x{x.kernel}, {OUT[b]} channels",
+        lambda b, x: (
+            f"{x.layers} MBConv{x.expansion} layers, {x.kernel}x{x.kernel}, {'SE, ' * x.se}{OUT[b]} ch"
+        ),
     ],
 )
 def test_a_network_written_one_node_per_block_reads_as_its_architecture(write):
