@@ -91,6 +91,48 @@ ANB_LAYERS: dict[str, tuple[str, Callable[..., str], str]] = {  # name -> (stem,
 }
 
 
+_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
+def _block_stage(b: int, x, c_in: int, c_out: int, s: int) -> str:
+    return (
+        f"stage {b + 1}: {x.layers} x MBConv{x.expansion} k{x.kernel}x{x.kernel}{' SE' if x.se else ''}, "
+        f"{c_in} -> {c_out} channels, stride {s}"
+    )
+
+
+def _block_keys(b: int, x, c_in: int, c_out: int, s: int) -> str:
+    return f"block{b}: e={x.expansion}, k={x.kernel}, l={x.layers}, se={x.se}"
+
+
+def _block_table(b: int, x, c_in: int, c_out: int, s: int) -> str:
+    return f"bottleneck | t {x.expansion} | c {c_out} | n {x.layers} | s {s} | k {x.kernel} | se {int(x.se)}"
+
+
+def _block_sentence(b: int, x, c_in: int, c_out: int, s: int) -> str:
+    return (
+        f"Block {b + 1} stacks {_WORDS[x.layers]} MBConv{x.expansion} layers with {x.kernel}x{x.kernel} "
+        f"depthwise kernels{' and squeeze-excitation' if x.se else ''}, ending at {c_out} channels"
+    )
+
+
+# one node per block (stop 33): the first two were written with the reading of a number of layers, the last
+# two after it was committed, measured once
+ANB_BLOCKS: dict[str, Callable[..., str]] = {
+    "blocks: stages (not blind)": _block_stage,
+    "blocks: benchmark keys, no widths (not blind)": _block_keys,
+    "blocks: table": _block_table,
+    "blocks: sentence": _block_sentence,
+}
+
+
+def anb_blocks(arch, block: Callable[..., str]) -> OpGraph:
+    texts = ["stem: conv 3x3, stride 2, 32 channels"]
+    for b, x in enumerate(arch.blocks):
+        texts.append(block(b, x, IN_CHANNELS[b], OUT_CHANNELS[b], STRIDES[b]))
+    return chain([*texts, "head: conv 1x1 to 1280, pooling, classifier"])
+
+
 def nb101_graph(graph: OpGraph, wording: dict) -> OpGraph:
     ops = tuple(wording[o][0] if o in wording and o != "output" else o for o in graph.ops)
     texts = tuple(wording[o][1] if o in wording else None for o in graph.ops)
@@ -113,6 +155,7 @@ def main() -> None:
     args = parser.parse_args()
     nb101 = {name: partial(nb101_graph, wording=w) for name, w in NB101_WORDINGS.items()}
     anb = {name: partial(anb_graph, stem=st, layer=la, head=he) for name, (st, la, he) in ANB_LAYERS.items()}
+    anb |= {name: partial(anb_blocks, block=block) for name, block in ANB_BLOCKS.items()}
     anb["residual edges"] = with_residuals
     anb["residual additions"] = partial(with_residuals, adds=True, name="Add", text="residual addition")
     agreement_table(nb101, anb, args.every)
