@@ -41,6 +41,7 @@ SPACE = get_space("anb")
         ("SepConv (k3x3), 16", (1, 3, False, 16)),
         ("sep_conv_3x3, SE, 16 channels", (1, 3, True, 16)),
         ("depthwise separable MBConv6 k5x5, 40", (6, 5, False, 40)),
+        ("bottleneck | t 6 | c 24 | n 1 | s 2 | k 3 | se 0", (6, 3, False, 24)),  # MobileNetV2's table
     ],
 )  # fmt: skip
 def test_layer_fields_known_values(text, fields):
@@ -199,6 +200,9 @@ def _chain_of(*texts):
             f"{'with' if x.se else 'without'} SE"
         ),  # no widths
         lambda b, x: f"r{x.layers}_k{x.kernel}_e{x.expansion}_o{OUT[b]}{'_se0.25' if x.se else ''}",
+        lambda b, x: (
+            f"bottleneck | t {x.expansion} | c {OUT[b]} | n {x.layers} | k {x.kernel} | se {int(x.se)}"
+        ),
         lambda b, x: (
             f"{x.layers} MBConv{x.expansion} layers, {x.kernel}x{x.kernel}, {'SE, ' * x.se}{OUT[b]} ch"
         ),

@@ -7,8 +7,8 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
 
 - expansion :math:`e \in \{1, 4, 6\}`: ``expansion 6``, ``expand ratio 6``, ``expand_ratio=6``,
   ``expansion by 6``, ``expand 6x``, ``x6 expansion``, ``widen x6``, ``6 times``, ``6-fold``, ``MBConv6``,
-  ``e6``, ``e=6``, ``t=6`` (MobileNetV2's expansion factor); 1 for a ``SepConv`` or ``separable`` layer
-  stating none (MnasNet's name of a layer without expansion);
+  ``e6``, ``e=6``, ``t=6`` / ``t 6`` (MobileNetV2's expansion factor); 1 for a ``SepConv`` or
+  ``separable`` layer stating none (MnasNet's name of a layer without expansion);
 - depthwise kernel :math:`k \in \{3, 5\}`: ``5x5``, ``5 by 5``, ``kernel 5``, ``kernel_size=5``, ``k5``,
   ``k=5``;
 - squeeze-and-excitation: ``squeeze``, ``squeeze-excite``, ``excitation``, ``SE``, ``se0.25``, ``channel
@@ -19,8 +19,9 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
 - output channels :math:`c`: the last number of the text that is one of the space's block widths
   (:data:`~tgnas.networks.anb.OUT_CHANNELS`);
 - layers :math:`n \in \{1, .., 4\}`, where a node stands for a block's layers: ``layers=3``, ``l=3``,
-  ``repeats: 3``, ``l3`` / ``r3`` (block strings), ``3 x MBConv``, ``3 layers`` / ``3 MBConv layers`` /
-  ``3 repeats`` (not ``of 3 layers``, a position), ``repeated 3 times``; no mention is one layer.
+  ``n 3`` (MobileNetV2's table), ``repeats: 3``, ``l3`` / ``r3`` (block strings), ``3 x MBConv``,
+  ``3 layers`` / ``3 MBConv layers`` / ``3 repeats`` (not ``of 3 layers``, a position), ``repeated 3
+  times``; no mention is one layer.
 
 A text stating two values of one of them states none. A graph is read as an architecture when it is a chain
 ``input -> stem -> layers -> head -> output`` (the stem and the head may be left out or written as several
@@ -54,7 +55,7 @@ _EXPANSION = (
     re.compile(r"\b(\d)\s*(?:times|-fold|fold)\b"),
     re.compile(r"\bmbconv\s*(\d)\b"),
     re.compile(r"\be(?:\s*[:=]\s*)?(\d)\b"),
-    re.compile(r"\bt\s*[:=]\s*(\d)\b"),
+    re.compile(r"\bt\s*[:=]?\s*(\d)\b"),  # MobileNetV2's table: t, c, n, s
 )
 _KERNEL = (
     re.compile(
@@ -78,7 +79,7 @@ _NO_SE = re.compile(
 _NUMBER = re.compile(r"\d+")
 _SEPARABLE = re.compile(r"\bsep\s*conv|\bseparable\b")  # MnasNet's SepConv: a layer without expansion
 _COUNT = (  # how many layers a node stands for: a block's
-    re.compile(r"\b(?:num(?:ber of)?\s*layers|layers|repeats?|depth|[lrn])\s*[:=]\s*(\d)\b"),
+    re.compile(r"\b(?:(?:num(?:ber of)?\s*layers|layers|repeats?|depth|[lrn])\s*[:=]|n\s)\s*(\d)\b"),
     re.compile(r"\b[lr](\d)\b"),
     re.compile(r"\b(\d)\s*x\s*(?=mbconv|sepconv|inverted|irb\b|ir\b|layer|bottleneck)"),
     re.compile(  # the digit alone: "3 MBConv6 layers" keeps its expansion
