@@ -8,7 +8,9 @@ Accel-NASBench network's residual connections (:func:`tgnas.protocols.crossspace
 and as nodes that add); they were measured once at stop 32 (0.544 and 0.417, every 20th network), led to
 reading them (:mod:`tgnas.spaces.anb_read`), and are not blind since; so is the MnasNet paper's notation
 (``SepConv (k3x3), 16``, ``MBConv6 (k5x5), SE, 40, /2``), added at stop 33 with the reading of ``SepConv``
-as a layer without expansion. The shipped universal
+as a layer without expansion. :data:`ANB_BLOCKS` write a network one node per block (stop 33): two with
+the reading of a number of layers, two after it was committed (``table`` then led to MobileNetV2's ``t`` /
+``n`` and is no longer blind). The shipped universal
 checkpoint trained on every labelled NAS-Bench-101 cell and Accel-NASBench network, so their labels would
 measure nothing new; this measures agreement: Kendall tau between the scores of the architectures as their
 spaces give them and as operator graphs without costs in these words, one call for all graphs and one graph
@@ -117,11 +119,11 @@ def _block_sentence(b: int, x, c_in: int, c_out: int, s: int) -> str:
 
 
 # one node per block (stop 33): the first two were written with the reading of a number of layers, the last
-# two after it was committed, measured once
+# two after it was committed, measured once (``table``, read badly, then led to reading ``t 6`` / ``n 3``)
 ANB_BLOCKS: dict[str, Callable[..., str]] = {
     "blocks: stages (not blind)": _block_stage,
     "blocks: benchmark keys, no widths (not blind)": _block_keys,
-    "blocks: table": _block_table,
+    "blocks: table (blind until measured)": _block_table,
     "blocks: sentence": _block_sentence,
 }
 
