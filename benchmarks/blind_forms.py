@@ -77,6 +77,29 @@ def _anb_paper(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
     return f"{kind} (k{k}x{k}){', SE' if se else ''}, {c_out}{', /2' if s == 2 else ''}"
 
 
+def _anb_spec(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
+    return (
+        f"expansion={e}x, dw {k}x{k}, stride={s}, squeeze-excite={'yes' if se else 'no'}, "
+        f"channels {c_in}→{c_out}"
+    )
+
+
+def _anb_sentence(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
+    return (
+        f"An inverted residual block expanding the {c_in} input channels by a factor of {e}, using a "
+        f"{k}-by-{k} depthwise filter{' with stride two' if s == 2 else ''}, "
+        f"{'followed by' if se else 'without'} a squeeze-excitation module, and projecting to {c_out} "
+        "channels"
+    )
+
+
+def _anb_yaml(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
+    se_flag = str(se).lower()
+    return (
+        f"- {{type: mbconv, expand: {e}, kernel: {k}, stride: {s}, se: {se_flag}, in: {c_in}, out: {c_out}}}"
+    )
+
+
 def _anb_call(e: int, k: int, se: bool, c_in: int, c_out: int, s: int) -> str:
     return f"IRB(expand={e}, k={k}, se={se}, c_in={c_in}, c_out={c_out}, stride={s})"
 
@@ -90,6 +113,14 @@ ANB_LAYERS: dict[str, tuple[str, Callable[..., str], str]] = {  # name -> (stem,
     ),
     "call": ("Stem(out=32, k=3, stride=2)", _anb_call, "Head(c=1280, classes=1000)"),
     "MnasNet paper (stop 33, not blind)": ("Conv3x3", _anb_paper, "Pooling, FC"),
+    # written at stop 33 after that stop's reading rules were committed, measured once
+    "spec (stop 33)": ("conv 3x3 s2 -> 32", _anb_spec, "conv 1x1 -> 1280, avgpool, linear 1000"),
+    "sentence (stop 33)": (
+        "A strided 3-by-3 convolution turns the image into 32 channels",
+        _anb_sentence,
+        "A pointwise convolution to 1280 channels, global pooling and a linear classifier",
+    ),
+    "yaml (stop 33)": ("- {type: stem, out: 32}", _anb_yaml, "- {type: head, out: 1280}"),
 }
 
 
