@@ -42,6 +42,8 @@ SPACE = get_space("anb")
         ("sep_conv_3x3, SE, 16 channels", (1, 3, True, 16)),
         ("depthwise separable MBConv6 k5x5, 40", (6, 5, False, 40)),
         ("bottleneck | t 6 | c 24 | n 1 | s 2 | k 3 | se 0", (6, 3, False, 24)),  # MobileNetV2's table
+        ("expanding the 16 input channels by a factor of 6, a 5-by-5 depthwise filter, projecting to 24",
+         (6, 5, False, 24)),
     ],
 )  # fmt: skip
 def test_layer_fields_known_values(text, fields):

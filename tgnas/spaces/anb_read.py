@@ -6,11 +6,12 @@ A layer text carries numbers, and a sentence encoder reads numbers poorly; these
 number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_size`` -> ``kernel size``):
 
 - expansion :math:`e \in \{1, 4, 6\}`: ``expansion 6``, ``expand ratio 6``, ``expand_ratio=6``,
-  ``expansion by 6``, ``expand 6x``, ``x6 expansion``, ``widen x6``, ``6 times``, ``6-fold``, ``MBConv6``,
-  ``e6``, ``e=6``, ``t=6`` / ``t 6`` (MobileNetV2's expansion factor); 1 for a ``SepConv`` or
-  ``separable`` layer stating none (MnasNet's name of a layer without expansion);
-- depthwise kernel :math:`k \in \{3, 5\}`: ``5x5``, ``5 by 5``, ``kernel 5``, ``kernel_size=5``, ``k5``,
-  ``k=5``;
+  ``expansion by 6``, ``expand 6x``, ``x6 expansion``, ``widen x6``, ``expanding ... by a factor of 6``,
+  ``6 times``, ``6-fold``, ``MBConv6``, ``e6``, ``e=6``, ``t=6`` / ``t 6`` (MobileNetV2's expansion
+  factor); 1 for a ``SepConv`` or ``separable`` layer stating none (MnasNet's name of a layer without
+  expansion);
+- depthwise kernel :math:`k \in \{3, 5\}`: ``5x5``, ``5 by 5``, ``5-by-5``, ``kernel 5``,
+  ``kernel_size=5``, ``k5``, ``k=5``;
 - squeeze-and-excitation: ``squeeze``, ``squeeze-excite``, ``excitation``, ``SE``, ``se0.25``, ``channel
   attention``, ``channel gating``; off where a negation (``no``, ``without``, ``not``, ``w/o``) comes within
   a few words before, or right after it (optionally after ``ratio``, ``block``, ``module``, ``layer`` and a
@@ -52,6 +53,7 @@ _EXPANSION = (
     re.compile(r"\bx\s*(\d)\s+expan"),
     re.compile(r"\b(\d)\s*x\s+expan"),
     re.compile(r"\bwiden\w*(?:\s+\w+){0,2}?\s+(?:x|by\s+)?(\d)\b"),
+    re.compile(r"\b(?:expan|widen)\w*\b[^,;.]*?\bfactor\s+(?:of\s+)?(\d)\b"),
     re.compile(r"\b(\d)\s*(?:times|-fold|fold)\b"),
     re.compile(r"\bmbconv\s*(\d)\b"),
     re.compile(r"\be(?:\s*[:=]\s*)?(\d)\b"),
@@ -59,7 +61,8 @@ _EXPANSION = (
 )
 _KERNEL = (
     re.compile(
-        r"(?<!\d)(\d)\s*(?:x|by|\*)\s*(\d)(?!\d)|\bkernel(?:\s+size)?\s*[:=]?\s*\(\s*(\d)\s*,\s*(\d)\s*\)"
+        r"(?<!\d)(\d)\s*-?\s*(?:x|by|\*)\s*-?\s*(\d)(?!\d)"
+        r"|\bkernel(?:\s+size)?\s*[:=]?\s*\(\s*(\d)\s*,\s*(\d)\s*\)"
     ),
     re.compile(r"\bkernel(?:\s+size)?(?:\s+of)?\s*[:=]?\s*(\d)\b"),
     re.compile(r"\bk\s*[:=]?\s*(\d)\b"),
