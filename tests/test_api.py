@@ -137,6 +137,7 @@ def test_a_module_of_the_accel_nasbench_space_is_scored_as_its_architecture(prox
     report = proxy.report([model, anb.format(net)], input_shape=(1, 3, 32, 32))
     assert report.scores[0] == pytest.approx(report.scores[1], rel=1e-5)
     assert report.operators_unseen[0] == []
+    assert report.read_as == [f"anb {anb.format(net)}", None]  # a string is the architecture already
     traced = proxy.traced.score_graphs([module_graph(model, (1, 3, 32, 32))])[0]
     assert report.scores[0] != pytest.approx(traced, abs=1e-3)
 

@@ -292,6 +292,28 @@ def test_score_notes_a_contracted_sum_node(capsys, tmp_path):
     assert "log-parameter prior" not in err  # a contracted node leaves no unseen operator for a prior
 
 
+def test_score_notes_a_graph_read_back_into_an_architecture(capsys, tmp_path):
+    """A network written one node per block is read as its architecture: scored as it, and said so."""
+    anb = "e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2"
+    widths = (16, 24, 40, 80, 112, 192, 320)
+    blocks = [
+        {"op": "block", "text": f"{b}, to {w} channels"} for b, w in zip(anb.split("-"), widths, strict=True)
+    ]
+    nodes = [{"op": "input"}, *blocks]
+    edges = [[i, i + 1] for i in range(len(nodes))]
+    path = tmp_path / "g.jsonl"
+    path.write_text(json.dumps({"nodes": [*nodes, {"op": "output"}], "edges": edges}) + "\n")
+    code, out, err = run(capsys, "score", "--graphs", str(path), "--json")
+    row = json.loads(out)
+    assert code == 0 and row["notes"] == [
+        f"read as the anb architecture {anb} and scored as the space gives it"
+    ]
+    code, single, _ = run(capsys, "score", anb)
+    assert row["score"] == pytest.approx(float(single), abs=1e-4)
+    code, out, err = run(capsys, "score", "--graphs", str(path))
+    assert code == 0 and f"read as the anb architecture {anb}" in err
+
+
 def test_score_file_of_mixed_spaces_and_stdin(capsys, tmp_path, monkeypatch):
     import io
 

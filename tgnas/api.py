@@ -216,12 +216,16 @@ class Predictor:
             networks = {k for k in modules if routed and _is_anb_network(module_graphs[k])}
             universal, traced = sorted({*universal, *networks}), [k for k in modules if k not in networks]
         groups = [("predictor", specialist), ("universal", universal), ("traced", traced)]
+        read_as: list[str | None] = [None] * len(archs)
         for name, keys in groups:
             if not keys:
                 continue
             predictor = getattr(self, name)  # the universal and traced ones load on first use
             graphs = [parsed[k][0] for k in keys]
             out[keys] = predictor.score_graphs(graphs)
+            if name == "universal":
+                for k, g in zip(keys, graphs, strict=True):
+                    read_as[k] = _anb_reading(g) if parsed[k][1] is None else None
             if unseen:
                 new = predictor.unseen_operators(graphs) or []
                 found += new
@@ -234,23 +238,34 @@ class Predictor:
                         for op, t in zip(g.ops, g.texts or (None,) * g.num_nodes, strict=True)
                     }
                     notes[k] = sorted({by_text[t] for t in texts if t in by_text})
-        return ScoreReport(out, found, notes)
+        return ScoreReport(out, found, notes, read_as)
 
 
 def _is_anb_network(graph: OpGraph) -> bool:
     """Whether a traced graph is a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`)."""
+    return _anb_reading(graph) is not None
+
+
+def _anb_reading(graph: OpGraph) -> str | None:
+    """The Accel-NASBench architecture a graph is read back into (:mod:`tgnas.spaces.anb_read`), as the
+    space's string form; ``None`` if it is none."""
+    from tgnas.spaces.anb import format_arch
     from tgnas.spaces.anb_read import network_of
 
-    return network_of(graph) is not None
+    arch = network_of(graph)
+    return None if arch is None else f"anb {format_arch(arch)}"
 
 
 @dataclass
 class ScoreReport:
-    """What :meth:`Predictor.report` returns: ``scores`` in input order, and the ``unseen`` operators."""
+    """What :meth:`Predictor.report` returns: ``scores`` in input order, the ``unseen`` operators and, per
+    input, the architecture a graph or module was read back into and scored as (``read_as``: the space and
+    its string form, e.g. ``"anb e6k3l1-..."``; ``None`` for an input that is no such graph)."""
 
     scores: np.ndarray
     unseen: list = field(default_factory=list)
     operators_unseen: list[list[str]] = field(default_factory=list)  # per input: its operators never seen
+    read_as: list[str | None] = field(default_factory=list)
 
 
 def module_graph(model, input_shape: Sequence[int] | None) -> OpGraph:

@@ -39,7 +39,9 @@ def score(
 
     Without --checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (a predicted
     CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
-    a --module by the traced-graph predictor. With --proxies, each network's zero-cost proxies are computed
+    a --module by the traced-graph predictor (one that is an Accel-NASBench network: by the universal one,
+    as its architecture; a note says so, as for every graph read back into a space's architecture). With
+    --proxies, each network's zero-cost proxies are computed
     (architectures of spaces with a network, and modules; not graphs): the score is the proxy itself, or
     for several proxies their log-rank aggregate over the scored items; the values follow on each line.
     """
@@ -78,14 +80,26 @@ def score(
     report = Predictor.load(checkpoint).report(items, shape)
     about = {u.op: _unseen_note(u) for u in report.unseen}
     rows = [
-        {"id": k, "input": src, "score": float(v), "notes": [about[op] for op in ops if op in about]}
-        for k, (src, v, ops) in enumerate(zip(sources, report.scores, report.operators_unseen, strict=True))
+        {
+            "id": k,
+            "input": src,
+            "score": float(v),
+            "notes": [about[op] for op in ops if op in about] + ([_read_note(read)] if read else []),
+        }
+        for k, (src, v, ops, read) in enumerate(
+            zip(sources, report.scores, report.operators_unseen, report.read_as, strict=True)
+        )
     ]
     if as_json:
         _print_rows(rows, stream=bool(file or graphs))
         return
     for v in report.scores:
         print(f"{v:.4f}")
+    read = [(src, r) for src, r in zip(sources, report.read_as, strict=True) if r]
+    for src, r in read[:3]:
+        print(f"note: {src}: {_read_note(r)}", file=sys.stderr)
+    if len(read) > 3:
+        print(f"note: and {len(read) - 3} more graph(s) read back into their architectures", file=sys.stderr)
     for u in report.unseen:
         print(f"note: {_unseen_note(u)} ({u.nodes} node(s))", file=sys.stderr)
     for w in sorted({u.prior_weight for u in report.unseen if u.prior_weight}):
@@ -139,6 +153,11 @@ def _score_proxies(items, sources, names, shape, batch_size, as_json, stream) ->
     for row in rows:
         for note in row["notes"]:
             print(f"note: {row['input']}: {note}", file=sys.stderr)
+
+
+def _read_note(read: str) -> str:
+    space, arch = read.split(" ", 1)
+    return f"read as the {space} architecture {arch} and scored as the space gives it"
 
 
 def _unseen_note(u) -> str:

@@ -22,7 +22,8 @@ number words become digits (``six`` -> ``6``) and underscores spaces (``kernel_s
 - layers :math:`n \in \{1, .., 4\}`, where a node stands for a block's layers: ``layers=3``, ``l=3``,
   ``n 3`` (MobileNetV2's table), ``repeats: 3``, ``l3`` / ``r3`` (block strings), ``3 x MBConv``,
   ``3 layers`` / ``3 MBConv layers`` / ``3 repeats`` (not ``of 3 layers``, a position), ``repeated 3
-  times``; no mention is one layer.
+  times``; no mention is one layer. The space's own block token (``e6k3l2se``) states
+  :math:`e, k, n` and the SE.
 
 A text stating two values of one of them states none. A graph is read as an architecture when it is a chain
 ``input -> stem -> layers -> head -> output`` (the stem and the head may be left out or written as several
@@ -81,6 +82,7 @@ _NO_SE = re.compile(
 )
 _NUMBER = re.compile(r"\d+")
 _SEPARABLE = re.compile(r"\bsep\s*conv|\bseparable\b")  # MnasNet's SepConv: a layer without expansion
+_COMPACT = re.compile(r"\be(\d)k(\d)l(\d)(se)?\b")  # the space's own block token, e6k3l2se
 _COUNT = (  # how many layers a node stands for: a block's
     re.compile(r"\b(?:(?:num(?:ber of)?\s*layers|layers|repeats?|depth|[lrn])\s*[:=]|n\s)\s*(\d)\b"),
     re.compile(r"\b[lr](\d)\b"),
@@ -141,7 +143,8 @@ def _counted(s: str) -> tuple[int | None, str]:
 def _parts(text: str) -> tuple[int, int, bool, tuple[int, ...], int | None] | None:
     """``(expansion, kernel, squeeze-and-excitation, block widths in order, layers)`` a text states;
     ``None`` unless it states an expansion and a kernel once and at most one number of layers, 1 to 4."""
-    count, s = _counted(normal(text))
+    s = _COMPACT.sub(lambda m: f" e{m[1]} k{m[2]} l{m[3]}{' se' if m[4] else ''} ", normal(text))
+    count, s = _counted(s)
     stated = expansions(s)
     expansion = only(stated or ({1} if _SEPARABLE.search(s) else set()), EXPANSIONS)
     kernel = only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
