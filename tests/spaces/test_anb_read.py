@@ -208,6 +208,7 @@ def _chain_of(*texts):
         lambda b, x: (
             f"{x.layers} MBConv{x.expansion} layers, {x.kernel}x{x.kernel}, {'SE, ' * x.se}{OUT[b]} ch"
         ),
+        lambda b, x: f"{x}, {OUT[b]} channels",  # the space's own block token, e6k3l2se
     ],
 )
 def test_a_network_written_one_node_per_block_reads_as_its_architecture(write):
