@@ -15,8 +15,9 @@ no costs; written for choosing how new texts are read), ``reworded`` (``REWORDED
 texts, no costs; written before the reading rules it is judged with were changed, and never used to choose
 them), ``reworded-2`` (``REWORDED_DARTS_2``: another, code-like wording written after those rules and
 never used to choose one), ``reworded-3`` (``REWORDED_DARTS_3``: written after ``reworded-2`` was
-measured, never used to choose anything) and ``reworded-4`` (``REWORDED_DARTS_4``: written at stop 32,
-after that stop's rules, never used to choose anything).
+measured, never used to choose anything), ``reworded-4`` (``REWORDED_DARTS_4``: written at stop 32,
+after that stop's rules, never used to choose anything) and ``reworded-5`` (``REWORDED_DARTS_5``: written
+at stop 33, after that stop's rules).
 """
 
 from __future__ import annotations
@@ -130,6 +131,31 @@ REWORDED_DARTS_4 = {
     "concat": ("cell-out", "torch.cat([s2, s3, s4, s5], dim=1)"),
 }
 
+REWORDED_DARTS_5 = {  # written at stop 33, after that stop's rules, before being measured
+    "sep_conv_3x3": (
+        "separable-3",
+        "two stacked blocks of ReLU, a depthwise 3x3 filter, a 1x1 channel mixer and batch norm",
+    ),
+    "sep_conv_5x5": (
+        "separable-5",
+        "two stacked blocks of ReLU, a depthwise 5x5 filter, a 1x1 channel mixer and batch norm",
+    ),
+    "dil_conv_3x3": (
+        "dilated-3",
+        "ReLU then a 3x3 depthwise filter with holes (dilation rate 2, 5x5 receptive field), a 1x1 mixer, "
+        "batch norm",
+    ),
+    "dil_conv_5x5": (
+        "dilated-5",
+        "ReLU then a 5x5 depthwise filter with holes (dilation rate 2, 9x9 receptive field), a 1x1 mixer, "
+        "batch norm",
+    ),
+    "max_pool_3x3": ("maxpool", "keeps the largest value in every 3x3 neighbourhood"),
+    "avg_pool_3x3": ("avgpool", "replaces each value by the mean of its 3x3 neighbourhood"),
+    "skip_connect": ("shortcut", "forwards its input without any computation"),
+    "concat": ("cell output", "stacks the four intermediate nodes along the channel axis"),
+}
+
 
 def generic(graph: OpGraph) -> dict:
     """The graph's operator names and edges: no texts, no costs."""
@@ -156,6 +182,7 @@ FORMS = {
     "reworded-2": worded(REWORDED_DARTS_2),
     "reworded-3": worded(REWORDED_DARTS_3),
     "reworded-4": worded(REWORDED_DARTS_4),
+    "reworded-5": worded(REWORDED_DARTS_5),
 }
 
 
