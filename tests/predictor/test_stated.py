@@ -45,6 +45,10 @@ from tgnas.predictor.stated import (
         ("op", "recombines the stacked maps location by location", 1),
         ("op", "mixes each location with its eight neighbours", 3),  # a place and its neighbours
         ("op", "the sum of the nine values of a tile", 3),
+        # a receptive field's size is no kernel's
+        ("op", "3x3 depthwise filter with holes (dilation rate 2, 5x5 receptive field)", 3),
+        ("op", "dilated conv whose receptive field is 9x9, kernel 5x5", 5),
+        ("op", "a dilated convolution with an effective 5x5 size", None),
         ("op", "per-pixel mix of the channels and their neighbours", None),  # both: none
         ("op", "a 5x5 window over the neighbourhood", 5),  # a written size comes first
         ("op", "mixes each location's values", None),  # no channel word: one place says nothing

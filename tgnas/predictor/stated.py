@@ -7,7 +7,8 @@ to a plain convolution's as its own. Before a text is read as an operator family
 
 - **kernel** :math:`k(t)`: a square kernel written as ``3x3``, ``3×3``, ``3-by-3``, ``three by three``,
   ``kernel_size=3``, ``kernel size 3``, ``k=3``, ``3-wide`` / ``three-wide``, ``3-pixel-wide`` / ``3-pixel
-  window`` / ``3 pixels across``; ``1`` for ``pointwise`` / ``point-wise`` (not before an elementwise
+  window`` / ``3 pixels across`` (not a receptive field's size: ``5x5 receptive field``, ``field of view
+  of 5x5``, ``effective 5x5``); ``1`` for ``pointwise`` / ``point-wise`` (not before an elementwise
   operation: ``pointwise addition``, ``pointwise product``, ...), ``one-pixel`` or ``single-pixel``;
   or a name's trailing ``1``, ``3``, ``5`` or ``7`` (``k3``, ``conv1``). A text stating two different sizes
   states none, except a specialised one (below: ``separable``, ``depthwise``, ``dilated``, ``per-channel``,
@@ -79,6 +80,14 @@ _SIZE = (
         rf"\b{_N}[\s-](?:pixels?|px)[\s-](?:wide|across|square|window|patch|box|tile|region|stencil|kernel"
         r"|filter|neighbou?rhood)\b"
     ),
+)
+_SQ = rf"{_N}\s*-?\s*(?:x|by|\*)\s*-?\s*{_N}"
+# a receptive field's size is no kernel's (a dilated 3x3 convolution sees 5x5)
+_FIELD = re.compile(
+    rf"\b{_SQ}\s+(?:effective\s+)?(?:receptive field|field of view)"
+    rf"|(?:receptive field|field of view)\s*(?:of|is|=|:|becomes|grows to)?\s*(?:an?\s+)?(?:effective\s+)?"
+    rf"{_SQ}"
+    rf"|\beffective\s+(?:size\s+(?:of\s+)?)?{_SQ}"
 )
 _ELEMENTWISE = r"(?:add\w*|sum\w*|product|multipl\w*|max\w*|min\w*|mean|averag\w*)"
 # a 1x1 kernel; "pointwise addition" is an elementwise operation
@@ -163,7 +172,7 @@ def _spaced(s: str) -> str:
 def stated_kernel(name: str, text: str) -> int | None:
     """The square kernel size ``name`` and ``text`` state, ``None`` if none or several."""
     found: set[int] = set()
-    for s in (_spaced(text), _spaced(name)):
+    for s in (_FIELD.sub(" ", _spaced(text)), _spaced(name)):
         for a, b in _SQUARE.findall(s):
             if _size(a) is not None and _size(a) == _size(b):
                 found.add(_size(a))
