@@ -58,6 +58,19 @@ NB101_WORDINGS = {
         "maxpool3x3": ("pool", "keeps the strongest activation in each small square window, no weights"),
         "output": ("cell output", "the cell's result, gathering the last vertices"),
     },
+    # written at stop 33 after that stop's rules were committed, measured once
+    "tf-slim (stop 33)": {
+        "conv3x3-bn-relu": ("conv3x3", "slim.conv2d(net, C, [3, 3]) with batch_norm and relu"),
+        "conv1x1-bn-relu": ("conv1x1", "slim.conv2d(net, C, [1, 1]) with batch_norm and relu"),
+        "maxpool3x3": ("maxpool", "slim.max_pool2d(net, [3, 3], stride=1, padding='SAME')"),
+        "output": ("concat", "tf.concat(vertex_outputs, axis=3)"),
+    },
+    "terse (stop 33)": {
+        "conv3x3-bn-relu": ("C3", "3×3 conv-BN-ReLU"),
+        "conv1x1-bn-relu": ("C1", "1×1 conv-BN-ReLU"),
+        "maxpool3x3": ("MP", "3×3 max pool, stride 1"),
+        "output": ("OUT", "channel-wise concatenation"),
+    },
 }
 
 
