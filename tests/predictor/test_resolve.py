@@ -529,3 +529,16 @@ def test_an_output_text_on_an_inner_node_is_read_as_a_sum_even_with_costs(univer
     graph = chain("nor_conv_3x3", "add", "nor_conv_1x1", texts=(None, None, text, None, None), costs=costs)
     ((out,),) = universal.resolver.resolve([graph])
     assert out.ops == ("input", "nor_conv_3x3", "nor_conv_1x1", "output")
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("tf.concat(vertex_outputs, axis=3)", "concat"),  # NAS-Bench-101's output: it concatenates
+        ("reduces its incoming tensors by summing them", "output"),  # NAS-Bench-201's: it sums
+        ("a blue banana", None),  # no kind stated: read by its words alone (too weak here)
+    ],
+)
+def test_an_output_that_states_its_kind_weakly_reads_as_the_one_end_of_that_kind(universal, text, family):
+    (r,) = universal.resolver.read([("sink", text)], "last")
+    assert r.family == family and r.match < 0.4  # each well below the floor of a reading by its words

@@ -43,8 +43,11 @@ s_{F^*}(t) <` :data:`FLOOR`, that leads every other family by :data:`WEAK_MARGIN
 that is a cell operation the predictor trained on (not a network's layer). A text whose stated kernel size and
 weights together leave one cell operation the predictor trained on is read as it, however weak its match;
 there, a text stating what its operation outputs (zeros, its input, a mean, a maximum: a weightless
-operation's outputs) and no weights states it has none. Any other text below the floor describes no operator
-tgnas knows and is left as it is. The family is also what decides nominal costs
+operation's outputs) and no weights states it has none. A first or last node whose text states an output
+kind (:func:`~tgnas.predictor.stated.stated_output`) that one family its place allows has is read as that
+family, however weak its match (``tf.concat(vertex_outputs, axis=3)`` ends a cell by concatenating, as
+NAS-Bench-101's output does). Any other text below the floor describes no operator tgnas knows and is left
+as it is. The family is also what decides nominal costs
 (:mod:`tgnas.predictor.nominal`).
 
 A graph is read for what flows through it as well: an inner node read as the zero operation carries
@@ -397,6 +400,11 @@ class TextResolver:
                 left = self._left(per_family[i], weightless)
                 if len(left) == 1:  # what a stated kernel and weights leave
                     family, read_as = families[left[0]], as_text(left[0])
+            if family is None and not candidates and output is not None and role != "inner":
+                left = [g for g in order if np.isfinite(per_family[i, g])]
+                kind = [g for g in left if OUTPUT.get(families[g]) == output]
+                if len(kind) == 1:  # an end node of the one family of the output kind it states
+                    family, read_as = families[kind[0]], as_text(kind[0])
             end = self._cell_end(to_bank[i], per_family[i], op, t, kernel) if role == "inner" else None
             if end is not None:  # a concatenation that ends a cell and feeds the next
                 family, read_as, candidates = CELL_END, describe_op(CELL_END), ()
