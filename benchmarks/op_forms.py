@@ -5,14 +5,15 @@ Usage: ``.venv/bin/python benchmarks/op_forms.py [--every 4]``
 An MBConv layer drawn at operation level is an expansion (a 1x1 convolution, absent at expansion 1), a
 depthwise convolution, a squeeze-and-excitation where the layer has one, and a 1x1 projection, each maybe
 followed by its normalisation and activation; the stem and the head become several nodes too
-(:func:`tgnas.protocols.crossspace.with_operations`). :data:`DEVELOPMENT` holds the forms the reading of
-such graphs (:mod:`tgnas.spaces.anb_opread`) was written against: the graph tgnas's tracer makes of the
-space's PyTorch network (squeeze-and-excitation as a gated branch), module reprs as PyTorch prints them,
-operator names with short texts, and prose. :data:`BLIND` was written after that reading was committed and
-measured once (``keras`` then led to skipping normalisations and activations named after their part, and
-is no longer blind). As in ``blind_forms.py``, the shipped universal checkpoint trained
-on every labelled Accel-NASBench network, so this measures agreement with the space's own scores: Kendall
-tau, one call for all graphs and one graph per call, and the largest absolute difference.
+(:func:`tgnas.protocols.crossspace.with_operations`). :data:`DEVELOPMENT` holds the forms the reading of such
+graphs (:mod:`tgnas.spaces.anb_opread`) was written against: the graph tgnas's tracer makes of the space's
+PyTorch network (squeeze-and-excitation as a gated branch), module reprs as PyTorch prints them, operator
+names with short texts, prose, and ONNX's nodes (added later, with the reading of ``group=``,
+``kernel_shape=[k, k]`` and a weight shape written out-channels first). :data:`BLIND` was written after that
+reading was committed and measured once (``keras`` then led to skipping normalisations and activations named
+after their part, and is no longer blind). As in ``blind_forms.py``, the shipped universal checkpoint trained
+on every labelled Accel-NASBench network, so this measures agreement with the space's own scores: Kendall tau,
+one call for all graphs and one graph per call, and the largest absolute difference.
 """
 
 from __future__ import annotations
@@ -127,6 +128,43 @@ def _prose(part: str, **n: int) -> Nodes:
     return [("head", "final 1x1 convolution to 1280 channels, average pooling and a linear classifier")]
 
 
+def _onnx(part: str, **n: int) -> Nodes:
+    def conv(k: int, out: int, cin: int, s: int = 1, group: int = 1) -> tuple[str, str]:
+        return (
+            "Conv",
+            f"kernel_shape=[{k}, {k}] strides=[{s}, {s}] group={group} W=[{out}, {cin // group}, {k}, {k}]",
+        )
+
+    bn, act = ("BatchNormalization", None), ("Mul", "x * Sigmoid(x)")
+    if part == "stem":
+        return [conv(3, 32, 3, 2), bn, act]
+    if part == "expand":
+        return [conv(1, n["mid"], n["c_in"]), bn, act]
+    if part == "depthwise":
+        m = n["mid"]
+        return [conv(n["kernel"], m, m, n["stride"], m), bn, act]
+    if part == "se":
+        m, q = n["mid"], n["squeeze"]
+        return [
+            ("GlobalAveragePool", None),
+            conv(1, q, m),
+            act,
+            conv(1, m, q),
+            ("Sigmoid", None),
+            ("Mul", None),
+        ]
+    if part == "project":
+        return [conv(1, n["c_out"], n["mid"]), bn]
+    return [
+        conv(1, 1280, 320),
+        bn,
+        act,
+        ("GlobalAveragePool", None),
+        ("Flatten", None),
+        ("Gemm", "W=[1000, 1280]"),
+    ]
+
+
 def _traced(arch) -> object:
     from tgnas.api import module_graph
     from tgnas.spaces import get_space
@@ -140,6 +178,9 @@ DEVELOPMENT: dict[str, Callable[[object], object]] = {
     "named operators, residual edges": partial(with_operations, write=_named),
     "prose, residual additions": partial(
         with_operations, write=_prose, add=("sum", "adds the block input back")
+    ),
+    "ONNX nodes (W=[out, in, k, k], group=), SE as a gated branch, residual additions": partial(
+        with_operations, write=_onnx, add=("Add", None), gate=True
     ),
 }
 

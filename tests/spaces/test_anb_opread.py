@@ -52,6 +52,8 @@ def named(part, **n):
         ("Conv2d", "Conv2d(16, 96, kernel_size=(1, 1), stride=(1, 1), bias=False)", "P"),
         ("Conv2d", "Conv2d(3, 32, kernel_size=(3, 3), stride=(2, 2), groups=1)", None),
         ("dwconv5x5", None, "D"),
+        ("Conv", "kernel_shape=[5, 5], strides=[2, 2], group=96", "D"),  # ONNX's attributes
+        ("Conv", "kernel_shape=[1, 1], strides=[1, 1], group=1", "P"),
         ("op", "5x5 depth-wise convolution", "D"),
         ("op", "per-channel convolution with a 3x3 kernel", "D"),
         ("se", "squeeze-and-excitation, ratio 0.25", "S"),
@@ -78,19 +80,42 @@ def test_networks_drawn_one_node_per_operation_read_back(write, add, rng):
     assert space_graphs(with_operations(ARCH, reprs))[0] == SPACE.to_graph(ARCH)  # the space's own costs
 
 
-def test_a_gate_drawn_beside_the_depthwise_convolution_is_read():
-    """Squeeze-and-excitation as a side branch: depthwise -> SE -> multiply <- depthwise."""
+def onnx(part, **n):
+    """ONNX's nodes: the weight's shape out-channels first, ``group=`` for a depthwise convolution, an SE
+    of pooling, two 1x1 convolutions, a sigmoid and a product (a gated branch)."""
+
+    def conv(k, out, cin, group=1):
+        return "Conv", f"kernel_shape=[{k}, {k}] group={group} W=[{out}, {cin // group}, {k}, {k}]"
+
+    if part == "stem":
+        return [conv(3, 32, 3), ("BatchNormalization", None)]
+    if part == "expand":
+        return [conv(1, n["mid"], n["c_in"]), ("Sigmoid", None)]
+    if part == "depthwise":
+        return [conv(n["kernel"], n["mid"], n["mid"], n["mid"])]
+    if part == "se":
+        m, q = n["mid"], n["squeeze"]
+        return [("GlobalAveragePool", None), conv(1, q, m), conv(1, m, q), ("Sigmoid", None), ("Mul", None)]
+    if part == "project":
+        return [conv(1, n["c_out"], n["mid"])]
+    return [conv(1, 1280, 320), ("Gemm", "W=[1000, 1280]")]
+
+
+def test_a_gate_drawn_beside_the_depthwise_convolution_is_read(rng):
+    """Squeeze-and-excitation as a side branch (depthwise -> SE -> multiply <- depthwise), its 1x1
+    convolutions read as the SE's; a projection's input width written first or last."""
 
     def gated(part, **n):
         if part == "se":
             return [("se", "squeeze-excite gate"), ("mul", "x * gate")]
         return reprs(part, **n)
 
-    graph = with_operations(ARCH, gated)
-    muls = [v for v, op in enumerate(graph.ops) if op == "mul"]
-    edges = {(v - 2, v) for v in muls} | set(graph.edges)  # the BN after the depthwise conv feeds the product
-    drawn = OpGraph(graph.ops, tuple(sorted(edges)), graph.texts)
-    assert read_operations(drawn) == ARCH
+    assert read_operations(with_operations(ARCH, gated, gate=True)) == ARCH
+    for arch in [ARCH, *(SPACE.sample(rng) for _ in range(10))]:
+        assert read_operations(with_operations(arch, onnx, add=("Add", None), gate=True)) == arch
+    assert (
+        read_operations(with_operations(ARCH, onnx, add=("Add", None))) is None
+    )  # the SE's 1x1 convs in line
 
 
 def _with(graph: OpGraph, at: int, op: str, text: str | None) -> OpGraph:

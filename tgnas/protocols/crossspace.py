@@ -158,14 +158,17 @@ def with_residuals(arch, adds: bool = False, name: str = "add", text: str | None
 Nodes = list[tuple[str, str | None]]  # (operator name, text) of consecutive nodes
 
 
-def with_operations(arch, write: Callable[..., Nodes], add: tuple[str, str | None] | None = None) -> OpGraph:
+def with_operations(
+    arch, write: Callable[..., Nodes], add: tuple[str, str | None] | None = None, gate: bool = False
+) -> OpGraph:
     """The Accel-NASBench network ``arch`` as a chain with one node per operation, as a network traced or
     drawn at operation level shows it. ``write(part, **numbers)`` gives the nodes of each part: ``"stem"``
     and ``"head"`` (no numbers); per MBConv layer ``"expand"`` (``c_in``, ``mid``; only when the expansion is
     above 1), ``"depthwise"`` (``mid``, ``kernel``, ``stride``), ``"se"`` (``mid``, ``squeeze``; only with
     squeeze-and-excitation) and ``"project"`` (``mid``, ``c_out``). Each residual connection is an edge
     from the layer's input to the node after it, or, with ``add`` (a name and a text), a node that adds
-    them."""
+    them. With ``gate``, the SE's nodes are a side branch, as a traced network has them: the node before
+    them also feeds their last (the product of the features and the gate)."""
     from tgnas.networks.anb import layers
     from tgnas.spaces.anb import SE_RATIO
 
@@ -180,7 +183,10 @@ def with_operations(arch, write: Callable[..., Nodes], add: tuple[str, str | Non
             parts.append(("se", {"mid": mid, "squeeze": max(1, int(x.c_in * SE_RATIO))}))
         parts.append(("project", {"mid": mid, "c_out": x.c_out}))
         for part, numbers in parts:
+            before = len(nodes) - 1
             nodes += write(part, **numbers)
+            if part == "se" and gate:
+                edges.append((before, len(nodes) - 1))
         edges += [(i, i + 1) for i in range(start, len(nodes) - 1)]
         if x.residual and add is not None:
             nodes.append(add)

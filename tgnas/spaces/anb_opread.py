@@ -5,10 +5,10 @@ Each inner node's words (its operator name and text, normalised as :func:`tgnas.
 does) say which operation it is, the first that fits:
 
 - ``D``, a depthwise convolution: ``depthwise``, ``depth-wise``, ``dw``, ``dwconv``, a ``channel-wise`` or
-  ``per-channel`` convolution, filter or kernel, or ``groups=N`` with :math:`N > 1`;
+  ``per-channel`` convolution, filter or kernel, or ``groups=N`` / ``group=N`` with :math:`N > 1`;
 - ``S``, a squeeze-and-excitation: it states one, not negated (:func:`~tgnas.spaces.anb_read.states_se`);
 - ``P``, a pointwise convolution: ``pointwise``, ``pw``, ``expan...``, ``widen...``, ``project...``, or a
-  kernel stated as 1 only (``1x1``, ``kernel_size=(1, 1)``, ``k=1``);
+  kernel stated as 1 only (``1x1``, ``kernel_size=(1, 1)``, ``kernel_shape=[1, 1]``, ``k=1``);
 - anything else is no operation of a layer and is skipped: so is a node whose words name a normalisation,
   an activation, dropout, pooling, an addition or a reshape and state no convolution (``conv``, ``filter``,
   ``kernel``, ``KxK``), whatever part of a layer its name gives (``block2a_expand_bn``), unless it states a
@@ -26,8 +26,9 @@ Of each layer:
 - kernel :math:`k`: the depthwise node's, stated once, in :math:`\{3, 5\}`;
 - squeeze-and-excitation: whether an ``S`` node is in it;
 - output width :math:`c`: a number of the projection's words that may follow the previous layer's width
-  :math:`c_{in}` (32 for the first): :math:`c_{in}` itself or the next block's width (the last such if
-  both);
+  :math:`c_{in}` (32 for the first): :math:`c_{in}` itself or the next block's width; where it states both,
+  not its input width :math:`c_{in} e` (written first or last: ``Conv2d(in, out)``, ONNX's ``W=[out, in,
+  1, 1]``), else the last;
 - expansion :math:`e`: 1 without an expansion node (whose depthwise words then state no width
   :math:`c_{in} e'` with :math:`e' > 1`); with one, the one value in :math:`\{4, 6\}` that the expansion's
   words state as a ratio (``expand 6x``, ...) or its or the depthwise node's words as a width
@@ -61,7 +62,7 @@ _DEPTHWISE = re.compile(
     r"\bdepth[\s-]?wise|\bdw(?:conv\w*)?\b|\bdw(?=\d)"
     r"|\b(?:channel[\s-]?wise|per[\s-]channel)\s+(?:conv|filter|kernel)"
 )
-_GROUPS = re.compile(r"\bgroups\s*[:=]\s*(\d+)")
+_GROUPS = re.compile(r"\bgroups?\s*[:=]\s*(\d+)")  # PyTorch's groups, ONNX's group
 _POINTWISE = re.compile(r"\bpoint[\s-]?wise|\bpw\b|\bexpan|\bwiden|\bproject")
 _AUXILIARY = re.compile(
     r"\b(?:bn|batch\s*norm\w*|norm\w*|activation|act|relu\d*|h?-?swish|silu|sigmoid|gelu|drop\w*|add|sum"
@@ -116,20 +117,21 @@ def _fields(words: list[str], layers) -> list[tuple[int, int, bool, int]] | None
     """Each layer's ``(expansion, kernel, squeeze-and-excitation, output width)`` (module docstring)."""
     out, c_in = [], _WIDTHS[0]
     for expand, depthwise, se, project in layers:
-        at = _WIDTHS.index(c_in)
-        may = set(_WIDTHS[max(at, 1) : at + 2])
-        stated = [n for n in numbers(words[project]) if n in may]
         s = words[depthwise]
         kernel = only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
-        if not stated or kernel is None:
-            return None
         wide = [words[depthwise]] if expand is None else [words[expand], words[depthwise]]
         widths = {e for w in wide for n in numbers(w) for e in EXPANSIONS if e > 1 and n == c_in * e}
         if expand is None:
             expansion = None if widths else 1
         else:
             expansion = only(expansions(words[expand]) | widths, EXPANSIONS[1:])
-        if expansion is None:
+        if kernel is None or expansion is None:
+            return None
+        at = _WIDTHS.index(c_in)
+        stated = [n for n in numbers(words[project]) if n in _WIDTHS[max(at, 1) : at + 2]]
+        if len(set(stated)) > 1 and c_in * expansion in stated:  # two: one is the projection's input
+            stated.remove(c_in * expansion)
+        if not stated:
             return None
         out.append((expansion, kernel, se, stated[-1]))
         c_in = stated[-1]

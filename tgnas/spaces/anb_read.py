@@ -63,7 +63,7 @@ _EXPANSION = (
 _KERNEL = (
     re.compile(
         r"(?<!\d)(\d)\s*-?\s*(?:x|by|\*)\s*-?\s*(\d)(?!\d)"
-        r"|\bkernel(?:\s+size)?\s*[:=]?\s*\(\s*(\d)\s*,\s*(\d)\s*\)"
+        r"|\bkernel(?:\s+(?:size|shape))?\s*[:=]?\s*[(\[]\s*(\d)\s*,\s*(\d)\s*[)\]]"
     ),
     re.compile(r"\bkernel(?:\s+size)?(?:\s+of)?\s*[:=]?\s*(\d)\b"),
     re.compile(r"\bk\s*[:=]?\s*(\d)\b"),
@@ -110,8 +110,8 @@ def expansions(s: str) -> set[int]:
 
 
 def square_kernels(s: str) -> set[int]:
-    """The square kernel sizes the normalised text ``s`` writes as ``5x5``, ``5 by 5`` or
-    ``kernel_size=(5, 5)``."""
+    """The square kernel sizes the normalised text ``s`` writes as ``5x5``, ``5 by 5``,
+    ``kernel_size=(5, 5)`` or ``kernel_shape=[5, 5]`` (ONNX)."""
     return {int(a or c) for a, b, c, d in _KERNEL[0].findall(s) if (a and a == b) or (c and c == d)}
 
 
