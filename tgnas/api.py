@@ -196,9 +196,10 @@ class Predictor:
     ) -> ScoreReport:
         """Scores ``archs`` (as :meth:`score_many`) and, with ``unseen``, lists the operators their predictor
         never trained on, each with the nearest text it knows
-        (:class:`~tgnas.predictor.novelty.UnseenOperator`): the cell predictor judges architectures and
-        graphs, the traced one modules. Each module is traced once. A predictor whose card lists no
-        training texts (a checkpoint from before tgnas recorded them) reports none."""
+        (:class:`~tgnas.predictor.novelty.UnseenOperator`) and the architecture each graph or module was
+        read back into (``read_as``): the cell predictor judges architectures and graphs, the traced one
+        modules (but an Accel-NASBench network). Each module is traced once. A predictor whose card lists
+        no training texts (a checkpoint from before tgnas recorded them) reports no unseen operators."""
         if isinstance(archs, str | Mapping | OpGraph) or _is_module(archs):
             raise TgnasError("expected a list of architectures, got a single one: use score() for one")
         archs = list(archs)
@@ -223,7 +224,7 @@ class Predictor:
             predictor = getattr(self, name)  # the universal and traced ones load on first use
             graphs = [parsed[k][0] for k in keys]
             out[keys] = predictor.score_graphs(graphs)
-            if name == "universal":
+            if name == "universal" and unseen:  # what a report says, not what scores need
                 for k, g in zip(keys, graphs, strict=True):
                     read_as[k] = _anb_reading(g) if parsed[k][1] is None else None
             if unseen:
