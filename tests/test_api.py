@@ -142,6 +142,25 @@ def test_a_module_of_the_accel_nasbench_space_is_scored_as_its_architecture(prox
     assert report.scores[0] != pytest.approx(traced, abs=1e-3)
 
 
+def test_a_report_says_which_cell_a_graph_in_other_words_was_read_as(proxy):
+    nb101, nb201 = get_space("nb101"), get_space("nb201")
+    spec = nb101.parse(
+        '{"matrix": [[0,1,1,0],[0,0,0,1],[0,0,0,1],[0,0,0,0]], '
+        '"ops": ["input","conv3x3-bn-relu","maxpool3x3","output"]}'
+    )
+    own = nb101.to_graph(spec)
+    words = {"conv3x3-bn-relu": "3x3 convolution, batch norm, ReLU", "maxpool3x3": "3x3 max pooling"}
+    mine = {
+        "nodes": [{"op": "input"}, {"op": "conv", "text": words["conv3x3-bn-relu"]},
+                  {"op": "pool", "text": words["maxpool3x3"]}, {"op": "output", "text": "concatenation"}],
+        "edges": [list(e) for e in own.edges],
+    }  # fmt: skip
+    generic = nb201.to_graph(nb201.parse(BEST)).to_dict()  # a graph scored as given: nothing read back
+    report = proxy.report([mine, generic, nb101.format(spec)])
+    assert report.read_as == [f"nb101 {nb101.format(spec)}", None, None]
+    assert report.scores[0] == pytest.approx(report.scores[2], rel=1e-5)
+
+
 def test_module_scoring_errors(proxy):
     import zoo
 

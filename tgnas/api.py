@@ -225,8 +225,8 @@ class Predictor:
             graphs = [parsed[k][0] for k in keys]
             out[keys] = predictor.score_graphs(graphs)
             if name == "universal" and unseen:  # what a report says, not what scores need
-                for k, g in zip(keys, graphs, strict=True):
-                    read_as[k] = _anb_reading(g) if parsed[k][1] is None else None
+                for k, r in zip(keys, _readings(predictor, graphs), strict=True):
+                    read_as[k] = r if parsed[k][1] is None else None
             if unseen:
                 new = predictor.unseen_operators(graphs) or []
                 found += new
@@ -247,6 +247,42 @@ def _is_anb_network(graph: OpGraph) -> bool:
     return _anb_reading(graph) is not None
 
 
+def _readings(predictor, graphs: Sequence[OpGraph]) -> list[str | None]:
+    """The architecture each graph is read back into and scored as, as ``"space string-form"``: an
+    Accel-NASBench network (:func:`_anb_reading`) or a NAS-Bench-101 cell (every way the predictor reads the
+    graph, :meth:`~tgnas.predictor.resolve.TextResolver.resolve`, is the space's own graph of one cell);
+    ``None`` for any other graph."""
+    out = [_anb_reading(g) for g in graphs]
+    resolver = getattr(predictor, "resolver", None)
+    if resolver is None or all(out):
+        return out
+    ways = resolver.resolve(graphs)
+    for j, first in enumerate(ways[0]):
+        if out[j] is None and all((w[j].ops, w[j].edges) == (first.ops, first.edges) for w in ways):
+            out[j] = _nb101_reading(first)
+    return out
+
+
+def _nb101_reading(graph: OpGraph) -> str | None:
+    """The NAS-Bench-101 cell ``graph`` is the space's own graph of (its operations, edges and order), as
+    ``"nb101 <spec>"``; ``None`` if it is none."""
+    import json
+
+    from tgnas.spaces import get_space
+
+    space = get_space("nb101")
+    if graph.ops[0] != "input" or graph.ops[-1] != "output" or not set(graph.ops[1:-1]) <= set(space.ops):
+        return None
+    n, edges = graph.num_nodes, set(graph.edges)
+    spec = {"matrix": [[int((i, j) in edges) for j in range(n)] for i in range(n)], "ops": list(graph.ops)}
+    try:
+        arch = space.parse(json.dumps(spec))
+    except TgnasError:
+        return None
+    own = space.to_graph(arch)
+    return f"nb101 {space.format(arch)}" if (own.ops, own.edges) == (graph.ops, graph.edges) else None
+
+
 def _anb_reading(graph: OpGraph) -> str | None:
     """The Accel-NASBench architecture a graph is read back into (:mod:`tgnas.spaces.anb_read`), as the
     space's string form; ``None`` if it is none."""
@@ -261,7 +297,8 @@ def _anb_reading(graph: OpGraph) -> str | None:
 class ScoreReport:
     """What :meth:`Predictor.report` returns: ``scores`` in input order, the ``unseen`` operators and, per
     input, the architecture a graph or module was read back into and scored as (``read_as``: the space and
-    its string form, e.g. ``"anb e6k3l1-..."``; ``None`` for an input that is no such graph)."""
+    its string form, e.g. ``"anb e6k3l1-..."`` or ``"nb101 {...}"``; ``None`` for an input that is no such
+    graph)."""
 
     scores: np.ndarray
     unseen: list = field(default_factory=list)
