@@ -269,9 +269,12 @@ def _nb101_reading(graph: OpGraph) -> str | None:
     import json
 
     from tgnas.spaces import get_space
+    from tgnas.spaces.nb101 import MAX_VERTICES
 
     space = get_space("nb101")
-    if graph.ops[0] != "input" or graph.ops[-1] != "output" or not set(graph.ops[1:-1]) <= set(space.ops):
+    if graph.num_nodes > MAX_VERTICES or (graph.ops[0], graph.ops[-1]) != ("input", "output"):
+        return None
+    if not set(graph.ops[1:-1]) <= set(space.ops):
         return None
     n, edges = graph.num_nodes, set(graph.edges)
     spec = {"matrix": [[int((i, j) in edges) for j in range(n)] for i in range(n)], "ops": list(graph.ops)}
