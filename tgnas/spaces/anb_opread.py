@@ -45,11 +45,13 @@ import re
 from functools import lru_cache
 
 from tgnas.opgraph import OpGraph
-from tgnas.spaces.anb import EXPANSIONS, IN_CHANNELS, KERNELS, OUT_CHANNELS, ANBArch
+from tgnas.spaces.anb import EXPANSIONS, IN_CHANNELS, OUT_CHANNELS, ANBArch
 from tgnas.spaces.anb_read import (
     arch_of,
     as_chain,
     expansions,
+    inside_blocks,
+    kernel_of,
     named_kernels,
     normal,
     numbers,
@@ -118,7 +120,7 @@ def _fields(words: list[str], layers) -> list[tuple[int, int, bool, int]] | None
     out, c_in = [], _WIDTHS[0]
     for expand, depthwise, se, project in layers:
         s = words[depthwise]
-        kernel = only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
+        kernel = kernel_of(s)
         wide = [words[depthwise]] if expand is None else [words[expand], words[depthwise]]
         widths = {e for w in wide for n in numbers(w) for e in EXPANSIONS if e > 1 and n == c_in * e}
         if expand is None:
@@ -162,8 +164,5 @@ def read_operations(graph: OpGraph) -> ANBArch | None:
     block = [b for b, blk in enumerate(arch.blocks) for _ in range(blk.layers)]
     starts = [d if e is None else e for e, d, _, _ in layers]
     ends = [*starts[1:], next((p for p, k in enumerate(kinds) if k and p > layers[-1][3]), n - 1)]
-    layer_at = {p: j for j, (a, b) in enumerate(zip(starts, ends, strict=True)) for p in range(a, b)}
-    for a, b in extra:  # from a node of a layer to the node after a later node of the same block
-        if a not in layer_at or b - 1 not in layer_at or block[layer_at[a]] != block[layer_at[b - 1]]:
-            return None
-    return arch
+    block_at = {p: block[j] for j, (a, b) in enumerate(zip(starts, ends, strict=True)) for p in range(a, b)}
+    return arch if inside_blocks(extra, block_at) else None

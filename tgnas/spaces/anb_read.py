@@ -120,6 +120,19 @@ def named_kernels(s: str) -> set[int]:
     return {int(d) for p in _KERNEL[1:] for d in p.findall(s)}
 
 
+def kernel_of(s: str) -> int | None:
+    """The one depthwise kernel size in :data:`~tgnas.spaces.anb.KERNELS` the normalised text ``s`` states
+    (a square of another size, such as a ``1x1`` projection, is not counted); ``None`` if none or two."""
+    return only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
+
+
+def inside_blocks(extra: frozenset[tuple[int, int]], block_at: dict[int, int]) -> bool:
+    """Whether each edge ``(a, b)`` a chain has besides its links goes from a node of a block to the node
+    after another of the same block (``block_at``: a node's position -> its block; a residual around later
+    layers of a block, or a gate inside a layer)."""
+    return all(a in block_at and block_at[a] == block_at.get(b - 1) for a, b in extra)
+
+
 def states_se(s: str) -> bool:
     """Whether the normalised text ``s`` states a squeeze-and-excitation, not negated."""
     return bool(_SE.search(s)) and not _NO_SE.search(s)
@@ -147,7 +160,7 @@ def _parts(text: str) -> tuple[int, int, bool, tuple[int, ...], int | None] | No
     count, s = _counted(s)
     stated = expansions(s)
     expansion = only(stated or ({1} if _SEPARABLE.search(s) else set()), EXPANSIONS)
-    kernel = only({k for k in square_kernels(s) if k in KERNELS} | named_kernels(s), KERNELS)
+    kernel = kernel_of(s)
     if expansion is None or kernel is None or (count is not None and count not in LAYERS):
         return None
     return expansion, kernel, states_se(s), tuple(n for n in numbers(s) if n in OUT_CHANNELS), count
@@ -278,10 +291,7 @@ def _read_layers(graph: OpGraph) -> tuple[ANBArch, OpGraph] | None:
     first = [0, *accumulate(len(node) for node in layers)][:-1]  # each node's first layer
     block = [b for b, blk in enumerate(arch.blocks) for _ in range(blk.layers)]
     block_at = {span[0] + i: block[k] for i, k in enumerate(first)}  # a node's position -> its block
-    for a, b in extra:  # a residual goes from a layer's output past later layers of the same block
-        if a not in block_at or b - 1 not in block_at or block_at[a] != block_at[b - 1]:
-            return None
-    return arch, chain
+    return (arch, chain) if inside_blocks(extra, block_at) else None
 
 
 def _read(graph: OpGraph) -> tuple[ANBArch, tuple | None] | None:
