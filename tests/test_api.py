@@ -142,6 +142,36 @@ def test_a_module_of_the_accel_nasbench_space_is_scored_as_its_architecture(prox
     assert report.scores[0] != pytest.approx(traced, abs=1e-3)
 
 
+def test_a_nas_bench_101_network_is_scored_as_its_cell(proxy):
+    """Its traced graph reads back into the cell (:mod:`tgnas.spaces.nb101_netread`), whichever code built
+    it: the universal predictor scores the cell, as its spec."""
+    import zoo
+
+    nb101 = get_space("nb101")
+    cell = nb101.parse(
+        '{"matrix": [[0,1,1,1],[0,0,0,1],[0,0,0,1],[0,0,0,0]], '
+        '"ops": ["input","conv3x3-bn-relu","maxpool3x3","output"]}'
+    )
+    models = [nb101.build(cell, stem_channels=8), zoo.NB101Like(cell.matrix, cell.ops, width=8)]
+    report = proxy.report([*models, nb101.format(cell), zoo.ResNetLike(8, 1)], input_shape=(1, 3, 32, 32))
+    assert report.scores[0] == report.scores[1] == pytest.approx(report.scores[2], rel=1e-6)
+    assert report.read_as == [f"nb101 {nb101.format(cell)}"] * 2 + [None, None]
+    assert report.operators_unseen[:2] == [[], []]
+
+
+def test_a_darts_network_is_scored_as_its_genotype(proxy):
+    import zoo
+
+    darts = get_space("darts")
+    genotype = darts.sample(np.random.default_rng(4))
+    models = [darts.build(genotype, channels=4), zoo.DartsLike(genotype, width=4, layers=5)]
+    report = proxy.report([*models, darts.format(genotype)], input_shape=(1, 3, 32, 32))
+    assert report.scores[0] == report.scores[1] == pytest.approx(report.scores[2], rel=1e-6)
+    read = [darts.parse(r.split(" ", 1)[1]) for r in report.read_as[:2]]
+    assert [darts.canonical(g) for g in read] == [darts.canonical(genotype)] * 2
+    assert report.read_as[2] is None
+
+
 def test_a_report_says_which_cell_a_graph_in_other_words_was_read_as(proxy):
     nb101, nb201 = get_space("nb101"), get_space("nb201")
     spec = nb101.parse(

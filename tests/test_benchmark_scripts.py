@@ -34,6 +34,7 @@ def load(name: str):
         "proxy_transfer",
         "search",
         "states",
+        "traced_networks",
         "universal",
     ],
 )

@@ -114,3 +114,136 @@ def mobilenet_small():
 
 def not_a_model():
     return 42
+
+
+class NB101Like(nn.Module):
+    """A NAS-Bench-101 network written apart from :mod:`tgnas.networks.nb101`: every vertex as wide as the
+    output's share, functional ReLUs, sums in a loop, an adaptive-pool head; ``cells`` per stack."""
+
+    def __init__(self, matrix, ops, width: int = 8, cells: int = 3, num_classes: int = 10) -> None:
+        super().__init__()
+        self.matrix, self.cells = matrix, cells
+        n = len(matrix)
+        self.stem = nn.Conv2d(3, width, 3, padding=1)
+        self.stem_bn = nn.BatchNorm2d(width)
+        self.blocks = nn.ModuleList()
+        c_in = width
+        for stack in range(3):
+            c_out = width * 2**stack
+            for _ in range(cells):
+                feeding = sum(matrix[v][n - 1] for v in range(1, n - 1))
+                share = c_out // max(1, feeding)
+                joined = share * feeding or c_out  # the concatenation's width
+                block = nn.ModuleDict()
+                for v in range(1, n):
+                    w = joined if v == n - 1 else share
+                    if matrix[0][v]:
+                        block[f"in{v}"] = nn.Sequential(nn.Conv2d(c_in, w, 1), nn.BatchNorm2d(w))
+                    if v < n - 1:
+                        k = 3 if "3x3" in ops[v] else 1
+                        conv = nn.Conv2d(share, share, k, padding=k // 2)
+                        conv = nn.Sequential(conv, nn.BatchNorm2d(share))
+                        block[f"op{v}"] = nn.MaxPool2d(3, 1, 1) if ops[v] == "maxpool3x3" else conv
+                self.blocks.append(block)
+                c_in = joined
+        self.down = nn.MaxPool2d(2, 2)
+        self.pool, self.fc = nn.AdaptiveAvgPool2d(1), nn.Linear(c_in, num_classes)
+
+    def _cell(self, block, x):
+        n, states = len(self.matrix), [x]
+        for v in range(1, n):
+            total = None
+            for u in range(v):
+                if self.matrix[u][v] and (u > 0 or v < n - 1):
+                    t = torch.relu(block[f"in{v}"](x)) if u == 0 else states[u]
+                    total = t if total is None else total + t
+            if v < n - 1:
+                y = block[f"op{v}"](total)
+                states.append(y if isinstance(block[f"op{v}"], nn.MaxPool2d) else torch.relu(y))
+        feeding = [states[u] for u in range(1, n - 1) if self.matrix[u][n - 1]]
+        out = torch.cat(feeding, 1) if len(feeding) > 1 else (feeding[0] if feeding else None)
+        if self.matrix[0][n - 1]:
+            skip = torch.relu(block[f"in{n - 1}"](x))
+            out = skip if out is None else out + skip
+        return out
+
+    def forward(self, x):
+        x = torch.relu(self.stem_bn(self.stem(x)))
+        for k, block in enumerate(self.blocks):
+            if k and k % self.cells == 0:
+                x = self.down(x)
+            x = self._cell(block, x)
+        return self.fc(torch.flatten(self.pool(x), 1))
+
+
+class DartsLike(nn.Module):
+    """A DARTS evaluation network written apart from :mod:`tgnas.networks.darts`: pools followed by a
+    normalisation, functional ReLUs and head, ``layers`` cells (``genotype``: a ``DartsArch``)."""
+
+    def __init__(self, genotype, width: int = 4, layers: int = 5, num_classes: int = 10) -> None:
+        super().__init__()
+        self.genotypes, self.layers = [genotype] * layers, layers  # per cell: a test may mix them
+        stem = nn.Conv2d(3, 3 * width, 3, padding=1, bias=False)
+        self.stem = nn.Sequential(stem, nn.BatchNorm2d(3 * width))
+        self.cells = nn.ModuleList()
+        c_pp = c_p = 3 * width
+        c, reduced = width, False
+        for k in range(layers):
+            reduction = k in (layers // 3, 2 * layers // 3)
+            c = 2 * c if reduction else c
+            cell = nn.ModuleDict()
+            cell["pre0"] = self._reduce(c_pp, c) if reduced else self._squeeze(c_pp, c)
+            cell["pre1"] = self._squeeze(c_p, c)
+            edges = genotype.reduce if reduction else genotype.normal
+            for i, (op, src) in enumerate(edges):
+                cell[f"e{i}"] = self._op(op, c, 2 if reduction and src < 2 else 1)
+            self.cells.append(cell)
+            concat = genotype.reduce_concat if reduction else genotype.normal_concat
+            c_pp, c_p, reduced = c_p, len(concat) * c, reduction
+        self.fc = nn.Linear(c_p, num_classes)
+
+    @staticmethod
+    def _squeeze(c_in: int, c: int) -> nn.Module:
+        return nn.Sequential(nn.ReLU(), nn.Conv2d(c_in, c, 1, bias=False), nn.BatchNorm2d(c))
+
+    @staticmethod
+    def _reduce(c_in: int, c: int) -> nn.Module:
+        class Reduce(nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.a, self.b = nn.Conv2d(c_in, c // 2, 1, 2), nn.Conv2d(c_in, c - c // 2, 1, 2)
+                self.bn = nn.BatchNorm2d(c)
+
+            def forward(self, x):
+                x = torch.relu(x)
+                return self.bn(torch.cat([self.a(x), self.b(x[:, :, 1:, 1:])], 1))
+
+        return Reduce()
+
+    def _op(self, name: str, c: int, stride: int) -> nn.Module:
+        if name == "skip_connect":
+            return nn.Identity() if stride == 1 else self._reduce(c, c)
+        if name.endswith("pool_3x3"):
+            pool = nn.MaxPool2d(3, stride, 1) if name.startswith("max") else nn.AvgPool2d(3, stride, 1)
+            return nn.Sequential(pool, nn.BatchNorm2d(c))
+        k, dilation = int(name[-1]), 2 if name.startswith("dil") else 1
+
+        def half(s: int) -> list[nn.Module]:
+            pad = dilation * (k - 1) // 2
+            return [nn.ReLU(), nn.Conv2d(c, c, k, s, pad, dilation=dilation, groups=c, bias=False),
+                    nn.Conv2d(c, c, 1, bias=False), nn.BatchNorm2d(c)]  # fmt: skip
+
+        return nn.Sequential(*half(stride), *(half(1) if name.startswith("sep") else []))
+
+    def forward(self, x):
+        s0 = s1 = self.stem(x)
+        for k, cell in enumerate(self.cells):
+            genotype, reduction = self.genotypes[k], k in (self.layers // 3, 2 * self.layers // 3)
+            edges = genotype.reduce if reduction else genotype.normal
+            concat = genotype.reduce_concat if reduction else genotype.normal_concat
+            states = [cell["pre0"](s0), cell["pre1"](s1)]
+            for i in range(0, len(edges), 2):
+                a, b = cell[f"e{i}"](states[edges[i][1]]), cell[f"e{i + 1}"](states[edges[i + 1][1]])
+                states.append(a + b)
+            s0, s1 = s1, torch.cat([states[j] for j in concat], 1)
+        return self.fc(nn.functional.adaptive_avg_pool2d(s1, 1).flatten(1))

@@ -14,11 +14,13 @@ an Accel-NASBench object, a NAS-Bench-301 configuration), a space's architecture
 ``input_shape`` (e.g. ``(1, 3, 32, 32)``): modules are traced into whole-network graphs
 (:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
 (``checkpoints/nb201_traced_1000``), except, without an explicit checkpoint, a module whose traced graph is
-a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`): the universal predictor scores it
-as that architecture. Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
-NAS-Bench-201 specialist (``nb201_cifar10_half``: a predicted CIFAR-10 accuracy) and every other
-architecture or graph by the universal predictor (``universal``: a standardised score, 0 = an average
-architecture of a training space, comparable within one space). A checkpoint given by name or path scores
+a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`), of NAS-Bench-101
+(:mod:`tgnas.spaces.nb101_netread`) or of DARTS (:mod:`tgnas.spaces.darts_netread`): the universal predictor
+scores it as that architecture. Without an
+explicit checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (``nb201_cifar10_half``:
+a predicted CIFAR-10 accuracy) and every other architecture or graph by the universal predictor
+(``universal``: a standardised score, 0 = an average architecture of a training space, comparable within
+one space). A checkpoint given by name or path scores
 every architecture and graph.
 """
 
@@ -198,8 +200,9 @@ class Predictor:
         never trained on, each with the nearest text it knows
         (:class:`~tgnas.predictor.novelty.UnseenOperator`) and the architecture each graph or module was
         read back into (``read_as``): the cell predictor judges architectures and graphs, the traced one
-        modules (but an Accel-NASBench network). Each module is traced once. A predictor whose card lists
-        no training texts (a checkpoint from before tgnas recorded them) reports no unseen operators."""
+        modules (but a network of Accel-NASBench, NAS-Bench-101 or DARTS). Each module is traced once. A
+        predictor whose card lists no training texts (a checkpoint from before tgnas recorded them) reports no
+        unseen operators."""
         if isinstance(archs, str | Mapping | OpGraph) or _is_module(archs):
             raise TgnasError("expected a list of architectures, got a single one: use score() for one")
         archs = list(archs)
@@ -211,13 +214,19 @@ class Predictor:
         routed = self._universal_checkpoint is not None
         specialist = [k for k in rest if parsed[k][1] == "nb201" or not routed]
         universal, traced = sorted(set(rest) - set(specialist)), []
+        networks: dict[int, tuple[OpGraph, str]] = {}  # module read as a space's network: (graph, read as)
         if modules:
             module_graphs = {k: module_graph(archs[k], input_shape) for k in modules}
             parsed |= {k: (g, None) for k, g in module_graphs.items()}
-            networks = {k for k in modules if routed and _is_anb_network(module_graphs[k])}
+            drawn = {k: _space_network(module_graphs[k]) for k in modules} if routed else {}
+            networks = {k: got for k, got in drawn.items() if got is not None}
+            parsed |= {k: (got[0], "module") for k, got in networks.items()}  # read as already
             universal, traced = sorted({*universal, *networks}), [k for k in modules if k not in networks]
         groups = [("predictor", specialist), ("universal", universal), ("traced", traced)]
         read_as: list[str | None] = [None] * len(archs)
+        if unseen:
+            for k, got in networks.items():
+                read_as[k] = got[1]
         for name, keys in groups:
             if not keys:
                 continue
@@ -225,8 +234,9 @@ class Predictor:
             graphs = [parsed[k][0] for k in keys]
             out[keys] = predictor.score_graphs(graphs)
             if name == "universal" and unseen:  # what a report says, not what scores need
-                for k, r in zip(keys, _readings(predictor, graphs), strict=True):
-                    read_as[k] = r if parsed[k][1] is None else None
+                given = [k for k in keys if parsed[k][1] is None]  # graphs (a space's own need no reading)
+                for k, r in zip(given, _readings(predictor, [parsed[k][0] for k in given]), strict=True):
+                    read_as[k] = r
             if unseen:
                 new = predictor.unseen_operators(graphs) or []
                 found += new
@@ -242,9 +252,42 @@ class Predictor:
         return ScoreReport(out, found, notes, read_as)
 
 
-def _is_anb_network(graph: OpGraph) -> bool:
-    """Whether a traced graph is a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`)."""
-    return _anb_reading(graph) is not None
+def _anb_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
+    """A traced network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`) as it is: the universal
+    predictor reads it back into its architecture itself."""
+    read = _anb_reading(graph)
+    return None if read is None else (graph, read)
+
+
+def _nb101_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
+    """A traced NAS-Bench-101 network (:mod:`tgnas.spaces.nb101_netread`) as the space's graph of its cell."""
+    from tgnas.spaces import get_space
+    from tgnas.spaces.nb101_netread import cell_of
+
+    cell, space = cell_of(graph), get_space("nb101")
+    return None if cell is None else (space.to_graph(cell), f"nb101 {space.format(cell)}")
+
+
+def _darts_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
+    """A traced DARTS network (:mod:`tgnas.spaces.darts_netread`) as the space's graph of its genotype."""
+    from tgnas.spaces import get_space
+    from tgnas.spaces.darts_netread import genotype_of
+
+    genotype, space = genotype_of(graph), get_space("darts")
+    return None if genotype is None else (space.to_graph(genotype), f"darts {space.format(genotype)}")
+
+
+NETWORK_READERS = (_anb_network, _nb101_network, _darts_network)  # a traced module -> (graph scored, read as)
+
+
+def _space_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
+    """The graph the universal predictor scores for a traced module that draws a network of a space it knows
+    (the first of :data:`NETWORK_READERS` that reads it) and the architecture it was read as, as
+    ``"space string-form"``; ``None`` for any other module."""
+    for read in NETWORK_READERS:
+        if (got := read(graph)) is not None:
+            return got
+    return None
 
 
 def _readings(predictor, graphs: Sequence[OpGraph]) -> list[str | None]:

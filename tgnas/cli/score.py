@@ -39,9 +39,9 @@ def score(
 
     Without --checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (a predicted
     CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
-    a --module by the traced-graph predictor (one that is an Accel-NASBench network: by the universal one,
-    as its architecture; a note says so, as for every graph read back into a space's architecture). With
-    --proxies, each network's zero-cost proxies are computed
+    a --module by the traced-graph predictor (a network of Accel-NASBench, NAS-Bench-101 or DARTS: by the
+    universal one, as its architecture; a note says so, as for every graph read back into a space's
+    architecture). With --proxies, each network's zero-cost proxies are computed
     (architectures of spaces with a network, and modules; not graphs): the score is the proxy itself, or
     for several proxies their log-rank aggregate over the scored items; the values follow on each line.
     """

@@ -1,0 +1,123 @@
+r"""NAS-Bench-101 and DARTS networks passed as ``nn.Module``\ s: read back into their cell or genotype and
+scored as it?
+
+Usage: ``.venv/bin/python benchmarks/traced_networks.py [--every 1] [--width 128] [--genotypes 100]``
+
+**NAS-Bench-101.** Each labelled cell (every ``--every``-th) is built as a network by two implementations: the
+space's own (:mod:`tgnas.networks.nb101`) and one written apart from it (``NB101Like`` in ``tests/zoo.py``:
+other vertex widths, functional activations, sums in a loop, an adaptive-pool head). Each module is scored
+through the plug-in API (``Predictor.score_many(modules, input_shape)``). Printed per implementation:
+
+- how many modules were read back into their own cell (``read_as``, compared by the benchmark's graph hash);
+- agreement with the cell's own score (its spec string): Kendall tau and the largest absolute difference;
+- the traced-graph predictor's Kendall tau against validation accuracy on the same cells (what such a module
+  was scored by before it was read; that checkpoint trained only on NAS-Bench-201's networks, so the figure
+  is zero-shot), beside the benchmark's parameter count.
+
+The shipped universal checkpoint trained on every labelled NAS-Bench-101 cell, so its own tau against these
+labels would measure nothing new: the figure here is agreement.
+
+**DARTS.** ``--genotypes`` seeded samples of the space, each built by the space's network (NAS-Bench-301's
+8 cells, ``C = 16``) and by ``DartsLike`` in ``tests/zoo.py`` (5 cells, pools followed by a normalisation,
+functional ReLUs and head): how many read back into their genotype, and agreement with the genotype's own
+score. There are no DARTS labels outside ``heldout/``, so no figure against accuracy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import tgnas
+from tgnas.api import module_graph
+from tgnas.benchmarks import get_benchmark
+from tgnas.evaluation import kendall_tau
+from tgnas.spaces import get_space
+from tgnas.spaces.nb101 import canonical
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import zoo  # noqa: E402 (the test suite's independent network)
+
+SHAPE = (1, 3, 32, 32)
+CHUNK = 25  # modules held at once (a 128-channel network is up to ~100 MB)
+
+
+def nb101(predictor, args) -> None:
+    space, bench = get_space("nb101"), get_benchmark("nb101")
+    strings = bench.arch_strings()[:: args.every]
+    cells = [space.parse(s) for s in strings]
+    valid = bench.column("cifar10", "valid")[:: args.every]
+    params = bench.column("cifar10", "params")[:: args.every]
+    given = predictor.score_many(strings)
+    builders = {
+        "tgnas.networks.nb101": lambda a: space.build(a, stem_channels=args.width),
+        "tests/zoo.py NB101Like": lambda a: zoo.NB101Like(a.matrix, a.ops, width=args.width),
+    }
+    print(f"NAS-Bench-101, {len(cells)} labelled cells, stem width {args.width}; params tau "
+          f"{kendall_tau(params, valid):.3f} against validation accuracy\n")  # fmt: skip
+    print("| implementation | read as its cell | tau with its spec's score | largest difference "
+          "| traced predictor tau (before) | s |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for name, build in builders.items():
+        start, scores, traced, read = time.time(), [], [], 0
+        for k in range(0, len(cells), CHUNK):
+            chunk = cells[k : k + CHUNK]
+            modules = [build(a).eval() for a in chunk]
+            report = predictor.report(modules, SHAPE, unseen=True)
+            scores.extend(report.scores)
+            for a, got in zip(chunk, report.read_as, strict=True):
+                read += got is not None and canonical(space.parse(got.split(" ", 1)[1])) == canonical(a)
+            traced.extend(predictor.traced.score_graphs([module_graph(m, SHAPE) for m in modules]))
+        scores = np.asarray(scores)
+        print(
+            f"| {name} | {read} / {len(cells)} | {kendall_tau(scores, given):.3f} "
+            f"| {np.abs(scores - given).max():.2e} | {kendall_tau(np.asarray(traced), valid):.3f} "
+            f"| {time.time() - start:.0f} |"
+        )
+
+
+def darts(predictor, args) -> None:
+    space = get_space("darts")
+    rng = np.random.default_rng(0)
+    genotypes = [space.sample(rng) for _ in range(args.genotypes)]
+    given = predictor.score_many([space.format(g) for g in genotypes])
+    builders = {
+        "tgnas.networks.darts (8 cells, C = 16)": lambda g: space.build(g, channels=16),
+        "tests/zoo.py DartsLike (5 cells, C = 16)": lambda g: zoo.DartsLike(g, width=16, layers=5),
+    }
+    print(f"\nDARTS, {len(genotypes)} sampled genotypes (seed 0)\n")
+    print("| implementation | read as its genotype | tau with its genotype's score | largest diff. | s |")
+    print("|---|---|---|---|---|")
+    for name, build in builders.items():
+        start, scores, read = time.time(), [], 0
+        for k in range(0, len(genotypes), CHUNK):
+            chunk = genotypes[k : k + CHUNK]
+            report = predictor.report([build(g).eval() for g in chunk], SHAPE, unseen=True)
+            scores.extend(report.scores)
+            for g, got in zip(chunk, report.read_as, strict=True):
+                back = None if got is None else space.parse(got.split(" ", 1)[1])
+                read += back is not None and space.canonical(back) == space.canonical(g)
+        scores = np.asarray(scores)
+        print(
+            f"| {name} | {read} / {len(genotypes)} | {kendall_tau(scores, given):.3f} "
+            f"| {np.abs(scores - given).max():.2e} | {time.time() - start:.0f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--every", type=int, default=1, help="judge every k-th labelled NAS-Bench-101 cell")
+    parser.add_argument("--width", type=int, default=128, help="NAS-Bench-101 stem width (benchmark's)")
+    parser.add_argument("--genotypes", type=int, default=100, help="sampled DARTS genotypes")
+    args = parser.parse_args()
+    predictor = tgnas.load_predictor()
+    nb101(predictor, args)
+    darts(predictor, args)
+
+
+if __name__ == "__main__":
+    main()
