@@ -1,7 +1,16 @@
-r"""NAS-Bench-101 and DARTS networks passed as ``nn.Module``\ s: read back into their cell or genotype and
-scored as it?
+r"""NAS-Bench-201, NAS-Bench-101 and DARTS networks passed as ``nn.Module``\ s: read back into their cell or
+genotype and scored as it?
 
-Usage: ``.venv/bin/python benchmarks/traced_networks.py [--every 1] [--width 128] [--genotypes 100]``
+Usage: ``.venv/bin/python benchmarks/traced_networks.py [--nb201 500] [--every 1] [--width 128]
+[--genotypes 100]``
+
+**NAS-Bench-201.** ``--nb201`` cells spread evenly over the rows that neither the NAS-Bench-201 specialist
+nor the traced-graph predictor trained or validated on, each built as the benchmark's network (``C = 16``,
+``N = 5``) by the space's own code and as ``NB201Like`` in ``tests/zoo.py`` (zero operations left out,
+skips as plain references, two cells per stage). Printed per implementation: how many read back into a cell
+with the same unique string (for ``NB201Like``: the same without zero terms), agreement with the read cell
+string's score, and Kendall tau against CIFAR-10 test and validation accuracy of the scores now (the
+specialist's, on the cell read back) and before (the traced-graph predictor's), beside the parameter count.
 
 **NAS-Bench-101.** Each labelled cell (every ``--every``-th) is built as a network by two implementations: the
 space's own (:mod:`tgnas.networks.nb101`) and one written apart from it (``NB101Like`` in ``tests/zoo.py``:
@@ -80,6 +89,53 @@ def nb101(predictor, args) -> None:
         )
 
 
+def nb201(predictor, args) -> None:
+    from tgnas.protocols.crossspace import rows_without
+    from tgnas.spaces.nb201_netread import _without_zeros
+
+    space, bench = get_space("nb201"), get_benchmark("nb201")
+    used = {i for card in (predictor.predictor.card, predictor.traced.card) for rows in card["split"].values()
+            for i in rows}  # fmt: skip
+    free = rows_without("nb201", sorted(used))
+    rows = free[:: max(1, len(free) // args.nb201)][: args.nb201]
+    cells = [space.parse(bench.arch_strings()[i]) for i in rows]
+    test, valid = (bench.column("cifar10", m)[rows] for m in ("test", "valid"))
+    params = np.array([sum(p.numel() for p in space.build(a).parameters()) for a in cells], dtype=float)
+    builders = {
+        "tgnas.networks.nb201 (N = 5)": (lambda a: space.build(a), space.canonical),
+        "tests/zoo.py NB201Like (N = 2)": (
+            lambda a: zoo.NB201Like({t: {s: a.op(t, s) for s in range(t)} for t in (1, 2, 3)}, width=16),
+            lambda a: _without_zeros(space.canonical(a)),
+        ),
+    }
+    print(f"NAS-Bench-201, {len(cells)} cells outside both predictors' rows; the network's parameters tau "
+          f"{kendall_tau(params, test):.3f} (test) / {kendall_tau(params, valid):.3f} (valid)\n")  # fmt: skip
+    print("| implementation | read as its cell | tau with the read cell's score | now: test / valid "
+          "| before (traced predictor): test / valid | s |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for name, (build, key) in builders.items():
+        start, scores, traced, strings, read = time.time(), [], [], [], 0
+        for k in range(0, len(cells), CHUNK):
+            chunk = cells[k : k + CHUNK]
+            modules = [build(a).eval() for a in chunk]
+            report = predictor.report(modules, SHAPE, unseen=True)
+            scores.extend(report.scores)
+            for a, got in zip(chunk, report.read_as, strict=True):
+                back = None if got is None else space.parse(got.split(" ", 1)[1])
+                read += back is not None and key(back) == key(a)
+                strings.append(space.format(back if back is not None else a))
+            traced.extend(predictor.traced.score_graphs([module_graph(m, SHAPE) for m in modules]))
+        scores, traced = np.asarray(scores), np.asarray(traced)
+        own = predictor.score_many(strings)
+        print(
+            f"| {name} | {read} / {len(cells)} | {kendall_tau(scores, own):.3f} "
+            f"| {kendall_tau(scores, test):.3f} / {kendall_tau(scores, valid):.3f} "
+            f"| {kendall_tau(traced, test):.3f} / {kendall_tau(traced, valid):.3f} "
+            f"| {time.time() - start:.0f} |"
+        )
+    print()
+
+
 def darts(predictor, args) -> None:
     space = get_space("darts")
     rng = np.random.default_rng(0)
@@ -110,11 +166,13 @@ def darts(predictor, args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nb201", type=int, default=500, help="NAS-Bench-201 cells outside training rows")
     parser.add_argument("--every", type=int, default=1, help="judge every k-th labelled NAS-Bench-101 cell")
     parser.add_argument("--width", type=int, default=128, help="NAS-Bench-101 stem width (benchmark's)")
     parser.add_argument("--genotypes", type=int, default=100, help="sampled DARTS genotypes")
     args = parser.parse_args()
     predictor = tgnas.load_predictor()
+    nb201(predictor, args)
     nb101(predictor, args)
     darts(predictor, args)
 

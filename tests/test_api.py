@@ -172,6 +172,21 @@ def test_a_darts_network_is_scored_as_its_genotype(proxy):
     assert report.read_as[2] is None
 
 
+def test_a_nas_bench_201_network_is_scored_by_the_specialist_as_its_cell(proxy):
+    import zoo
+
+    nb201 = get_space("nb201")
+    cell = nb201.parse(BEST)
+    ops = {t: {s: cell.op(t, s) for s in range(t)} for t in (1, 2, 3)}
+    models = [nb201.build(cell, channels=4, cells_per_stage=1), zoo.NB201Like(ops, width=4)]
+    report = proxy.report([*models, BEST], input_shape=(1, 3, 32, 32))
+    assert report.scores[0] == report.scores[1] == pytest.approx(report.scores[2], rel=1e-6)
+    read = [nb201.parse(r.removeprefix("nb201 ")) for r in report.read_as[:2]]
+    assert [nb201.canonical(a) for a in read] == [nb201.canonical(cell)] * 2 and report.read_as[2] is None
+    explicit = tgnas.api.Predictor.load("nb201_cifar10_half")  # a named checkpoint: modules go to the traced
+    assert explicit.report(models[:1], input_shape=(1, 3, 32, 32)).read_as == [None]
+
+
 def test_a_report_says_which_cell_a_graph_in_other_words_was_read_as(proxy):
     nb101, nb201 = get_space("nb101"), get_space("nb201")
     spec = nb101.parse(

@@ -54,6 +54,28 @@ def test_descriptions_are_generated_from_hyper_parameters():
     assert generic and text == "PixelShuffle layer (upscale_factor=2)"
 
 
+class FunctionalPools(nn.Module):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.conv, self.size = nn.Conv2d(3, 4, 3, padding=1), size
+
+    def forward(self, x):
+        x = nn.functional.max_pool2d(self.conv(x), 2)
+        x = nn.functional.avg_pool2d(x, kernel_size=3, stride=1, padding=1)
+        x = nn.functional.max_pool2d(x, (2, 2), stride=[])  # an empty stride: the kernel's
+        return nn.functional.max_pool2d(x, x.shape[-1]).flatten(1)  # a size known only at run time
+
+
+def test_functional_pools_are_described_as_their_modules():
+    g = graph_from_module(FunctionalPools(4), X).graph
+    assert list(zip(g.ops, g.texts, strict=True))[2:5] == [
+        ("max_pool2x2", describe_module(nn.MaxPool2d(2))[1]),
+        ("average_pool3x3", describe_module(nn.AvgPool2d(3, 1, 1))[1]),
+        ("max_pool2x2", "2x2 max pooling, stride 2"),
+    ]
+    assert g.ops[5] == "max_pool2d"  # generic: the size is computed
+
+
 def test_tracing_is_deterministic():
     a = graph_from_module(zoo.MobileNetLike(8, 1), X).graph
     b = graph_from_module(zoo.MobileNetLike(8, 1), X).graph

@@ -247,3 +247,60 @@ class DartsLike(nn.Module):
                 states.append(a + b)
             s0, s1 = s1, torch.cat([states[j] for j in concat], 1)
         return self.fc(nn.functional.adaptive_avg_pool2d(s1, 1).flatten(1))
+
+
+class NB201Like(nn.Module):
+    """A NAS-Bench-201 network written apart from :mod:`tgnas.networks.nb201`: ``none`` edges left out (no
+    multiplication by zero, but for a node without inputs), skips as plain references, functional ReLUs, a
+    head averaging by ``mean``; ``cells`` per stage. ``ops[target][source]`` names each edge's operation."""
+
+    def __init__(self, ops, width: int = 4, cells: int = 2, num_classes: int = 10) -> None:
+        super().__init__()
+        self.cells = cells
+        self.stem = nn.Sequential(nn.Conv2d(3, width, 3, padding=1, bias=False), nn.BatchNorm2d(width))
+        self.blocks, self.ops = nn.ModuleList(), []  # ops: per block, its edges' operations (a test may mix)
+        c = width
+        for stage in range(3):
+            if stage:
+                a = nn.Sequential(nn.ReLU(), nn.Conv2d(c, 2 * c, 3, 2, 1), nn.BatchNorm2d(2 * c))
+                b = nn.Sequential(nn.ReLU(), nn.Conv2d(2 * c, 2 * c, 3, 1, 1), nn.BatchNorm2d(2 * c))
+                short = nn.Sequential(nn.AvgPool2d(2, 2), nn.Conv2d(c, 2 * c, 1))
+                self.blocks.append(nn.ModuleDict({"a": a, "b": b, "short": short}))
+                self.ops.append(None)
+                c *= 2
+            for _ in range(cells):
+                edges = nn.ModuleDict()
+                for t in (1, 2, 3):
+                    for s in range(t):
+                        name = ops[t][s]
+                        if name.startswith("nor_conv"):
+                            k = int(name[-1])
+                            conv = nn.Conv2d(c, c, k, padding=k // 2)
+                            edges[f"{t}{s}"] = nn.Sequential(conv, nn.BatchNorm2d(c))
+                        elif name == "avg_pool_3x3":
+                            edges[f"{t}{s}"] = nn.AvgPool2d(3, 1, 1)
+                self.blocks.append(edges)
+                self.ops.append(ops)
+        self.last = nn.BatchNorm2d(c)
+        self.fc = nn.Linear(c, num_classes)
+
+    def forward(self, x):
+        x = self.stem(x)
+        for block, ops in zip(self.blocks, self.ops, strict=True):
+            if ops is None:
+                x = block["b"](block["a"](x)) + block["short"](x)
+                continue
+            nodes = [x]
+            for t in (1, 2, 3):
+                terms = []
+                for s in range(t):
+                    name = ops[t][s]
+                    if name == "skip_connect":
+                        terms.append(nodes[s])
+                    elif name.startswith("nor_conv"):
+                        terms.append(block[f"{t}{s}"](torch.relu(nodes[s])))
+                    elif name == "avg_pool_3x3":
+                        terms.append(block[f"{t}{s}"](nodes[s]))
+                nodes.append(sum(terms[1:], terms[0]) if terms else x.mul(0.0))  # no input: zeros
+            x = nodes[3]
+        return self.fc(torch.relu(self.last(x)).mean((2, 3)))

@@ -15,8 +15,8 @@ an Accel-NASBench object, a NAS-Bench-301 configuration), a space's architecture
 (:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
 (``checkpoints/nb201_traced_1000``), except, without an explicit checkpoint, a module whose traced graph is
 a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`), of NAS-Bench-101
-(:mod:`tgnas.spaces.nb101_netread`) or of DARTS (:mod:`tgnas.spaces.darts_netread`): the universal predictor
-scores it as that architecture. Without an
+(:mod:`tgnas.spaces.nb101_netread`), of DARTS (:mod:`tgnas.spaces.darts_netread`) or of NAS-Bench-201
+(:mod:`tgnas.spaces.nb201_netread`): it is scored as that architecture, as below. Without an
 explicit checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (``nb201_cifar10_half``:
 a predicted CIFAR-10 accuracy) and every other architecture or graph by the universal predictor
 (``universal``: a standardised score, 0 = an average architecture of a training space, comparable within
@@ -200,9 +200,9 @@ class Predictor:
         never trained on, each with the nearest text it knows
         (:class:`~tgnas.predictor.novelty.UnseenOperator`) and the architecture each graph or module was
         read back into (``read_as``): the cell predictor judges architectures and graphs, the traced one
-        modules (but a network of Accel-NASBench, NAS-Bench-101 or DARTS). Each module is traced once. A
-        predictor whose card lists no training texts (a checkpoint from before tgnas recorded them) reports no
-        unseen operators."""
+        modules (but a network of a space tgnas reads back, scored as its architecture). Each module is
+        traced once. A predictor whose card lists no training texts (a checkpoint from before tgnas recorded
+        them) reports no unseen operators."""
         if isinstance(archs, str | Mapping | OpGraph) or _is_module(archs):
             raise TgnasError("expected a list of architectures, got a single one: use score() for one")
         archs = list(archs)
@@ -221,7 +221,10 @@ class Predictor:
             drawn = {k: _space_network(module_graphs[k]) for k in modules} if routed else {}
             networks = {k: got for k, got in drawn.items() if got is not None}
             parsed |= {k: (got[0], "module") for k, got in networks.items()}  # read as already
-            universal, traced = sorted({*universal, *networks}), [k for k in modules if k not in networks]
+            cells = {k for k, got in networks.items() if got[1].startswith("nb201 ")}  # the specialist's
+            specialist = sorted({*specialist, *cells})
+            universal = sorted({*universal, *networks} - cells)
+            traced = [k for k in modules if k not in networks]
         groups = [("predictor", specialist), ("universal", universal), ("traced", traced)]
         read_as: list[str | None] = [None] * len(archs)
         if unseen:
@@ -277,7 +280,17 @@ def _darts_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
     return None if genotype is None else (space.to_graph(genotype), f"darts {space.format(genotype)}")
 
 
-NETWORK_READERS = (_anb_network, _nb101_network, _darts_network)  # a traced module -> (graph scored, read as)
+def _nb201_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
+    """A traced NAS-Bench-201 network (:mod:`tgnas.spaces.nb201_netread`) as the space's graph of its cell
+    (scored by the NAS-Bench-201 specialist)."""
+    from tgnas.spaces import get_space
+    from tgnas.spaces.nb201_netread import cell_of
+
+    cell, space = cell_of(graph), get_space("nb201")
+    return None if cell is None else (space.to_graph(cell), f"nb201 {space.format(cell)}")
+
+
+NETWORK_READERS = (_anb_network, _nb101_network, _darts_network, _nb201_network)  # module -> (graph, read as)
 
 
 def _space_network(graph: OpGraph) -> tuple[OpGraph, str] | None:

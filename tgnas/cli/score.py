@@ -39,8 +39,8 @@ def score(
 
     Without --checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (a predicted
     CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
-    a --module by the traced-graph predictor (a network of Accel-NASBench, NAS-Bench-101 or DARTS: by the
-    universal one, as its architecture; a note says so, as for every graph read back into a space's
+    a --module by the traced-graph predictor (a network of NAS-Bench-201, NAS-Bench-101, DARTS or
+    Accel-NASBench: as its architecture; a note says so, as for every graph read back into a space's
     architecture). With --proxies, each network's zero-cost proxies are computed
     (architectures of spaces with a network, and modules; not graphs): the score is the proxy itself, or
     for several proxies their log-rank aggregate over the scored items; the values follow on each line.

@@ -1,7 +1,9 @@
 """Plain-English descriptions of traced operations, generated from their hyper-parameters.
 
-Two registries: :data:`MODULE_TEXT` maps a module class name to ``fn(module) -> (op, text)``, and
-:data:`FUNCTION_TEXT` maps a function or method name (``add``, ``cat``, ``relu``, ...) to ``(op, text)``.
+Three registries: :data:`MODULE_TEXT` maps a module class name to ``fn(module) -> (op, text)``,
+:data:`FUNCTION_TEXT` maps a function or method name (``add``, ``cat``, ``relu``, ...) to ``(op, text)``, and
+:data:`FUNCTION_ARGS` maps a function whose text depends on its arguments (``max_pool2d``, ...) to
+``fn(args, kwargs) -> (op, text) | None`` (``None``: arguments it cannot read, e.g. a computed size).
 Descriptions are deterministic, so the embedder's cache makes a repeated layer free. A module class
 without an entry is described from its class name and its ``extra_repr`` (flagged as ``generic``).
 """
@@ -16,6 +18,7 @@ from tgnas.registry import Registry
 
 MODULE_TEXT: Registry[Callable[[nn.Module], tuple[str, str]]] = Registry("traced module type")
 FUNCTION_TEXT: Registry[tuple[str, str]] = Registry("traced function")
+FUNCTION_ARGS: Registry[Callable[[tuple, dict], tuple[str, str] | None]] = Registry("traced call")
 SHAPE_ONLY = frozenset(
     {
         "flatten",
@@ -94,6 +97,25 @@ MODULE_TEXT.add("MaxPool2d", _pool("max"))
 MODULE_TEXT.add("AvgPool2d", _pool("average"))
 
 
+def _pool_call(kind: str):
+    """``F.max_pool2d(x, kernel_size, stride=None, ...)`` / ``F.avg_pool2d``: described as the module."""
+
+    def describe(args: tuple, kwargs: dict) -> tuple[str, str] | None:
+        kernel = kwargs.get("kernel_size", args[1] if len(args) > 1 else None)
+        stride = kwargs.get("stride", args[2] if len(args) > 2 else None) or kernel  # None or []: the kernel
+        sizes = [_pair(v) if isinstance(v, int | list | tuple) else () for v in (kernel, stride)]
+        if any(len(s) != 2 or not all(isinstance(v, int) for v in s) for s in sizes):
+            return None  # a size computed at run time
+        (kh, kw), (sh, _) = sizes
+        return f"{kind}_pool{kh}x{kw}", f"{kh}x{kw} {kind} pooling, stride {sh}"
+
+    return describe
+
+
+FUNCTION_ARGS.add("max_pool2d", _pool_call("max"))
+FUNCTION_ARGS.add("avg_pool2d", _pool_call("average"))
+
+
 @MODULE_TEXT.register("AdaptiveAvgPool2d")
 def _adaptive(m: nn.AdaptiveAvgPool2d) -> tuple[str, str]:
     if _pair(m.output_size) == (1, 1):
@@ -129,8 +151,11 @@ def describe_module(m: nn.Module) -> tuple[str, str, bool]:
     return name.lower(), f"{name} layer" + (f" ({extra})" if extra else ""), True
 
 
-def describe_function(name: str) -> tuple[str, str, bool]:
-    """``(op, text, generic)`` of a traced function or method called ``name``."""
+def describe_function(name: str, args: tuple = (), kwargs: dict | None = None) -> tuple[str, str, bool]:
+    """``(op, text, generic)`` of a traced function or method called ``name`` with ``args`` / ``kwargs``
+    (tensor arguments as placeholders; only the constants are read)."""
+    if name in FUNCTION_ARGS and (found := FUNCTION_ARGS.get(name)(tuple(args), dict(kwargs or {}))):
+        return found[0], found[1], False
     if name in FUNCTION_TEXT:
         op, text = FUNCTION_TEXT.get(name)
         return op, text, False

@@ -174,7 +174,7 @@ def _from_fx(model: nn.Module, traced: fx.GraphModule, example: torch.Tensor) ->
             if name in ("add", "sub") and constants and all(float(c) == 0 for c in constants):
                 index[n.name] = sources  # x + 0 (e.g. Python's sum() starting at 0) computes nothing
                 continue
-            op, text, is_generic = describe_function(name)
+            op, text, is_generic = describe_function(name, n.args, n.kwargs)
             if name == "mul" and constants:
                 c = float(constants[0])
                 op, text = (
