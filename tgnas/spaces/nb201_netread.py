@@ -115,7 +115,6 @@ class _Net:
             return "0"
         if j in memo:
             return memo[j]
-        memo[j] = None  # a cycle guard; graphs are acyclic
         op, preds = self.ops[j], self.preds[j]
         out: str | None = None
         if op == "zero" and len(preds) == 1:
@@ -135,8 +134,8 @@ class _Net:
     def _terms(self, j: int, x: int, memo) -> list[str] | None:
         """What addition ``j`` adds; one input drawn once is that tensor added to itself (``x + x``: edges
         are unique)."""
-        terms = []
-        for p in self.preds[j] * (3 - len(self.preds[j])) if len(self.preds[j]) == 1 else self.preds[j]:
+        terms, preds = [], self.preds[j]
+        for p in preds * 2 if len(preds) == 1 else preds:
             if self.ops[p] == "add" and self.succs[p] == [j] and p != x:
                 self.covered.add(p)
                 inner = self._terms(p, x, memo)
