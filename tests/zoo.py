@@ -252,7 +252,8 @@ class DartsLike(nn.Module):
 class NB201Like(nn.Module):
     """A NAS-Bench-201 network written apart from :mod:`tgnas.networks.nb201`: ``none`` edges left out (no
     multiplication by zero, but for a node without inputs), skips as plain references, functional ReLUs, a
-    head averaging by ``mean``; ``cells`` per stage. ``ops[target][source]`` names each edge's operation."""
+    head averaging by ``mean`` and returning the features beside the logits; ``cells`` per stage.
+    ``ops[target][source]`` names each edge's operation."""
 
     def __init__(self, ops, width: int = 4, cells: int = 2, num_classes: int = 10) -> None:
         super().__init__()
@@ -303,4 +304,5 @@ class NB201Like(nn.Module):
                         terms.append(block[f"{t}{s}"](nodes[s]))
                 nodes.append(sum(terms[1:], terms[0]) if terms else x.mul(0.0))  # no input: zeros
             x = nodes[3]
-        return self.fc(torch.relu(self.last(x)).mean((2, 3)))
+        features = torch.relu(self.last(x)).mean((2, 3))
+        return features, self.fc(features)  # as NATS-Bench's network returns them

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import zoo
+from torch import nn
 
 from tgnas.api import module_graph
 from tgnas.spaces import get_space
@@ -78,3 +79,21 @@ def test_cells_that_differ_are_no_genotype():
     assert genotype_of(traced(model)) is None
     model.cells[4], model.genotypes[4] = zoo.DartsLike(a, width=4, layers=5).cells[4], a
     assert same(a, genotype_of(traced(model)))  # the same network with its own cell back
+
+
+class FeaturesAndLogits(nn.Module):
+    """The space's network returning the pooled features beside the logits."""
+
+    def __init__(self, net) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        pooled = self.net.pool(self.net.features(x)).flatten(1)
+        return pooled, self.net.classifier(pooled)
+
+
+def test_a_network_returning_its_features_too_reads_back():
+    space = get_space("darts")
+    genotype = space.sample(np.random.default_rng(11))
+    assert same(genotype, genotype_of(traced(FeaturesAndLogits(space.build(genotype, channels=4, layers=5)))))

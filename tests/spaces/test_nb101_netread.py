@@ -106,3 +106,21 @@ def test_a_chain_without_projections_or_cells_that_differ_are_no_cell():
     model = Mixed()
     model(torch.zeros(SHAPE))  # it runs: the cells differ, the shapes agree
     assert cell_of(traced(model)) is None
+
+
+class FeaturesAndLogits(nn.Module):
+    """The space's network returning the pooled features beside the logits."""
+
+    def __init__(self, net) -> None:
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        pooled = self.net.cells(self.net.stem(x)).mean((2, 3))
+        return pooled, self.net.classifier(pooled)
+
+
+def test_a_network_returning_its_features_too_reads_back():
+    arch = arch_of(*CELLS["branches, input to output"])
+    model = FeaturesAndLogits(get_space("nb101").build(arch, stem_channels=8))
+    assert canonical(cell_of(traced(model))) == canonical(arch)

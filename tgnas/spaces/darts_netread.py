@@ -37,7 +37,7 @@ from tgnas.spaces.darts import STEPS, DartsArch
 AFTER = frozenset({"relu", "batchnorm", "identity"})  # around an operation's convolutions, or an identity
 _CONV = re.compile(r"conv(\d+)x\1")
 _POOLS = {"max_pool3x3": "max_pool_3x3", "average_pool3x3": "avg_pool_3x3"}
-HEAD = (frozenset({"global_avg_pool", "mean"}), frozenset({"linear"}))
+HEAD = (frozenset({"global_avg_pool", "mean"}), frozenset({"linear"}))  # after the last cell, in order
 
 
 def _number(text: str | None, word: str, default: int) -> int:
@@ -193,11 +193,12 @@ def genotype_of(graph: OpGraph) -> DartsArch | None:
     ends = [j for j, op in enumerate(graph.ops) if op == "concat" and not net.is_factorized(j)]
     if stem is None or len(ends) < 3 or any(j < stem for j in ends):
         return None
-    tail, n = ends[-1], graph.num_nodes
-    for allowed in HEAD:
-        if len(net.succs[tail]) != 1 or graph.ops[tail := net.succs[tail][0]] not in allowed:
-            return None
-    if net.succs[tail] != [n - 1] or net.preds[n - 1] != [tail]:
+    n = graph.num_nodes
+    logits = [p for p in net.preds[n - 1] if graph.ops[p] in HEAD[1]]
+    pooled = net.pred(logits[0]) if len(logits) == 1 else None
+    if pooled is None or graph.ops[pooled] not in HEAD[0] or net.preds[pooled] != [ends[-1]]:
+        return None
+    if not set(net.preds[n - 1]) <= {logits[0], pooled}:  # the pooled features beside the logits allowed
         return None
     layers = len(ends)
     reductions = {layers // 3, 2 * layers // 3}

@@ -179,7 +179,9 @@ def cell_of(graph: OpGraph) -> NB101Arch | None:
         or kinds[order[1]] != "conv3"
         or inputs[order[1]] != [order[0]]
         or [kinds[u] for u in order[-3:]] != ["global", "fc", "output"]
-        or any(inputs[order[k]] != [order[k - 1]] for k in (-3, -2, -1))
+        or any(inputs[order[k]] != [order[k - 1]] for k in (-3, -2))
+        or order[-2] not in inputs[order[-1]]
+        or not set(inputs[order[-1]]) <= set(order[-3:-1])  # the pooled features beside the logits allowed
     ):
         return None
     downs = [k for k, u in enumerate(order) if kinds[u] == "down"]

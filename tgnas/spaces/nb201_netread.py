@@ -4,7 +4,8 @@ cell.
 
 The network is the benchmark's skeleton (:mod:`tgnas.networks.nb201`): a stem, three stages of ``N`` copies of
 one cell with a stride-2 residual block between stages, a normalisation, ReLU, global average and a linear
-classifier. Widths are not checked.
+classifier (returning the pooled features beside the logits, as NATS-Bench's network does, is allowed).
+Widths are not checked.
 
 - **Stages.** The nodes that state a stride of 2 make two runs, one per residual block; each block spans the
   nodes between the last *cut* (a node no edge jumps over) before its run and the first cut after it. The
@@ -37,7 +38,7 @@ from tgnas.opgraph import OpGraph
 from tgnas.spaces.nb201 import NB201Arch, canonical
 
 PREFERRED_CELLS = 5  # the benchmark's N
-HEAD = ("batchnorm", "relu", ("global_avg_pool", "mean"), "linear")
+HEAD = ("batchnorm", "relu", ("global_avg_pool", "mean"), "linear")  # the last cell's output -> logits
 _CONV = re.compile(r"conv([13])x\1")
 ZERO = "#"
 
@@ -208,12 +209,17 @@ def cell_of(graph: OpGraph) -> NB201Arch | None:
         return None
     net = _Net(graph)
     n = net.n
-    tail = n - 1
-    for want in reversed(HEAD):  # the head, walked back from the output
+    logits = [p for p in net.preds[n - 1] if net.ops[p] == "linear"]
+    if len(logits) != 1:
+        return None
+    tail = logits[0]
+    for want in reversed(HEAD[:-1]):  # the head, walked back from the classifier
         allowed = want if isinstance(want, tuple) else (want,)
         if len(net.preds[tail]) != 1 or net.ops[prev := net.preds[tail][0]] not in allowed:
             return None
         tail = prev
+    if not set(net.preds[n - 1]) <= {logits[0], net.preds[logits[0]][0]}:  # (features, logits) allowed
+        return None
     last = net.preds[tail][0] if len(net.preds[tail]) == 1 else None  # the last cell's output
     first_conv = next((j for j in range(1, n) if net.ops[j].startswith("conv")), None)
     strided = [j for j in range(1, n) if _number(net.texts[j], "stride", 1) == 2]
