@@ -187,6 +187,30 @@ def test_a_nas_bench_201_network_is_scored_by_the_specialist_as_its_cell(proxy):
     assert explicit.report(models[:1], input_shape=(1, 3, 32, 32)).read_as == [None]
 
 
+def test_a_traced_networks_graph_scores_as_its_module(proxy):
+    """The graph tgnas's tracer draws of a network, passed as a graph (an OpGraph or its dict), is read back
+    as the module is."""
+    from tgnas.api import module_graph
+
+    darts, nb101 = get_space("darts"), get_space("nb101")
+    models = [
+        darts.build(darts.sample(np.random.default_rng(2)), channels=4, layers=5),
+        nb101.build(nb101.parse(CHAIN_SPEC), stem_channels=8),
+        get_space("nb201").build(get_space("nb201").parse(BEST), channels=4, cells_per_stage=1),
+    ]
+    graphs = [module_graph(m, (1, 3, 32, 32)) for m in models]
+    by_module = proxy.report(models, input_shape=(1, 3, 32, 32))
+    by_graph = proxy.report([graphs[0], graphs[1].to_dict(), graphs[2]])
+    assert by_graph.read_as == by_module.read_as and None not in by_graph.read_as
+    np.testing.assert_allclose(by_graph.scores, by_module.scores, rtol=1e-6)
+
+
+CHAIN_SPEC = (
+    '{"matrix": [[0,1,0,1],[0,0,1,0],[0,0,0,1],[0,0,0,0]], '
+    '"ops": ["input","conv1x1-bn-relu","maxpool3x3","output"]}'
+)
+
+
 def test_a_report_says_which_cell_a_graph_in_other_words_was_read_as(proxy):
     nb101, nb201 = get_space("nb101"), get_space("nb201")
     spec = nb101.parse(

@@ -199,32 +199,34 @@ class Predictor:
         """Scores ``archs`` (as :meth:`score_many`) and, with ``unseen``, lists the operators their predictor
         never trained on, each with the nearest text it knows
         (:class:`~tgnas.predictor.novelty.UnseenOperator`) and the architecture each graph or module was
-        read back into (``read_as``): the cell predictor judges architectures and graphs, the traced one
-        modules (but a network of a space tgnas reads back, scored as its architecture). Each module is
-        traced once. A predictor whose card lists no training texts (a checkpoint from before tgnas recorded
-        them) reports no unseen operators."""
+        read back into (``read_as``). The cell predictor judges architectures and graphs, the traced one
+        modules; a module, or a graph drawn as tgnas's tracer draws one, that is a network of a space tgnas
+        reads back (:data:`MODULE_READERS`) is scored as that architecture. Each module is traced once. A
+        predictor whose card lists no training texts (a checkpoint from before tgnas recorded them) reports
+        no unseen operators."""
         if isinstance(archs, str | Mapping | OpGraph) or _is_module(archs):
             raise TgnasError("expected a list of architectures, got a single one: use score() for one")
         archs = list(archs)
         modules = [k for k, a in enumerate(archs) if _is_module(a)]
-        rest = [k for k in range(len(archs)) if k not in set(modules)]
+        rest = [k for k in range(len(archs)) if k not in (module_set := set(modules))]
         out, found = np.empty(len(archs)), []
         notes: list[list[str]] = [[] for _ in archs]
         parsed = {k: graph_and_space(archs[k]) for k in rest}
         routed = self._universal_checkpoint is not None
         specialist = [k for k in rest if parsed[k][1] == "nb201" or not routed]
-        universal, traced = sorted(set(rest) - set(specialist)), []
-        networks: dict[int, tuple[OpGraph, str]] = {}  # module read as a space's network: (graph, read as)
-        if modules:
-            module_graphs = {k: module_graph(archs[k], input_shape) for k in modules}
-            parsed |= {k: (g, None) for k, g in module_graphs.items()}
-            drawn = {k: _space_network(module_graphs[k]) for k in modules} if routed else {}
-            networks = {k: got for k, got in drawn.items() if got is not None}
-            parsed |= {k: (got[0], "module") for k, got in networks.items()}  # read as already
-            cells = {k for k, got in networks.items() if got[1].startswith("nb201 ")}  # the specialist's
-            specialist = sorted({*specialist, *cells})
-            universal = sorted({*universal, *networks} - cells)
-            traced = [k for k in modules if k not in networks]
+        universal = sorted(set(rest) - set(specialist))
+        parsed |= {k: (module_graph(archs[k], input_shape), None) for k in modules}
+        drawn = {  # a module, or a large graph as the tracer draws one, that is a space's network
+            k: _space_network(parsed[k][0], MODULE_READERS if k in module_set else GRAPH_READERS)
+            for k in [*modules, *universal]
+            if routed and parsed[k][1] is None and parsed[k][0].num_nodes >= MIN_NETWORK_NODES
+        }
+        networks = {k: got for k, got in drawn.items() if got is not None}  # (graph scored, read as)
+        parsed |= {k: (got[0], "network") for k, got in networks.items()}  # read as already
+        cells = {k for k, got in networks.items() if got[1].startswith("nb201 ")}  # the specialist's
+        specialist = sorted({*specialist, *cells})
+        universal = sorted({*universal, *networks} - cells)
+        traced = [k for k in modules if k not in networks]
         groups = [("predictor", specialist), ("universal", universal), ("traced", traced)]
         read_as: list[str | None] = [None] * len(archs)
         if unseen:
@@ -290,14 +292,18 @@ def _nb201_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
     return None if cell is None else (space.to_graph(cell), f"nb201 {space.format(cell)}")
 
 
-NETWORK_READERS = (_anb_network, _nb101_network, _darts_network, _nb201_network)  # module -> (graph, read as)
+# a network drawn as tgnas's tracer draws one -> (the graph scored, what it was read as); the universal
+# predictor reads a graph of an Accel-NASBench network itself, so only a module's needs reading here
+GRAPH_READERS = (_nb101_network, _darts_network, _nb201_network)
+MODULE_READERS = (_anb_network, *GRAPH_READERS)
+MIN_NETWORK_NODES = 20  # fewer nodes: no whole network of these spaces
 
 
-def _space_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
-    """The graph the universal predictor scores for a traced module that draws a network of a space it knows
-    (the first of :data:`NETWORK_READERS` that reads it) and the architecture it was read as, as
-    ``"space string-form"``; ``None`` for any other module."""
-    for read in NETWORK_READERS:
+def _space_network(graph: OpGraph, readers=MODULE_READERS) -> tuple[OpGraph, str] | None:
+    """The graph to score for a traced network of a space tgnas reads back (the first of ``readers`` that
+    reads it: the space's graph of the architecture) and the architecture it was read as, as
+    ``"space string-form"``; ``None`` for any other graph."""
+    for read in readers:
         if (got := read(graph)) is not None:
             return got
     return None
