@@ -7,7 +7,8 @@ depthwise convolution, a squeeze-and-excitation where the layer has one, and a 1
 followed by its normalisation and activation; the stem and the head become several nodes too
 (:func:`tgnas.protocols.crossspace.with_operations`). :data:`DEVELOPMENT` holds the forms the reading of such
 graphs (:mod:`tgnas.spaces.anb_opread`) was written against: the graph tgnas's tracer makes of the space's
-PyTorch network (squeeze-and-excitation as a gated branch), module reprs as PyTorch prints them, operator
+PyTorch network (squeeze-and-excitation as a gated branch) and of one written apart from it in torchvision's
+EfficientNet style (added at stop 34; read as it was), module reprs as PyTorch prints them, operator
 names with short texts, prose, and ONNX's nodes (added later, with the reading of ``group=``,
 ``kernel_shape=[k, k]`` and a weight shape written out-channels first). :data:`BLIND` was written after that
 reading was committed and measured once (``keras`` then led to skipping normalisations and activations named
@@ -27,6 +28,8 @@ from pathlib import Path
 from tgnas.protocols.crossspace import Nodes, with_operations
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import zoo  # noqa: E402 (the test suite's independent networks)
 from code_forms import agreement_table  # noqa: E402 (a sibling script)
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
@@ -165,15 +168,23 @@ def _onnx(part: str, **n: int) -> Nodes:
     ]
 
 
-def _traced(arch) -> object:
+def _traced(arch, build: Callable[[object], object] | None = None) -> object:
     from tgnas.api import module_graph
     from tgnas.spaces import get_space
 
-    return module_graph(get_space("anb").build(arch).eval(), (1, 3, 32, 32))
+    model = get_space("anb").build(arch) if build is None else build(arch)
+    return module_graph(model.eval(), (1, 3, 32, 32))
+
+
+def _torchvision_style(arch) -> object:
+    return zoo.ANBLike(arch)
 
 
 DEVELOPMENT: dict[str, Callable[[object], object]] = {
     "traced network (the space's own PyTorch module, 32x32 input)": _traced,
+    "traced network written apart (tests/zoo.py ANBLike, torchvision's style)": partial(
+        _traced, build=_torchvision_style
+    ),
     "torch reprs, residual additions": partial(with_operations, write=_torch, add=("Add", "x + identity")),
     "named operators, residual edges": partial(with_operations, write=_named),
     "prose, residual additions": partial(
