@@ -46,7 +46,6 @@ from tgnas.api import module_graph
 from tgnas.benchmarks import get_benchmark
 from tgnas.evaluation import kendall_tau
 from tgnas.spaces import get_space
-from tgnas.spaces.nb101 import canonical
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import zoo  # noqa: E402 (the test suite's independent network)
@@ -55,38 +54,22 @@ SHAPE = (1, 3, 32, 32)
 CHUNK = 25  # modules held at once (a 128-channel network is up to ~100 MB)
 
 
-def nb101(predictor, args) -> None:
-    space, bench = get_space("nb101"), get_benchmark("nb101")
-    strings = bench.arch_strings()[:: args.every]
-    cells = [space.parse(s) for s in strings]
-    valid = bench.column("cifar10", "valid")[:: args.every]
-    params = bench.column("cifar10", "params")[:: args.every]
-    given = predictor.score_many(strings)
-    builders = {
-        "tgnas.networks.nb101": lambda a: space.build(a, stem_channels=args.width),
-        "tests/zoo.py NB101Like": lambda a: zoo.NB101Like(a.matrix, a.ops, width=args.width),
-    }
-    print(f"NAS-Bench-101, {len(cells)} labelled cells, stem width {args.width}; params tau "
-          f"{kendall_tau(params, valid):.3f} against validation accuracy\n")  # fmt: skip
-    print("| implementation | read as its cell | tau with its spec's score | largest difference "
-          "| traced predictor tau (before) | s |")  # fmt: skip
-    print("|---|---|---|---|---|---|")
-    for name, build in builders.items():
-        start, scores, traced, read = time.time(), [], [], 0
-        for k in range(0, len(cells), CHUNK):
-            chunk = cells[k : k + CHUNK]
-            modules = [build(a).eval() for a in chunk]
-            report = predictor.report(modules, SHAPE, unseen=True)
-            scores.extend(report.scores)
-            for a, got in zip(chunk, report.read_as, strict=True):
-                read += got is not None and canonical(space.parse(got.split(" ", 1)[1])) == canonical(a)
-            traced.extend(predictor.traced.score_graphs([module_graph(m, SHAPE) for m in modules]))
-        scores = np.asarray(scores)
-        print(
-            f"| {name} | {read} / {len(cells)} | {kendall_tau(scores, given):.3f} "
-            f"| {np.abs(scores - given).max():.2e} | {kendall_tau(np.asarray(traced), valid):.3f} "
-            f"| {time.time() - start:.0f} |"
-        )
+def score_modules(predictor, space, archs, build, key, traced: bool = True):
+    """Builds each of ``archs`` with ``build`` and scores the modules through the API, ``CHUNK`` at a time.
+
+    Returns the scores, the architecture each was read back into (``None`` where none), how many read back
+    into one that ``key`` maps as it maps their own, and (with ``traced``) the traced-graph predictor's scores
+    of the same modules."""
+    scores, back, before = [], [], []
+    for k in range(0, len(archs), CHUNK):
+        modules = [build(a).eval() for a in archs[k : k + CHUNK]]
+        report = predictor.report(modules, SHAPE, unseen=True)
+        scores.extend(report.scores)
+        back.extend(None if got is None else space.parse(got.split(" ", 1)[1]) for got in report.read_as)
+        if traced:
+            before.extend(predictor.traced.score_graphs([module_graph(m, SHAPE) for m in modules]))
+    read = sum(b is not None and key(b) == key(a) for a, b in zip(archs, back, strict=True))
+    return np.asarray(scores), back, read, np.asarray(before)
 
 
 def nb201(predictor, args) -> None:
@@ -114,26 +97,42 @@ def nb201(predictor, args) -> None:
           "| before (traced predictor): test / valid | s |")  # fmt: skip
     print("|---|---|---|---|---|---|")
     for name, (build, key) in builders.items():
-        start, scores, traced, strings, read = time.time(), [], [], [], 0
-        for k in range(0, len(cells), CHUNK):
-            chunk = cells[k : k + CHUNK]
-            modules = [build(a).eval() for a in chunk]
-            report = predictor.report(modules, SHAPE, unseen=True)
-            scores.extend(report.scores)
-            for a, got in zip(chunk, report.read_as, strict=True):
-                back = None if got is None else space.parse(got.split(" ", 1)[1])
-                read += back is not None and key(back) == key(a)
-                strings.append(space.format(back if back is not None else a))
-            traced.extend(predictor.traced.score_graphs([module_graph(m, SHAPE) for m in modules]))
-        scores, traced = np.asarray(scores), np.asarray(traced)
-        own = predictor.score_many(strings)
+        start = time.time()
+        scores, back, read, traced = score_modules(predictor, space, cells, build, key)
+        read_or_own = [b if b is not None else a for a, b in zip(cells, back, strict=True)]
+        own = predictor.score_many([space.format(c) for c in read_or_own])
         print(
             f"| {name} | {read} / {len(cells)} | {kendall_tau(scores, own):.3f} "
             f"| {kendall_tau(scores, test):.3f} / {kendall_tau(scores, valid):.3f} "
             f"| {kendall_tau(traced, test):.3f} / {kendall_tau(traced, valid):.3f} "
             f"| {time.time() - start:.0f} |"
         )
-    print()
+
+
+def nb101(predictor, args) -> None:
+    space, bench = get_space("nb101"), get_benchmark("nb101")
+    strings = bench.arch_strings()[:: args.every]
+    cells = [space.parse(s) for s in strings]
+    valid = bench.column("cifar10", "valid")[:: args.every]
+    params = bench.column("cifar10", "params")[:: args.every]
+    given = predictor.score_many(strings)
+    builders = {
+        "tgnas.networks.nb101": lambda a: space.build(a, stem_channels=args.width),
+        "tests/zoo.py NB101Like": lambda a: zoo.NB101Like(a.matrix, a.ops, width=args.width),
+    }
+    print(f"\nNAS-Bench-101, {len(cells)} labelled cells, stem width {args.width}; params tau "
+          f"{kendall_tau(params, valid):.3f} against validation accuracy\n")  # fmt: skip
+    print("| implementation | read as its cell | tau with its spec's score | largest difference "
+          "| traced predictor tau (before) | s |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    for name, build in builders.items():
+        start = time.time()
+        scores, _, read, traced = score_modules(predictor, space, cells, build, space.canonical)
+        print(
+            f"| {name} | {read} / {len(cells)} | {kendall_tau(scores, given):.3f} "
+            f"| {np.abs(scores - given).max():.2e} | {kendall_tau(traced, valid):.3f} "
+            f"| {time.time() - start:.0f} |"
+        )
 
 
 def darts(predictor, args) -> None:
@@ -149,15 +148,8 @@ def darts(predictor, args) -> None:
     print("| implementation | read as its genotype | tau with its genotype's score | largest diff. | s |")
     print("|---|---|---|---|---|")
     for name, build in builders.items():
-        start, scores, read = time.time(), [], 0
-        for k in range(0, len(genotypes), CHUNK):
-            chunk = genotypes[k : k + CHUNK]
-            report = predictor.report([build(g).eval() for g in chunk], SHAPE, unseen=True)
-            scores.extend(report.scores)
-            for g, got in zip(chunk, report.read_as, strict=True):
-                back = None if got is None else space.parse(got.split(" ", 1)[1])
-                read += back is not None and space.canonical(back) == space.canonical(g)
-        scores = np.asarray(scores)
+        start = time.time()
+        scores, _, read, _ = score_modules(predictor, space, genotypes, build, space.canonical, traced=False)
         print(
             f"| {name} | {read} / {len(genotypes)} | {kendall_tau(scores, given):.3f} "
             f"| {np.abs(scores - given).max():.2e} | {time.time() - start:.0f} |"

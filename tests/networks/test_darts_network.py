@@ -1,4 +1,5 @@
 import torch
+import zoo
 
 from tgnas.cost import count_params
 from tgnas.networks.darts import DartsCell, DartsNetwork
@@ -7,13 +8,7 @@ from tgnas.proxies.blocks import find_blocks
 from tgnas.proxies.data import gaussian_batch
 from tgnas.spaces import get_space
 
-DARTS_V2 = (
-    "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('sep_conv_3x3', 1), "
-    "('sep_conv_3x3', 1), ('skip_connect', 0), ('skip_connect', 0), ('dil_conv_3x3', 2)], "
-    "normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), "
-    "('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), "
-    "('max_pool_3x3', 1)], reduce_concat=[2, 3, 4, 5])"
-)
+DARTS_V2 = zoo.DARTS_V2
 
 
 def test_darts_v2_at_the_papers_size_has_its_published_parameter_count():
