@@ -6,11 +6,13 @@ Usage: ``.venv/bin/python benchmarks/traced_networks.py [--nb201 500] [--every 1
 
 **NAS-Bench-201.** ``--nb201`` cells spread evenly over the rows that neither the NAS-Bench-201 specialist
 nor the traced-graph predictor trained or validated on, each built as the benchmark's network (``C = 16``,
-``N = 5``) by the space's own code and as ``NB201Like`` in ``tests/zoo.py`` (zero operations left out,
-skips as plain references, two cells per stage). Printed per implementation: how many read back into a cell
-with the same unique string (for ``NB201Like``: the same without zero terms), agreement with the read cell
-string's score, and Kendall tau against CIFAR-10 test and validation accuracy of the scores now (the
-specialist's, on the cell read back) and before (the traced-graph predictor's), beside the parameter count.
+``N = 5``) by the space's own code, as ``NATSLike`` in ``tests/zoo.py`` (the benchmark authors' layout:
+operation lists summed by ``sum``, skips that leave no node, features returned beside the logits) and as
+``NB201Like`` (zero operations left out, skips as plain references, two cells per stage). Printed per
+implementation: how many read back into a cell with the same unique string (for ``NB201Like``: the same
+without zero terms), agreement with the read cell string's score, and Kendall tau against CIFAR-10 test and
+validation accuracy of the scores now (the specialist's, on the cell read back) and before (the
+traced-graph predictor's), beside the parameter count.
 
 **NAS-Bench-101.** Each labelled cell (every ``--every``-th) is built as a network by two implementations: the
 space's own (:mod:`tgnas.networks.nb101`) and one written apart from it (``NB101Like`` in ``tests/zoo.py``:
@@ -86,6 +88,10 @@ def nb201(predictor, args) -> None:
     params = np.array([sum(p.numel() for p in space.build(a).parameters()) for a in cells], dtype=float)
     builders = {
         "tgnas.networks.nb201 (N = 5)": (lambda a: space.build(a), space.canonical),
+        "tests/zoo.py NATSLike (N = 5)": (
+            lambda a: zoo.NATSLike([[(a.op(t, s), s) for s in range(t)] for t in (1, 2, 3)], width=16),
+            space.canonical,
+        ),
         "tests/zoo.py NB201Like (N = 2)": (
             lambda a: zoo.NB201Like({t: {s: a.op(t, s) for s in range(t)} for t in (1, 2, 3)}, width=16),
             lambda a: _without_zeros(space.canonical(a)),

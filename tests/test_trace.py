@@ -76,6 +76,21 @@ def test_functional_pools_are_described_as_their_modules():
     assert g.ops[5] == "max_pool2d"  # generic: the size is computed
 
 
+class SizedByAnother(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.a, self.b = nn.Conv2d(3, 4, 3), nn.Conv2d(4, 4, 3)
+
+    def forward(self, x):
+        y = self.a(x)
+        return self.b(y).view(y.size(0), -1)  # y gives a number, not data
+
+
+def test_a_size_read_from_a_tensor_is_no_edge():
+    g = graph_from_module(SizedByAnother(), X).graph
+    assert g.ops == ("input", "conv3x3", "conv3x3", "output") and g.edges == ((0, 1), (1, 2), (2, 3))
+
+
 def test_tracing_is_deterministic():
     a = graph_from_module(zoo.MobileNetLike(8, 1), X).graph
     b = graph_from_module(zoo.MobileNetLike(8, 1), X).graph

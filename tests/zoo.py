@@ -369,3 +369,69 @@ class ANBLike(nn.Module):
 
     def forward(self, x):
         return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+
+class _Passthrough(nn.Module):
+    def forward(self, x):
+        return x  # traced through: no node of its own
+
+
+class _Nothing(nn.Module):
+    def forward(self, x):
+        return x.mul(0.0)
+
+
+class NATSLike(nn.Module):
+    """A NAS-Bench-201 network in the layout of the benchmark authors' code: per cell one list of operation
+    modules and, per node, the indices of its operations and inputs, summed by ``sum``; skips and zeros as
+    small custom modules (a skip leaves no node in the trace); a residual block between stages; returns the
+    pooled features and the logits. ``genotype[j - 1]`` lists node ``j``'s ``(operation, input)`` pairs."""
+
+    def __init__(self, genotype, width: int = 4, cells: int = 5, num_classes: int = 10) -> None:
+        super().__init__()
+
+        def unit(c_in, c_out, k, s):
+            conv = nn.Conv2d(c_in, c_out, k, s, k // 2, bias=False)
+            return nn.Sequential(nn.ReLU(), conv, nn.BatchNorm2d(c_out))
+
+        make = {
+            "none": lambda c: _Nothing(),
+            "skip_connect": lambda c: _Passthrough(),
+            "avg_pool_3x3": lambda c: nn.AvgPool2d(3, 1, 1, count_include_pad=False),
+            "nor_conv_1x1": lambda c: unit(c, c, 1, 1),
+            "nor_conv_3x3": lambda c: unit(c, c, 3, 1),
+        }
+        self.stem = nn.Sequential(nn.Conv2d(3, width, 3, padding=1, bias=False), nn.BatchNorm2d(width))
+        self.cells, self.plans = nn.ModuleList(), []
+        c = width
+        for stage in range(3):
+            if stage:
+                block = nn.ModuleDict(
+                    {"a": unit(c, 2 * c, 3, 2), "b": unit(2 * c, 2 * c, 3, 1),
+                     "down": nn.Sequential(nn.AvgPool2d(2, 2), nn.Conv2d(c, 2 * c, 1, bias=False))}
+                )  # fmt: skip
+                self.cells.append(block)
+                self.plans.append(None)
+                c *= 2
+            for _ in range(cells):
+                layers, plan = nn.ModuleList(), []
+                for node in genotype:
+                    plan.append([(len(layers) + k, source) for k, (_, source) in enumerate(node)])
+                    layers.extend(make[op](c) for op, _ in node)
+                self.cells.append(layers)
+                self.plans.append(plan)
+        self.lastact = nn.Sequential(nn.BatchNorm2d(c), nn.ReLU())
+        self.pool, self.classifier = nn.AdaptiveAvgPool2d(1), nn.Linear(c, num_classes)
+
+    def forward(self, x):
+        x = self.stem(x)
+        for cell, plan in zip(self.cells, self.plans, strict=True):
+            if plan is None:
+                x = cell["down"](x) + cell["b"](cell["a"](x))
+                continue
+            nodes = [x]
+            for node in plan:
+                nodes.append(sum(cell[k](nodes[source]) for k, source in node))
+            x = nodes[-1]
+        out = self.pool(self.lastact(x)).view(x.size(0), -1)
+        return out, self.classifier(out)

@@ -53,6 +53,17 @@ def test_a_network_that_leaves_zero_operations_out_reads_back():
         assert _without_zeros(canonical(got)) == _without_zeros(canonical(arch))
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_authors_layout_reads_back_with_its_own_unique_string(seed):
+    """Skips leave no node there, so a node read through a skip is an addition inside the next sum: each
+    sum is read as one term per edge, not as every addition flattened."""
+    space, rng = get_space("nb201"), np.random.default_rng(seed)
+    tricky = "|skip_connect~0|+|none~0|skip_connect~1|+|nor_conv_3x3~0|nor_conv_1x1~1|skip_connect~2|"
+    for arch in [space.parse(tricky), space.parse(BEST), *(space.sample(rng) for _ in range(5))]:
+        genotype = [[(arch.op(t, s), s) for s in range(t)] for t in (1, 2, 3)]
+        assert canonical(cell_of(traced(zoo.NATSLike(genotype, width=4, cells=1)))) == canonical(arch)
+
+
 def test_without_zeros_drops_zero_terms_at_every_depth():
     assert _without_zeros("#+((0)@nor_conv_3x3)@avg_pool_3x3+(#+0)@nor_conv_1x1") == (
         "((0)@nor_conv_3x3)@avg_pool_3x3+(0)@nor_conv_1x1"

@@ -31,11 +31,12 @@ zero (its zero operations left out entirely) is matched on the string with every
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import permutations, product
 
 from tgnas.opgraph import OpGraph
-from tgnas.spaces.nb201 import NB201Arch, canonical
+from tgnas.spaces.nb201 import EDGES, NUM_NODES, NB201Arch, canonical
 
 PREFERRED_CELLS = 5  # the benchmark's N
 HEAD = ("batchnorm", "relu", ("global_avg_pool", "mean"), "linear")  # the last cell's output -> logits
@@ -147,21 +148,26 @@ class _Net:
             terms += inner
         return terms
 
-    def _unit(self, j: int, x: int, memo) -> str | None:
-        """A ReLU-conv-BN unit ending at normalisation ``j``: a convolution of stride 1 and one group, the
-        ReLU before it optional."""
+    def unit(self, j: int, x: int) -> tuple[str, int, tuple[int, ...]] | None:
+        """A ReLU-conv-BN unit ending at normalisation ``j`` (a convolution of stride 1 and one group, the
+        ReLU before it optional): its operation, its input and its inner nodes."""
         conv = self.preds[j][0] if self.ops[j] == "batchnorm" and len(self.preds[j]) == 1 else None
         if conv is None or not _CONV.fullmatch(self.ops[conv]) or len(self.preds[conv]) != 1:
             return None
         if _number(self.texts[conv], "stride", 1) != 1 or _number(self.texts[conv], "groups", 1) != 1:
             return None
-        source = self.preds[conv][0]
-        self.covered |= {conv}
+        source, inner = self.preds[conv][0], (conv,)
         if self.ops[source] == "relu" and len(self.preds[source]) == 1 and source != x:
-            self.covered |= {source}
-            source = self.preds[source][0]
+            source, inner = self.preds[source][0], (conv, source)
         size = _CONV.fullmatch(self.ops[conv]).group(1)
-        return self._applied(self.expr(source, x, memo), f"nor_conv_{size}x{size}")
+        return f"nor_conv_{size}x{size}", source, inner
+
+    def _unit(self, j: int, x: int, memo) -> str | None:
+        found = self.unit(j, x)
+        if found is None:
+            return None
+        self.covered |= set(found[2])
+        return self._applied(self.expr(found[1], x, memo), found[0])
 
     @staticmethod
     def _applied(source: str | None, op: str) -> str | None:
@@ -171,12 +177,77 @@ class _Net:
 
 
 def _cell(net: _Net, x: int, y: int) -> str | None:
-    """The unique string of the cell from node ``x`` to node ``y``; every node between must be its part."""
+    """The unique string of the cell from node ``x`` to node ``y``; every node between must be its part.
+    Where the sums read as one term per edge of the cell (:func:`_edges`), it is that cell's string."""
     memo: dict[int, str | None] = {}
     net.covered = set()
     out = net.expr(y, x, memo)
     read = net.covered | {j for j, e in memo.items() if e is not None}
-    return None if out is None or not set(range(x + 1, y + 1)) <= read else out
+    if out is None or not set(range(x + 1, y + 1)) <= read:
+        return None
+    ops = next(_edges(net, x, y), None)
+    return out if ops is None else canonical(NB201Arch(tuple(ops[edge] for edge in EDGES)))
+
+
+def _sums(net: _Net, v: int, k: int, root: bool = True) -> Iterator[list[int]]:
+    """Every way to read node ``v`` as a sum of exactly ``k`` terms, splitting additions that feed nothing
+    else (an addition of one input adds it to itself)."""
+    if k == 1:
+        yield [v]
+        return
+    if net.ops[v] != "add" or not (root or len(net.succs[v]) == 1):
+        return
+    preds = net.preds[v] * 2 if len(net.preds[v]) == 1 else net.preds[v]
+    for left in range(1, k) if len(preds) == 2 else ():
+        for a in _sums(net, preds[0], left, False):
+            for b in _sums(net, preds[1], k - left, False):
+                yield a + b
+
+
+def _readings(net: _Net, t: int, x: int) -> list[tuple[str, int]]:
+    """What a term can be, as ``(operation, the tensor it reads)``: the tensor itself through a skip, or the
+    operation that made it (an identity is its input)."""
+    op, preds = net.ops[t], net.preds[t]
+    if op == "identity" and len(preds) == 1:
+        return _readings(net, preds[0], x)
+    out = [("skip_connect", t)]
+    if op == "zero" and len(preds) == 1:
+        out.append(("none", preds[0]))
+    elif op == "average_pool3x3" and len(preds) == 1 and _number(net.texts[t], "stride", 1) == 1:
+        out.append(("avg_pool_3x3", preds[0]))
+    elif op == "batchnorm" and (unit := net.unit(t, x)) is not None:
+        out.append(unit[:2])
+    return out
+
+
+def _terms(net: _Net, v: int, k: int, x: int) -> Iterator[list[tuple[str, int]]]:
+    """Readings of node ``v`` as a sum of one term from each of ``k`` earlier nodes: entry ``s`` is the
+    ``(operation, tensor)`` read from node ``s``."""
+    for terms in _sums(net, v, k):
+        for choice in product(*(_readings(net, t, x) for t in terms)):
+            for order in permutations(range(k)):
+                yield [choice[i] for i in order]
+
+
+def _edges(net: _Net, x: int, y: int) -> Iterator[dict[tuple[int, int], str]]:
+    """Readings of the cell from ``x`` to ``y`` with every edge drawn (zero operations as multiplications by
+    zero): the last node's terms give every earlier node's tensor, each of which must read back as that node
+    of the cell. Yields ``{(target, source): operation}``."""
+    last = NUM_NODES - 1
+    for read in _terms(net, y, last, x):
+        tensors = [tensor for _, tensor in read]
+        if tensors[0] != x:
+            continue
+        found = {(last, s): op for s, (op, _) in enumerate(read)}
+        for node in range(1, last):
+            inner = next(
+                (r for r in _terms(net, tensors[node], node, x) if [t for _, t in r] == tensors[:node]), None
+            )
+            if inner is None:
+                break
+            found |= {(node, s): op for s, (op, _) in enumerate(inner)}
+        else:
+            yield found
 
 
 def _stage(net: _Net, start: int, end: int) -> list[str] | None:

@@ -5,7 +5,8 @@ input to record shapes): every leaf module call (convolution, linear, normalisat
 identity) and every computing function or method (addition, concatenation, multiplication, ...) becomes a
 node whose ``text`` is generated from its hyper-parameters (:mod:`tgnas.trace.ops`), edges follow data
 flow, and node costs (parameters, FLOPs per sample, :func:`tgnas.cost.module_flops`) are attached. Pure
-data-movement operations (flatten, view, reshape, getitem, dropout, ...) are contracted away.
+data-movement operations (flatten, view, reshape, getitem, dropout, ...) are contracted away; a value that
+holds no tensor (``x.size(0)``, a shape) passes no edge on.
 
 When symbolic tracing fails (data-dependent control flow), the documented fallback records leaf-module
 calls with forward hooks during one real forward pass: module nodes are exact, but functional operations
@@ -113,6 +114,15 @@ def graph_from_module(model: nn.Module, example_input: torch.Tensor, fallback: b
     return _from_fx(model, traced, example_input)
 
 
+def _holds_tensor(value: object) -> bool:
+    """Whether a traced value is or contains a tensor (a shape or a number does not)."""
+    if isinstance(value, torch.Tensor):
+        return True
+    return isinstance(value, list | tuple | dict) and any(
+        _holds_tensor(v) for v in (value.values() if isinstance(value, dict) else value)
+    )
+
+
 def _module_cost(mod: nn.Module, x: object, y: object) -> dict[str, float]:
     """The module's own parameters and, when its input and output are tensors, its FLOPs per sample."""
     cost = {"params": float(sum(p.numel() for p in mod.parameters(recurse=False)))}
@@ -168,7 +178,8 @@ def _from_fx(model: nn.Module, traced: fx.GraphModule, example: torch.Tensor) ->
         else:
             name = _name_of(n.target)
             if name in SHAPE_ONLY or not isinstance(values.get(n.name), torch.Tensor):
-                index[n.name] = sources  # contracted: consumers read its producers
+                # contracted: consumers read its producers, unless it holds no tensor (x.size(0) is a number)
+                index[n.name] = sources if _holds_tensor(values.get(n.name)) else []
                 continue
             constants = [a for a in n.args if isinstance(a, numbers.Number)]
             if name in ("add", "sub") and constants and all(float(c) == 0 for c in constants):
