@@ -16,11 +16,11 @@ an Accel-NASBench object, a NAS-Bench-301 configuration), a space's architecture
 (``checkpoints/nb201_traced_1000``), except, without an explicit checkpoint, a module whose traced graph is
 a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`), of NAS-Bench-101
 (:mod:`tgnas.spaces.nb101_netread`), of DARTS (:mod:`tgnas.spaces.darts_netread`) or of NAS-Bench-201
-(:mod:`tgnas.spaces.nb201_netread`): it is scored as that architecture, as below. Without an
-explicit checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (``nb201_cifar10_half``:
-a predicted CIFAR-10 accuracy) and every other architecture or graph by the universal predictor
-(``universal``: a standardised score, 0 = an average architecture of a training space, comparable within
-one space). A checkpoint given by name or path scores
+(:mod:`tgnas.spaces.nb201_netread`): it is scored as that architecture, as below (and so is such a traced
+graph passed as a graph). Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
+NAS-Bench-201 specialist (``nb201_cifar10_half``: a predicted CIFAR-10 accuracy) and every other
+architecture or graph by the universal predictor (``universal``: a standardised score, 0 = an average
+architecture of a training space, comparable within one space). A checkpoint given by name or path scores
 every architecture and graph.
 """
 
