@@ -201,7 +201,7 @@ class Predictor:
         (:class:`~tgnas.predictor.novelty.UnseenOperator`) and the architecture each graph or module was
         read back into (``read_as``). The cell predictor judges architectures and graphs, the traced one
         modules; a module, or a graph drawn as tgnas's tracer draws one, that is a network of a space tgnas
-        reads back (:data:`MODULE_READERS`) is scored as that architecture. Each module is traced once. A
+        reads back (:func:`_space_network`) is scored as that architecture. Each module is traced once. A
         predictor whose card lists no training texts (a checkpoint from before tgnas recorded them) reports
         no unseen operators."""
         if isinstance(archs, str | Mapping | OpGraph) or _is_module(archs):
@@ -217,13 +217,13 @@ class Predictor:
         universal = sorted(set(rest) - set(specialist))
         parsed |= {k: (module_graph(archs[k], input_shape), None) for k in modules}
         drawn = {  # a module, or a large graph as the tracer draws one, that is a space's network
-            k: _space_network(parsed[k][0], MODULE_READERS if k in module_set else GRAPH_READERS)
+            k: _space_network(parsed[k][0], module=k in module_set)
             for k in [*modules, *universal]
             if routed and parsed[k][1] is None and parsed[k][0].num_nodes >= MIN_NETWORK_NODES
         }
-        networks = {k: got for k, got in drawn.items() if got is not None}  # (graph scored, read as)
-        parsed |= {k: (got[0], "network") for k, got in networks.items()}  # read as already
-        cells = {k for k, got in networks.items() if got[1].startswith("nb201 ")}  # the specialist's
+        networks = {k: got for k, got in drawn.items() if got is not None}  # (graph, read as, space)
+        parsed |= {k: (got[0], got[2]) for k, got in networks.items()}
+        cells = {k for k, got in networks.items() if got[2] == "nb201"}  # the specialist's
         specialist = sorted({*specialist, *cells})
         universal = sorted({*universal, *networks} - cells)
         traced = [k for k in modules if k not in networks]
@@ -257,55 +257,32 @@ class Predictor:
         return ScoreReport(out, found, notes, read_as)
 
 
-def _anb_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
-    """A traced network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`) as it is: the universal
-    predictor reads it back into its architecture itself."""
-    read = _anb_reading(graph)
-    return None if read is None else (graph, read)
-
-
-def _nb101_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
-    """A traced NAS-Bench-101 network (:mod:`tgnas.spaces.nb101_netread`) as the space's graph of its cell."""
-    from tgnas.spaces import get_space
-    from tgnas.spaces.nb101_netread import cell_of
-
-    cell, space = cell_of(graph), get_space("nb101")
-    return None if cell is None else (space.to_graph(cell), f"nb101 {space.format(cell)}")
-
-
-def _darts_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
-    """A traced DARTS network (:mod:`tgnas.spaces.darts_netread`) as the space's graph of its genotype."""
-    from tgnas.spaces import get_space
-    from tgnas.spaces.darts_netread import genotype_of
-
-    genotype, space = genotype_of(graph), get_space("darts")
-    return None if genotype is None else (space.to_graph(genotype), f"darts {space.format(genotype)}")
-
-
-def _nb201_network(graph: OpGraph) -> tuple[OpGraph, str] | None:
-    """A traced NAS-Bench-201 network (:mod:`tgnas.spaces.nb201_netread`) as the space's graph of its cell
-    (scored by the NAS-Bench-201 specialist)."""
-    from tgnas.spaces import get_space
-    from tgnas.spaces.nb201_netread import cell_of
-
-    cell, space = cell_of(graph), get_space("nb201")
-    return None if cell is None else (space.to_graph(cell), f"nb201 {space.format(cell)}")
-
-
-# a network drawn as tgnas's tracer draws one -> (the graph scored, what it was read as); the universal
-# predictor reads a graph of an Accel-NASBench network itself, so only a module's needs reading here
-GRAPH_READERS = (_nb101_network, _darts_network, _nb201_network)
-MODULE_READERS = (_anb_network, *GRAPH_READERS)
+NETWORK_READERS = {  # space -> (module, function) reading a network drawn as tgnas's tracer draws one back
+    "nb101": ("tgnas.spaces.nb101_netread", "cell_of"),
+    "darts": ("tgnas.spaces.darts_netread", "genotype_of"),
+    "nb201": ("tgnas.spaces.nb201_netread", "cell_of"),
+}
 MIN_NETWORK_NODES = 20  # fewer nodes: no whole network of these spaces
 
 
-def _space_network(graph: OpGraph, readers=MODULE_READERS) -> tuple[OpGraph, str] | None:
-    """The graph to score for a traced network of a space tgnas reads back (the first of ``readers`` that
-    reads it: the space's graph of the architecture) and the architecture it was read as, as
-    ``"space string-form"``; ``None`` for any other graph."""
-    for read in readers:
-        if (got := read(graph)) is not None:
-            return got
+def _space_network(graph: OpGraph, module: bool) -> tuple[OpGraph, str, str] | None:
+    """A traced network of a space tgnas reads back: the graph to score (the space's graph of the
+    architecture), the architecture as ``"space string-form"`` and the space; ``None`` for any other graph.
+
+    An Accel-NASBench network (:mod:`tgnas.spaces.anb_opread`) is scored as it is, since the universal
+    predictor reads it back itself; only a module's needs reading here. The others are read by
+    :data:`NETWORK_READERS`, first to last."""
+    import importlib
+
+    from tgnas.spaces import get_space
+
+    if module and (read := _anb_reading(graph)) is not None:
+        return graph, read, "anb"
+    for name, (path, function) in NETWORK_READERS.items():
+        arch = getattr(importlib.import_module(path), function)(graph)
+        if arch is not None:
+            space = get_space(name)
+            return space.to_graph(arch), f"{name} {space.format(arch)}", name
     return None
 
 

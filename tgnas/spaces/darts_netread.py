@@ -33,6 +33,7 @@ import re
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
 from tgnas.spaces.darts import STEPS, DartsArch
+from tgnas.trace.ops import stated_number
 
 AFTER = frozenset({"relu", "batchnorm", "identity"})  # around an operation's convolutions, or an identity
 _CONV = re.compile(r"conv(\d+)x\1")
@@ -40,13 +41,8 @@ _POOLS = {"max_pool3x3": "max_pool_3x3", "average_pool3x3": "avg_pool_3x3"}
 HEAD = (frozenset({"global_avg_pool", "mean"}), frozenset({"linear"}))  # after the last cell, in order
 
 
-def _number(text: str | None, word: str, default: int) -> int:
-    found = re.search(rf"\b{word} (\d+)", text or "")
-    return int(found.group(1)) if found else default
-
-
 class _Net:
-    """``graph``'s adjacency, with identities passed through."""
+    """``graph``'s adjacency, and the strides its texts state."""
 
     def __init__(self, graph: OpGraph) -> None:
         n = graph.num_nodes
@@ -62,7 +58,7 @@ class _Net:
         return self.preds[j][0] if len(self.preds[j]) == 1 else None
 
     def stride(self, j: int) -> int:
-        return _number(self.texts[j], "stride", 1)
+        return stated_number(self.texts[j], "stride", 1)
 
     def is_pointwise(self, j: int, stride: int = 1) -> bool:
         return self.ops[j] == "conv1x1" and self.stride(j) == stride and "groups 1" in (self.texts[j] or "")
@@ -139,7 +135,7 @@ def _operation(net: _Net, j: int, states: dict[int, int]) -> tuple[str, int, int
         m = _CONV.fullmatch(net.ops[depthwise])
         if not m or "depthwise" not in (net.texts[depthwise] or "") or not net.is_pointwise(pointwise):
             return None
-        kinds.append((m.group(1), _number(net.texts[depthwise], "dilation", 1)))
+        kinds.append((m.group(1), stated_number(net.texts[depthwise], "dilation", 1)))
     if len(core) == 4 and kinds[0] == kinds[1] and kinds[0][1] == 1 and kinds[0][0] in "35":
         return f"sep_conv_{kinds[0][0]}x{kinds[0][0]}", states[j], stride
     if len(core) == 2 and kinds[0][1] == 2 and kinds[0][0] in "35":

@@ -37,6 +37,7 @@ from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
 from tgnas.spaces.nb101 import NB101Arch, canonical
 from tgnas.spaces.nb101 import parse as parse_spec
+from tgnas.trace.ops import stated_number
 
 STACKS, CELLS_PER_STACK = 3, 3
 VERTEX_OPS = {"conv3": "conv3x3-bn-relu", "conv1": "conv1x1-bn-relu", "pool3": "maxpool3x3"}
@@ -46,11 +47,6 @@ COMBINE = {"add": "add", "concat": "cat"}
 GLOBAL = frozenset({"mean", "global_avg_pool"})
 _CONV = re.compile(r"conv(\d+)x\1")
 _POOL = re.compile(r"(max|average)_pool(\d+)x\2")
-
-
-def _number(text: str | None, word: str, default: int) -> int:
-    found = re.search(rf"\b{word} (\d+)", text or "")
-    return int(found.group(1)) if found else default
 
 
 def _kind(op: str, text: str | None) -> str | None:
@@ -66,11 +62,15 @@ def _kind(op: str, text: str | None) -> str | None:
     if op == "linear":
         return "fc"
     if m := _CONV.fullmatch(op):
-        if _number(text, "stride", 1) == 1 and _number(text, "groups", 1) == 1 and m.group(1) in "13":
+        if (
+            stated_number(text, "stride", 1) == 1
+            and stated_number(text, "groups", 1) == 1
+            and m.group(1) in "13"
+        ):
             return f"conv{m.group(1)}"
         return None
     if m := _POOL.fullmatch(op):
-        stride = _number(text, "stride", int(m.group(2)))
+        stride = stated_number(text, "stride", int(m.group(2)))
         if stride == 2:
             return "down"
         return "pool3" if (m.group(1), m.group(2), stride) == ("max", "3", 1) else None

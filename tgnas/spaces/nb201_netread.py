@@ -37,16 +37,12 @@ from itertools import permutations, product
 
 from tgnas.opgraph import OpGraph
 from tgnas.spaces.nb201 import EDGES, NUM_NODES, NB201Arch, canonical
+from tgnas.trace.ops import stated_number
 
 PREFERRED_CELLS = 5  # the benchmark's N
 HEAD = ("batchnorm", "relu", ("global_avg_pool", "mean"), "linear")  # the last cell's output -> logits
 _CONV = re.compile(r"conv([13])x\1")
 ZERO = "#"
-
-
-def _number(text: str | None, word: str, default: int) -> int:
-    found = re.search(rf"\b{word} (\d+)", text or "")
-    return int(found.group(1)) if found else default
 
 
 def _without_zeros(expr: str) -> str:
@@ -126,8 +122,8 @@ class _Net:
         elif op == "add":
             terms = self._terms(j, x, memo)
             out = None if terms is None else "+".join(sorted(terms))
-        elif op == "average_pool3x3" and len(preds) == 1 and _number(self.texts[j], "stride", 1) == 1:
-            out = self._applied(self.expr(preds[0], x, memo), "avg_pool_3x3")
+        elif (source := self.pooled(j)) is not None:
+            out = self._applied(self.expr(source, x, memo), "avg_pool_3x3")
         elif op == "batchnorm":
             out = self._unit(j, x, memo)
         memo[j] = out
@@ -148,13 +144,22 @@ class _Net:
             terms += inner
         return terms
 
+    def pooled(self, j: int) -> int | None:
+        """The input of node ``j`` if it is a 3x3 average pool of stride 1."""
+        if self.ops[j] != "average_pool3x3" or len(self.preds[j]) != 1:
+            return None
+        return self.preds[j][0] if stated_number(self.texts[j], "stride", 1) == 1 else None
+
     def unit(self, j: int, x: int) -> tuple[str, int, tuple[int, ...]] | None:
         """A ReLU-conv-BN unit ending at normalisation ``j`` (a convolution of stride 1 and one group, the
         ReLU before it optional): its operation, its input and its inner nodes."""
         conv = self.preds[j][0] if self.ops[j] == "batchnorm" and len(self.preds[j]) == 1 else None
         if conv is None or not _CONV.fullmatch(self.ops[conv]) or len(self.preds[conv]) != 1:
             return None
-        if _number(self.texts[conv], "stride", 1) != 1 or _number(self.texts[conv], "groups", 1) != 1:
+        if (
+            stated_number(self.texts[conv], "stride", 1) != 1
+            or stated_number(self.texts[conv], "groups", 1) != 1
+        ):
             return None
         source, inner = self.preds[conv][0], (conv,)
         if self.ops[source] == "relu" and len(self.preds[source]) == 1 and source != x:
@@ -213,8 +218,8 @@ def _readings(net: _Net, t: int, x: int) -> list[tuple[str, int]]:
     out = [("skip_connect", t)]
     if op == "zero" and len(preds) == 1:
         out.append(("none", preds[0]))
-    elif op == "average_pool3x3" and len(preds) == 1 and _number(net.texts[t], "stride", 1) == 1:
-        out.append(("avg_pool_3x3", preds[0]))
+    elif (source := net.pooled(t)) is not None:
+        out.append(("avg_pool_3x3", source))
     elif op == "batchnorm" and (unit := net.unit(t, x)) is not None:
         out.append(unit[:2])
     return out
@@ -293,7 +298,7 @@ def cell_of(graph: OpGraph) -> NB201Arch | None:
         return None
     last = net.preds[tail][0] if len(net.preds[tail]) == 1 else None  # the last cell's output
     first_conv = next((j for j in range(1, n) if net.ops[j].startswith("conv")), None)
-    strided = [j for j in range(1, n) if _number(net.texts[j], "stride", 1) == 2]
+    strided = [j for j in range(1, n) if stated_number(net.texts[j], "stride", 1) == 2]
     if last is None or first_conv is None or not strided:
         return None
     runs = _runs(net, strided)

@@ -10,6 +10,7 @@ without an entry is described from its class name and its ``extra_repr`` (flagge
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from torch import nn
@@ -139,6 +140,13 @@ for _name, _op, _text in [
     ("matmul", "matmul", "matrix multiplication"),
 ]:
     FUNCTION_TEXT.add(_name, (_op, _text))
+
+
+def stated_number(text: str | None, word: str, default: int) -> int:
+    """The number a generated text states after ``word`` (``stride 2``, ``groups 32``, ``dilation 2``);
+    ``default`` where it states none (the readers of traced networks use it)."""
+    found = re.search(rf"\b{word} (\d+)", text or "")
+    return int(found.group(1)) if found else default
 
 
 def describe_module(m: nn.Module) -> tuple[str, str, bool]:
