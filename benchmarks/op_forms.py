@@ -7,9 +7,9 @@ depthwise convolution, a squeeze-and-excitation where the layer has one, and a 1
 followed by its normalisation and activation; the stem and the head become several nodes too
 (:func:`tgnas.protocols.crossspace.with_operations`). :data:`DEVELOPMENT` holds the forms the reading of such
 graphs (:mod:`tgnas.spaces.anb_opread`) was written against: the graph tgnas's tracer makes of the space's
-PyTorch network (squeeze-and-excitation as a gated branch) and of one written apart from it in torchvision's
-EfficientNet style (added at stop 34; read as it was), module reprs as PyTorch prints them, operator
-names with short texts, prose, and ONNX's nodes (added later, with the reading of ``group=``,
+PyTorch network (squeeze-and-excitation as a gated branch) and of ones written apart from it in torchvision's
+EfficientNet style and in timm's (added at stop 34; read as they were), module reprs as PyTorch prints them,
+operator names with short texts, prose, and ONNX's nodes (added later, with the reading of ``group=``,
 ``kernel_shape=[k, k]`` and a weight shape written out-channels first). :data:`BLIND` was written after that
 reading was committed and measured once (``keras`` then led to skipping normalisations and activations named
 after their part, and is no longer blind). As in ``blind_forms.py``, the shipped universal checkpoint trained
@@ -176,14 +176,13 @@ def _traced(arch, build: Callable[[object], object] | None = None) -> object:
     return module_graph(model.eval(), (1, 3, 32, 32))
 
 
-def _torchvision_style(arch) -> object:
-    return zoo.ANBLike(arch)
-
-
 DEVELOPMENT: dict[str, Callable[[object], object]] = {
     "traced network (the space's own PyTorch module, 32x32 input)": _traced,
     "traced network written apart (tests/zoo.py ANBLike, torchvision's style)": partial(
-        _traced, build=_torchvision_style
+        _traced, build=zoo.ANBLike
+    ),
+    "traced network written apart (tests/zoo.py ANBLike, timm's style)": partial(
+        _traced, build=partial(zoo.ANBLike, timm=True)
     ),
     "torch reprs, residual additions": partial(with_operations, write=_torch, add=("Add", "x + identity")),
     "named operators, residual edges": partial(with_operations, write=_named),

@@ -317,30 +317,47 @@ class NB201Like(nn.Module):
         return features, self.fc(features)  # as NATS-Bench's network returns them
 
 
-def _conv_norm_act(c_in: int, c_out: int, k: int = 1, s: int = 1, groups: int = 1, act: bool = True):
-    layers = [nn.Conv2d(c_in, c_out, k, s, k // 2, groups=groups, bias=False), nn.BatchNorm2d(c_out)]
+class _NormAct(nn.BatchNorm2d):
+    """timm's way: a BatchNorm2d subclass calling the functional batch norm, then its activation."""
+
+    def __init__(self, c: int, act: bool = True) -> None:
+        super().__init__(c)
+        self.act = nn.SiLU(inplace=True) if act else nn.Identity()
+
+    def forward(self, x):
+        x = nn.functional.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False)
+        return self.act(x)
+
+
+def _conv_norm_act(c_in, c_out, k=1, s=1, groups=1, act=True, timm=False):
+    conv = nn.Conv2d(c_in, c_out, k, s, k // 2, groups=groups, bias=False)
+    if timm:
+        return nn.Sequential(conv, _NormAct(c_out, act))
+    layers = [conv, nn.BatchNorm2d(c_out)]
     return nn.Sequential(*layers, nn.SiLU(inplace=True)) if act else nn.Sequential(*layers)
 
 
 class _SqueezeExcite(nn.Module):
-    def __init__(self, c: int, squeeze: int) -> None:
+    def __init__(self, c: int, squeeze: int, timm: bool = False) -> None:
         super().__init__()
-        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.avgpool, self.timm = nn.AdaptiveAvgPool2d(1), timm
         self.fc1, self.fc2 = nn.Conv2d(c, squeeze, 1), nn.Conv2d(squeeze, c, 1)
         self.act, self.scale = nn.SiLU(), nn.Sigmoid()
 
     def forward(self, x):
+        if self.timm:  # pooled by a mean, gated by the function
+            return x * torch.sigmoid(self.fc2(self.act(self.fc1(x.mean((2, 3), keepdim=True)))))
         return self.scale(self.fc2(self.act(self.fc1(self.avgpool(x))))) * x
 
 
 class _MBConv(nn.Module):
-    def __init__(self, c_in: int, c_out: int, e: int, k: int, s: int, se: bool) -> None:
+    def __init__(self, c_in: int, c_out: int, e: int, k: int, s: int, se: bool, timm: bool = False) -> None:
         super().__init__()
         mid = c_in * e
-        layers = [_conv_norm_act(c_in, mid)] if e != 1 else []
-        layers.append(_conv_norm_act(mid, mid, k, s, groups=mid))
-        layers += [_SqueezeExcite(mid, max(1, c_in // 4))] if se else []
-        layers.append(_conv_norm_act(mid, c_out, act=False))
+        layers = [_conv_norm_act(c_in, mid, timm=timm)] if e != 1 else []
+        layers.append(_conv_norm_act(mid, mid, k, s, groups=mid, timm=timm))
+        layers += [_SqueezeExcite(mid, max(1, c_in // 4), timm)] if se else []
+        layers.append(_conv_norm_act(mid, c_out, act=False, timm=timm))
         self.block, self.residual = nn.Sequential(*layers), s == 1 and c_in == c_out
 
     def forward(self, x):
@@ -351,19 +368,20 @@ class _MBConv(nn.Module):
 class ANBLike(nn.Module):
     """An Accel-NASBench network written apart from :mod:`tgnas.networks.anb`, in torchvision's
     EfficientNet style (conv-norm-activation triples, the SE's gate multiplying its input, a dropout head);
-    ``arch`` is an ``ANBArch``."""
+    ``arch`` is an ``ANBArch``. With ``timm``, in timm's: normalisations that call the functional batch norm
+    and hold their activation, the SE pooled by a mean and gated by ``torch.sigmoid``."""
 
-    def __init__(self, arch) -> None:
+    def __init__(self, arch, timm: bool = False) -> None:
         super().__init__()
         from tgnas.spaces.anb import IN_CHANNELS, OUT_CHANNELS, STRIDES
 
-        features = [_conv_norm_act(3, 32, 3, 2)]
+        features = [_conv_norm_act(3, 32, 3, 2, timm=timm)]
         for b, block in enumerate(arch.blocks):
             for i in range(block.layers):
                 c_in, stride = (IN_CHANNELS[b], STRIDES[b]) if i == 0 else (OUT_CHANNELS[b], 1)
-                layer = _MBConv(c_in, OUT_CHANNELS[b], block.expansion, block.kernel, stride, block.se)
+                layer = _MBConv(c_in, OUT_CHANNELS[b], block.expansion, block.kernel, stride, block.se, timm)
                 features.append(layer)
-        features.append(_conv_norm_act(OUT_CHANNELS[-1], 1280))
+        features.append(_conv_norm_act(OUT_CHANNELS[-1], 1280, timm=timm))
         self.features, self.avgpool = nn.Sequential(*features), nn.AdaptiveAvgPool2d(1)
         self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, 1000))
 

@@ -209,5 +209,6 @@ def test_a_traced_network_of_the_space_reads_as_its_architecture(rng):
         assert read_operations(graph_from_module(SPACE.build(arch).eval(), example).graph) == arch
         assert read_operations(graph_from_module(_network(arch), example).graph) == arch
         assert read_operations(graph_from_module(zoo.ANBLike(arch).eval(), example).graph) == arch
+        assert read_operations(graph_from_module(zoo.ANBLike(arch, timm=True).eval(), example).graph) == arch
     other = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.Conv2d(8, 8, 3))
     assert read_operations(graph_from_module(other, example).graph) is None
