@@ -91,6 +91,26 @@ def test_a_size_read_from_a_tensor_is_no_edge():
     assert g.ops == ("input", "conv3x3", "conv3x3", "output") and g.edges == ((0, 1), (1, 2), (2, 3))
 
 
+class WithAuxiliaryHead(nn.Module):
+    """An auxiliary classifier used only in training, as DARTS's evaluation network has."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.body, self.head, self.aux = nn.Conv2d(3, 4, 3), nn.Linear(4, 10), nn.Linear(4, 10)
+
+    def forward(self, x):
+        h = self.body(x).mean((2, 3))
+        if self.training:
+            return self.head(h), self.aux(h)
+        return self.head(h)
+
+
+def test_a_module_in_training_mode_is_drawn_as_it_infers():
+    model = WithAuxiliaryHead()  # a new module is in training mode
+    g = graph_from_module(model, X).graph
+    assert g.ops.count("linear") == 1 and model.training
+
+
 def test_tracing_is_deterministic():
     a = graph_from_module(zoo.MobileNetLike(8, 1), X).graph
     b = graph_from_module(zoo.MobileNetLike(8, 1), X).graph

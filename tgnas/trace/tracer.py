@@ -6,7 +6,8 @@ identity) and every computing function or method (addition, concatenation, multi
 node whose ``text`` is generated from its hyper-parameters (:mod:`tgnas.trace.ops`), edges follow data
 flow, and node costs (parameters, FLOPs per sample, :func:`tgnas.cost.module_flops`) are attached. Pure
 data-movement operations (flatten, view, reshape, getitem, dropout, ...) are contracted away; a value that
-holds no tensor (``x.size(0)``, a shape) passes no edge on.
+holds no tensor (``x.size(0)``, a shape) passes no edge on. The model is traced and run in eval mode (its
+mode restored after), so a branch taken only in training (an auxiliary head, drop-path) is not drawn.
 
 When symbolic tracing fails (data-dependent control flow), the documented fallback records leaf-module
 calls with forward hooks during one real forward pass: module nodes are exact, but functional operations
@@ -98,6 +99,8 @@ def graph_from_module(model: nn.Module, example_input: torch.Tensor, fallback: b
             fails and ``fallback`` is off, or the graph exceeds :data:`MAX_NODES`.
     """
     _check(model, example_input)
+    was = model.training
+    model.eval()  # the network as it infers: no branch taken only in training (an auxiliary head, drop-path)
     try:
         traced = fx.symbolic_trace(model)
     except Exception as exc:  # fx raises TraceError, TypeError, NotImplementedError, ...
@@ -111,6 +114,8 @@ def graph_from_module(model: nn.Module, example_input: torch.Tensor, fallback: b
             stacklevel=2,
         )
         return _from_hooks(model, example_input)
+    finally:
+        model.train(was)
     return _from_fx(model, traced, example_input)
 
 
