@@ -187,10 +187,19 @@ class NB101Like(nn.Module):
 
 class DartsLike(nn.Module):
     """A DARTS evaluation network written apart from :mod:`tgnas.networks.darts`: pools followed by a
-    normalisation, functional ReLUs and head, ``layers`` cells (``genotype``: a ``DartsArch``)."""
+    normalisation, functional ReLUs and head, ``layers`` cells (``genotype``: a ``DartsArch``). With
+    ``auxiliary``, training also runs drop-path on the cells' edges and an auxiliary head after the second
+    reduction, returning its logits too, as DARTS's training code does."""
 
-    def __init__(self, genotype, width: int = 4, layers: int = 5, num_classes: int = 10) -> None:
+    def __init__(
+        self, genotype, width: int = 4, layers: int = 5, num_classes: int = 10, auxiliary: bool = False
+    ) -> None:
         super().__init__()
+        self.aux = (
+            nn.Sequential(nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.LazyLinear(num_classes))
+            if auxiliary
+            else None
+        )
         self.genotypes, self.layers = [genotype] * layers, layers  # per cell: a test may mix them
         stem = nn.Conv2d(3, 3 * width, 3, padding=1, bias=False)
         self.stem = nn.Sequential(stem, nn.BatchNorm2d(3 * width))
@@ -253,9 +262,14 @@ class DartsLike(nn.Module):
             states = [cell["pre0"](s0), cell["pre1"](s1)]
             for i in range(0, len(edges), 2):
                 a, b = cell[f"e{i}"](states[edges[i][1]]), cell[f"e{i + 1}"](states[edges[i + 1][1]])
+                if self.aux is not None and self.training:  # drop-path, keeping 80 %
+                    a = a * torch.bernoulli(torch.full_like(a[:, :1, :1, :1], 0.8)) / 0.8
                 states.append(a + b)
             s0, s1 = s1, torch.cat([states[j] for j in concat], 1)
-        return self.fc(nn.functional.adaptive_avg_pool2d(s1, 1).flatten(1))
+            if self.aux is not None and self.training and k == 2 * self.layers // 3:
+                aux = self.aux(s1)
+        logits = self.fc(nn.functional.adaptive_avg_pool2d(s1, 1).flatten(1))
+        return (logits, aux) if self.aux is not None and self.training else logits
 
 
 class NB201Like(nn.Module):

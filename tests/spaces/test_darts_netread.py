@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import torch
 import zoo
 from torch import nn
 
@@ -91,3 +92,12 @@ def test_a_network_returning_its_features_too_reads_back():
     space = get_space("darts")
     genotype = space.sample(np.random.default_rng(11))
     assert same(genotype, genotype_of(traced(FeaturesAndLogits(space.build(genotype, channels=4, layers=5)))))
+
+
+def test_a_network_in_training_mode_with_an_auxiliary_head_reads_back():
+    """Traced as it infers: the auxiliary head and drop-path, taken only in training, are not drawn."""
+    space = get_space("darts")
+    genotype = space.sample(np.random.default_rng(12))
+    model = zoo.DartsLike(genotype, width=4, layers=5, auxiliary=True)
+    model(torch.zeros(2, 3, 32, 32))  # materialises the auxiliary head; the model stays in training mode
+    assert model.training and same(genotype, genotype_of(module_graph(model, SHAPE)))
