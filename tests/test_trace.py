@@ -76,6 +76,24 @@ def test_functional_pools_are_described_as_their_modules():
     assert g.ops[5] == "max_pool2d"  # generic: the size is computed
 
 
+class FunctionalLayers(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv, self.bn = nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4)
+
+    def forward(self, x):
+        bn = self.bn
+        x = nn.functional.batch_norm(self.conv(x), bn.running_mean, bn.running_var, bn.weight, bn.bias, False)
+        return nn.functional.gelu(nn.functional.relu6(nn.functional.silu(x))).mean((2, 3))
+
+
+def test_functional_layers_are_described_as_their_modules():
+    traced = graph_from_module(FunctionalLayers(), X)
+    modules = [nn.BatchNorm2d(4), nn.SiLU(), nn.ReLU6(), nn.GELU()]
+    described = list(zip(traced.graph.ops, traced.graph.texts, strict=True))[2:6]
+    assert described == [describe_module(m)[:2] for m in modules] and traced.generic == ()
+
+
 class SizedByAnother(nn.Module):
     def __init__(self) -> None:
         super().__init__()
