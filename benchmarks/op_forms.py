@@ -29,7 +29,7 @@ from tgnas.protocols.crossspace import Nodes, with_operations
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-import zoo  # noqa: E402 (the test suite's independent networks)
+import space_nets  # noqa: E402 (the test suite's independent networks)
 from code_forms import agreement_table  # noqa: E402 (a sibling script)
 
 _WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
@@ -178,11 +178,11 @@ def _traced(arch, build: Callable[[object], object] | None = None) -> object:
 
 DEVELOPMENT: dict[str, Callable[[object], object]] = {
     "traced network (the space's own PyTorch module, 32x32 input)": _traced,
-    "traced network written apart (tests/zoo.py ANBLike, torchvision's style)": partial(
-        _traced, build=zoo.ANBLike
+    "traced network written apart (tests/space_nets.py ANBLike, torchvision's style)": partial(
+        _traced, build=space_nets.ANBLike
     ),
-    "traced network written apart (tests/zoo.py ANBLike, timm's style)": partial(
-        _traced, build=partial(zoo.ANBLike, timm=True)
+    "traced network written apart (tests/space_nets.py ANBLike, timm's style)": partial(
+        _traced, build=partial(space_nets.ANBLike, timm=True)
     ),
     "torch reprs, residual additions": partial(with_operations, write=_torch, add=("Add", "x + identity")),
     "named operators, residual edges": partial(with_operations, write=_named),

@@ -6,18 +6,19 @@ Usage: ``.venv/bin/python benchmarks/traced_networks.py [--nb201 500] [--every 1
 
 **NAS-Bench-201.** ``--nb201`` cells spread evenly over the rows that neither the NAS-Bench-201 specialist
 nor the traced-graph predictor trained or validated on, each built as the benchmark's network (``C = 16``,
-``N = 5``) by the space's own code, as ``NATSLike`` in ``tests/zoo.py`` (the benchmark authors' layout:
+``N = 5``) by the space's own code, as ``NATSLike`` in ``tests/space_nets.py`` (the benchmark authors' layout:
 operation lists summed by ``sum``, skips that leave no node, features returned beside the logits) and as
 ``NB201Like`` (zero operations left out, skips as plain references, two cells per stage). Printed per
 implementation: how many read back into a cell with the same unique string (for ``NB201Like``: the same
 without zero terms), agreement with the read cell string's score, and Kendall tau against CIFAR-10 test and
-validation accuracy of the scores now (the specialist's, on the cell read back) and before (the
-traced-graph predictor's), beside the parameter count.
+validation accuracy of the scores now (the specialist's, on the cell read back) and before (the traced-graph
+predictor's), beside the parameter count.
 
-**NAS-Bench-101.** Each labelled cell (every ``--every``-th) is built as a network by two implementations: the
-space's own (:mod:`tgnas.networks.nb101`) and one written apart from it (``NB101Like`` in ``tests/zoo.py``:
-other vertex widths, functional activations, sums in a loop, an adaptive-pool head). Each module is scored
-through the plug-in API (``Predictor.score_many(modules, input_shape)``). Printed per implementation:
+**NAS-Bench-101.** Each labelled cell (every ``--every``-th) is built as a network by two implementations:
+the space's own (:mod:`tgnas.networks.nb101`) and one written apart from it (``NB101Like`` in
+``tests/space_nets.py``: other vertex widths, functional activations, sums in a loop, an adaptive-pool head).
+Each module is scored through the plug-in API (``Predictor.score_many(modules, input_shape)``). Printed per
+implementation:
 
 - how many modules were read back into their own cell (``read_as``, compared by the benchmark's graph hash);
 - agreement with the cell's own score (its spec string): Kendall tau and the largest absolute difference;
@@ -29,9 +30,9 @@ The shipped universal checkpoint trained on every labelled NAS-Bench-101 cell, s
 labels would measure nothing new: the figure here is agreement.
 
 **DARTS.** ``--genotypes`` seeded samples of the space, each built by the space's network (NAS-Bench-301's
-8 cells, ``C = 16``) and by ``DartsLike`` in ``tests/zoo.py`` (5 cells, pools followed by a normalisation,
-functional ReLUs and head): how many read back into their genotype, and agreement with the genotype's own
-score. There are no DARTS labels outside ``heldout/``, so no figure against accuracy.
+8 cells, ``C = 16``) and by ``DartsLike`` in ``tests/space_nets.py`` (5 cells, pools followed by a
+normalisation, functional ReLUs and head): how many read back into their genotype, and agreement with the
+genotype's own score. There are no DARTS labels outside ``heldout/``, so no figure against accuracy.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from tgnas.evaluation import kendall_tau
 from tgnas.spaces import get_space
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-import zoo  # noqa: E402 (the test suite's independent network)
+import space_nets  # noqa: E402 (the test suite's independent networks)
 
 SHAPE = (1, 3, 32, 32)
 CHUNK = 25  # modules held at once (a 128-channel network is up to ~100 MB)
@@ -88,12 +89,14 @@ def nb201(predictor, args) -> None:
     params = np.array([sum(p.numel() for p in space.build(a).parameters()) for a in cells], dtype=float)
     builders = {
         "tgnas.networks.nb201 (N = 5)": (lambda a: space.build(a), space.canonical),
-        "tests/zoo.py NATSLike (N = 5)": (
-            lambda a: zoo.NATSLike([[(a.op(t, s), s) for s in range(t)] for t in (1, 2, 3)], width=16),
+        "tests/space_nets.py NATSLike (N = 5)": (
+            lambda a: space_nets.NATSLike([[(a.op(t, s), s) for s in range(t)] for t in (1, 2, 3)], width=16),
             space.canonical,
         ),
-        "tests/zoo.py NB201Like (N = 2)": (
-            lambda a: zoo.NB201Like({t: {s: a.op(t, s) for s in range(t)} for t in (1, 2, 3)}, width=16),
+        "tests/space_nets.py NB201Like (N = 2)": (
+            lambda a: space_nets.NB201Like(
+                {t: {s: a.op(t, s) for s in range(t)} for t in (1, 2, 3)}, width=16
+            ),
             lambda a: _without_zeros(space.canonical(a)),
         ),
     }
@@ -124,7 +127,7 @@ def nb101(predictor, args) -> None:
     given = predictor.score_many(strings)
     builders = {
         "tgnas.networks.nb101": lambda a: space.build(a, stem_channels=args.width),
-        "tests/zoo.py NB101Like": lambda a: zoo.NB101Like(a.matrix, a.ops, width=args.width),
+        "tests/space_nets.py NB101Like": lambda a: space_nets.NB101Like(a.matrix, a.ops, width=args.width),
     }
     print(f"\nNAS-Bench-101, {len(cells)} labelled cells, stem width {args.width}; params tau "
           f"{kendall_tau(params, valid):.3f} against validation accuracy\n")  # fmt: skip
@@ -148,7 +151,9 @@ def darts(predictor, args) -> None:
     given = predictor.score_many([space.format(g) for g in genotypes])
     builders = {
         "tgnas.networks.darts (8 cells, C = 16)": lambda g: space.build(g, channels=16),
-        "tests/zoo.py DartsLike (5 cells, C = 16)": lambda g: zoo.DartsLike(g, width=16, layers=5),
+        "tests/space_nets.py DartsLike (5 cells, C = 16)": lambda g: space_nets.DartsLike(
+            g, width=16, layers=5
+        ),
     }
     print(f"\nDARTS, {len(genotypes)} sampled genotypes (seed 0)\n")
     print("| implementation | read as its genotype | tau with its genotype's score | largest diff. | s |")

@@ -145,6 +145,7 @@ def test_a_module_of_the_accel_nasbench_space_is_scored_as_its_architecture(prox
 def test_a_nas_bench_101_network_is_scored_as_its_cell(proxy):
     """Its traced graph reads back into the cell (:mod:`tgnas.spaces.nb101_netread`), whichever code built
     it: the universal predictor scores the cell, as its spec."""
+    import space_nets
     import zoo
 
     nb101 = get_space("nb101")
@@ -152,7 +153,7 @@ def test_a_nas_bench_101_network_is_scored_as_its_cell(proxy):
         '{"matrix": [[0,1,1,1],[0,0,0,1],[0,0,0,1],[0,0,0,0]], '
         '"ops": ["input","conv3x3-bn-relu","maxpool3x3","output"]}'
     )
-    models = [nb101.build(cell, stem_channels=8), zoo.NB101Like(cell.matrix, cell.ops, width=8)]
+    models = [nb101.build(cell, stem_channels=8), space_nets.NB101Like(cell.matrix, cell.ops, width=8)]
     report = proxy.report([*models, nb101.format(cell), zoo.ResNetLike(8, 1)], input_shape=(1, 3, 32, 32))
     assert report.scores[0] == report.scores[1] == pytest.approx(report.scores[2], rel=1e-6)
     assert report.read_as == [f"nb101 {nb101.format(cell)}"] * 2 + [None, None]
@@ -160,11 +161,11 @@ def test_a_nas_bench_101_network_is_scored_as_its_cell(proxy):
 
 
 def test_a_darts_network_is_scored_as_its_genotype(proxy):
-    import zoo
+    import space_nets
 
     darts = get_space("darts")
     genotype = darts.sample(np.random.default_rng(4))
-    models = [darts.build(genotype, channels=4), zoo.DartsLike(genotype, width=4, layers=5)]
+    models = [darts.build(genotype, channels=4), space_nets.DartsLike(genotype, width=4, layers=5)]
     report = proxy.report([*models, darts.format(genotype)], input_shape=(1, 3, 32, 32))
     assert report.scores[0] == report.scores[1] == pytest.approx(report.scores[2], rel=1e-6)
     read = [darts.parse(r.split(" ", 1)[1]) for r in report.read_as[:2]]
@@ -173,12 +174,12 @@ def test_a_darts_network_is_scored_as_its_genotype(proxy):
 
 
 def test_a_nas_bench_201_network_is_scored_by_the_specialist_as_its_cell(proxy):
-    import zoo
+    import space_nets
 
     nb201 = get_space("nb201")
     cell = nb201.parse(BEST)
     ops = {t: {s: cell.op(t, s) for s in range(t)} for t in (1, 2, 3)}
-    models = [nb201.build(cell, channels=4, cells_per_stage=1), zoo.NB201Like(ops, width=4)]
+    models = [nb201.build(cell, channels=4, cells_per_stage=1), space_nets.NB201Like(ops, width=4)]
     report = proxy.report([*models, BEST], input_shape=(1, 3, 32, 32))
     assert report.scores[0] == report.scores[1] == pytest.approx(report.scores[2], rel=1e-6)
     read = [nb201.parse(r.removeprefix("nb201 ")) for r in report.read_as[:2]]

@@ -1,5 +1,5 @@
+import space_nets
 import torch
-import zoo
 
 from tgnas.cost import count_params
 from tgnas.networks.darts import DartsCell, DartsNetwork
@@ -8,7 +8,7 @@ from tgnas.proxies.blocks import find_blocks
 from tgnas.proxies.data import gaussian_batch
 from tgnas.spaces import get_space
 
-DARTS_V2 = zoo.DARTS_V2
+DARTS_V2 = space_nets.DARTS_V2
 
 
 def test_darts_v2_at_the_papers_size_has_its_published_parameter_count():

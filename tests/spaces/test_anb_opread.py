@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
+import space_nets
 import torch
-import zoo
 
 from tgnas.networks.anb import layers
 from tgnas.opgraph import OpGraph
@@ -206,9 +206,9 @@ def test_a_traced_network_of_the_space_reads_as_its_architecture(rng):
 
     example = torch.randn(1, 3, 32, 32)
     for arch in (ARCH, SPACE.sample(rng)):
-        assert read_operations(graph_from_module(SPACE.build(arch).eval(), example).graph) == arch
-        assert read_operations(graph_from_module(_network(arch), example).graph) == arch
-        assert read_operations(graph_from_module(zoo.ANBLike(arch).eval(), example).graph) == arch
-        assert read_operations(graph_from_module(zoo.ANBLike(arch, timm=True).eval(), example).graph) == arch
+        # the space's own network, and three written apart from it (torchvision's and timm's styles)
+        apart = (_network(arch), space_nets.ANBLike(arch), space_nets.ANBLike(arch, timm=True))
+        for model in (SPACE.build(arch), *apart):
+            assert read_operations(graph_from_module(model.eval(), example).graph) == arch
     other = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.Conv2d(8, 8, 3))
     assert read_operations(graph_from_module(other, example).graph) is None

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import space_nets
 import torch
 import zoo
 from torch import nn
@@ -11,7 +12,7 @@ from tgnas.spaces import get_space
 from tgnas.spaces.darts_netread import genotype_of
 
 SHAPE = (1, 3, 32, 32)
-DARTS_V2 = zoo.DARTS_V2
+DARTS_V2 = space_nets.DARTS_V2
 
 
 def traced(model):
@@ -28,7 +29,7 @@ def test_both_implementations_read_back_as_their_genotype(seed):
     space = get_space("darts")
     genotype = space.sample(np.random.default_rng(seed))
     assert same(genotype, genotype_of(traced(space.build(genotype, channels=4, layers=8))))
-    assert same(genotype, genotype_of(traced(zoo.DartsLike(genotype, width=4, layers=5))))
+    assert same(genotype, genotype_of(traced(space_nets.DartsLike(genotype, width=4, layers=5))))
 
 
 def test_a_published_genotype_in_the_papers_twenty_cells_reads_back():
@@ -55,7 +56,9 @@ def test_a_concat_of_three_states_reads_back():
     [
         lambda: zoo.ResNetLike(8, 1),
         lambda: zoo.MobileNetLike(8, 1),
-        lambda: zoo.NB101Like([[0, 1, 1], [0, 0, 1], [0, 0, 0]], ["input", "maxpool3x3", "output"], width=8),
+        lambda: space_nets.NB101Like(
+            [[0, 1, 1], [0, 0, 1], [0, 0, 0]], ["input", "maxpool3x3", "output"], width=8
+        ),
         lambda: get_space("nb201").build(get_space("nb201").sample(np.random.default_rng(0))),
         lambda: get_space("anb").build(get_space("anb").sample(np.random.default_rng(0))),
     ],
@@ -69,10 +72,10 @@ def test_cells_that_differ_are_no_genotype():
     """A network whose last normal cell is another genotype's."""
     space = get_space("darts")
     a, b = (space.sample(np.random.default_rng(s)) for s in (7, 8))
-    model, other = zoo.DartsLike(a, width=4, layers=5), zoo.DartsLike(b, width=4, layers=5)
+    model, other = space_nets.DartsLike(a, width=4, layers=5), space_nets.DartsLike(b, width=4, layers=5)
     model.cells[4], model.genotypes[4] = other.cells[4], b
     assert genotype_of(traced(model)) is None
-    model.cells[4], model.genotypes[4] = zoo.DartsLike(a, width=4, layers=5).cells[4], a
+    model.cells[4], model.genotypes[4] = space_nets.DartsLike(a, width=4, layers=5).cells[4], a
     assert same(a, genotype_of(traced(model)))  # the same network with its own cell back
 
 
@@ -98,6 +101,6 @@ def test_a_network_in_training_mode_with_an_auxiliary_head_reads_back():
     """Traced as it infers: the auxiliary head and drop-path, taken only in training, are not drawn."""
     space = get_space("darts")
     genotype = space.sample(np.random.default_rng(12))
-    model = zoo.DartsLike(genotype, width=4, layers=5, auxiliary=True)
+    model = space_nets.DartsLike(genotype, width=4, layers=5, auxiliary=True)
     model(torch.zeros(2, 3, 32, 32))  # materialises the auxiliary head; the model stays in training mode
     assert model.training and same(genotype, genotype_of(module_graph(model, SHAPE)))

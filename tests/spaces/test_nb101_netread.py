@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import space_nets
 import torch
 import zoo
 from torch import nn
@@ -38,7 +39,7 @@ def traced(model) -> OpGraph:
 def test_both_implementations_read_back_as_their_cell(name):
     arch = arch_of(*CELLS[name])
     own = traced(get_space("nb101").build(arch, stem_channels=8))
-    other = traced(zoo.NB101Like(arch.matrix, arch.ops, width=8))
+    other = traced(space_nets.NB101Like(arch.matrix, arch.ops, width=8))
     assert canonical(cell_of(own)) == canonical(arch)
     assert canonical(cell_of(other)) == canonical(arch)
 
@@ -56,7 +57,7 @@ def test_labelled_cells_read_back():
         lambda: zoo.ResNetLike(8, 1),
         lambda: zoo.MobileNetLike(8, 1),
         lambda: zoo.vgg_like(8, 3),  # a chain of 3x3 convolutions, three poolings
-        lambda: zoo.NB101Like(*CELLS["chain"], width=8, cells=2),  # two cells per stack: not the skeleton
+        lambda: space_nets.NB101Like(*CELLS["chain"], width=8, cells=2),  # two cells per stack
         lambda: get_space("nb201").build(get_space("nb201").sample(np.random.default_rng(0))),
         lambda: get_space("anb").build(get_space("anb").sample(np.random.default_rng(0))),
     ],
@@ -83,12 +84,12 @@ class Plain(nn.Module):
         return self.fc(self.body(x).mean((2, 3)))
 
 
-class Mixed(zoo.NB101Like):
-    """The zoo network whose last cell is another cell's: nine cells that do not agree."""
+class Mixed(space_nets.NB101Like):
+    """``NB101Like`` with its last cell another cell's: nine cells that do not agree."""
 
     def __init__(self) -> None:
         super().__init__(*CELLS["branches, input to output"], width=8)
-        other = zoo.NB101Like(*CELLS["chain"], width=8)
+        other = space_nets.NB101Like(*CELLS["chain"], width=8)
         self.matrices = [self.matrix] * 8 + [other.matrix]
         self.blocks[8] = other.blocks[8]
 

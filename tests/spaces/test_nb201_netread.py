@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import space_nets
 import zoo
 
 from tgnas.api import module_graph
@@ -49,7 +50,7 @@ def test_a_network_that_leaves_zero_operations_out_reads_back():
         "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_3x3~2|",
     ]:
         arch = space.parse(text)
-        got = cell_of(traced(zoo.NB201Like(edges(arch), width=4)))
+        got = cell_of(traced(space_nets.NB201Like(edges(arch), width=4)))
         assert _without_zeros(canonical(got)) == _without_zeros(canonical(arch))
 
 
@@ -61,7 +62,7 @@ def test_the_authors_layout_reads_back_with_its_own_unique_string(seed):
     tricky = "|skip_connect~0|+|none~0|skip_connect~1|+|nor_conv_3x3~0|nor_conv_1x1~1|skip_connect~2|"
     for arch in [space.parse(tricky), space.parse(BEST), *(space.sample(rng) for _ in range(5))]:
         genotype = [[(arch.op(t, s), s) for s in range(t)] for t in (1, 2, 3)]
-        assert canonical(cell_of(traced(zoo.NATSLike(genotype, width=4, cells=1)))) == canonical(arch)
+        assert canonical(cell_of(traced(space_nets.NATSLike(genotype, width=4, cells=1)))) == canonical(arch)
 
 
 def test_without_zeros_drops_zero_terms_at_every_depth():
@@ -77,7 +78,9 @@ def test_without_zeros_drops_zero_terms_at_every_depth():
         lambda: zoo.ResNetLike(8, 1),
         lambda: zoo.MobileNetLike(8, 1),
         lambda: zoo.vgg_like(8, 2),
-        lambda: zoo.NB101Like([[0, 1, 1], [0, 0, 1], [0, 0, 0]], ["input", "maxpool3x3", "output"], width=8),
+        lambda: space_nets.NB101Like(
+            [[0, 1, 1], [0, 0, 1], [0, 0, 0]], ["input", "maxpool3x3", "output"], width=8
+        ),
         lambda: get_space("darts").build(get_space("darts").sample(np.random.default_rng(0)), channels=4),
         lambda: get_space("anb").build(get_space("anb").sample(np.random.default_rng(0))),
     ],
@@ -90,8 +93,8 @@ def test_other_networks_are_no_cell(model):
 def test_stages_that_differ_are_no_cell():
     space = get_space("nb201")
     a, b = space.parse(BEST), space.sample(np.random.default_rng(9))
-    model = zoo.NB201Like(edges(a), width=4, cells=1)
-    other = zoo.NB201Like(edges(b), width=4, cells=1)
+    model = space_nets.NB201Like(edges(a), width=4, cells=1)
+    other = space_nets.NB201Like(edges(b), width=4, cells=1)
     assert canonical(cell_of(traced(model))) == canonical(a)
     model.blocks[-1], model.ops[-1] = other.blocks[-1], other.ops[-1]  # the last stage's cell: another one
     assert cell_of(traced(model)) is None
