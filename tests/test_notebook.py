@@ -15,4 +15,5 @@ def test_quickstart_notebook_executes(capsys):
         exec(compile(source, f"{NOTEBOOK.name}[code cell {k}]", "exec"), namespace)  # noqa: S102
     out = capsys.readouterr().out
     assert "Kendall tau" in out and "withheld: ['cifar10']" in out and "Genotype(normal=" in out
+    assert "read as: nb201 |" in out  # the network module, read back into its cell
     assert namespace["result"].notes["labels_used"] == 156
