@@ -184,8 +184,11 @@ def test_a_nas_bench_201_network_is_scored_by_the_specialist_as_its_cell(proxy):
     assert report.scores[0] == report.scores[1] == pytest.approx(report.scores[2], rel=1e-6)
     read = [nb201.parse(r.removeprefix("nb201 ")) for r in report.read_as[:2]]
     assert [nb201.canonical(a) for a in read] == [nb201.canonical(cell)] * 2 and report.read_as[2] is None
-    explicit = tgnas.api.Predictor.load("nb201_cifar10_half")  # a named checkpoint: modules go to the traced
-    assert explicit.report(models[:1], input_shape=(1, 3, 32, 32)).read_as == [None]
+    named = tgnas.api.Predictor.load("nb201_cifar10_156")  # a named cell checkpoint scores what is read
+    by_named = named.report(models[:1], input_shape=(1, 3, 32, 32))
+    assert by_named.read_as == report.read_as[:1] and by_named.scores[0] == pytest.approx(named.score(BEST))
+    traced = tgnas.api.Predictor.load("nb201_traced_1000")  # a named traced-graph checkpoint reads nothing
+    assert traced.report(models[:1], input_shape=(1, 3, 32, 32)).read_as == [None]
 
 
 def test_a_traced_networks_graph_scores_as_its_module(proxy):

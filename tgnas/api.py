@@ -13,15 +13,15 @@ an Accel-NASBench object, a NAS-Bench-301 configuration), a space's architecture
 :mod:`tgnas.graphfile`), or a ``torch.nn.Module`` with
 ``input_shape`` (e.g. ``(1, 3, 32, 32)``): modules are traced into whole-network graphs
 (:func:`tgnas.trace.graph_from_module`) and scored by the *traced-graph* predictor
-(``checkpoints/nb201_traced_1000``), except, without an explicit checkpoint, a module whose traced graph is
-a network of the Accel-NASBench space (:mod:`tgnas.spaces.anb_opread`), of NAS-Bench-101
-(:mod:`tgnas.spaces.nb101_netread`), of DARTS (:mod:`tgnas.spaces.darts_netread`) or of NAS-Bench-201
-(:mod:`tgnas.spaces.nb201_netread`): it is scored as that architecture, as below (and so is such a traced
-graph passed as a graph). Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
+(``checkpoints/nb201_traced_1000``), except a module whose traced graph is a network of the Accel-NASBench
+space (:mod:`tgnas.spaces.anb_opread`), of NAS-Bench-101 (:mod:`tgnas.spaces.nb101_netread`), of DARTS
+(:mod:`tgnas.spaces.darts_netread`) or of NAS-Bench-201 (:mod:`tgnas.spaces.nb201_netread`): it is scored as
+that architecture, as below (and so is such a traced graph passed as a graph; an explicit checkpoint of
+traced graphs reads none). Without an explicit checkpoint, NAS-Bench-201 cells are scored by the
 NAS-Bench-201 specialist (``nb201_cifar10_half``: a predicted CIFAR-10 accuracy) and every other
 architecture or graph by the universal predictor (``universal``: a standardised score, 0 = an average
 architecture of a training space, comparable within one space). A checkpoint given by name or path scores
-every architecture and graph.
+every architecture and graph, and every module read back into one.
 """
 
 from __future__ import annotations
@@ -213,13 +213,15 @@ class Predictor:
         notes: list[list[str]] = [[] for _ in archs]
         parsed = {k: graph_and_space(archs[k]) for k in rest}
         routed = self._universal_checkpoint is not None
+        card = getattr(self.predictor, "card", None) or {}
+        reads = routed or card.get("graphs") != "traced"  # a cell predictor scores what is read back
         specialist = [k for k in rest if parsed[k][1] == "nb201" or not routed]
         universal = sorted(set(rest) - set(specialist))
         parsed |= {k: (module_graph(archs[k], input_shape), None) for k in modules}
         drawn = {  # a module, or a large graph as the tracer draws one, that is a space's network
             k: _space_network(parsed[k][0], module=k in module_set)
             for k in [*modules, *universal]
-            if routed and parsed[k][1] is None and parsed[k][0].num_nodes >= MIN_NETWORK_NODES
+            if reads and parsed[k][1] is None and parsed[k][0].num_nodes >= MIN_NETWORK_NODES
         }
         networks = {k: got for k, got in drawn.items() if got is not None}  # (graph, read as, space)
         parsed |= {k: (got[0], got[2]) for k, got in networks.items()}
