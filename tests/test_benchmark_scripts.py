@@ -29,6 +29,7 @@ def load(name: str):
         "code_forms",
         "darts_forms",
         "op_forms",
+        "own_labels",
         "predictor",
         "proxies",
         "proxy_transfer",

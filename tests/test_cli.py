@@ -475,6 +475,31 @@ def test_train_spaces_writes_a_universal_checkpoint(capsys, tmp_path):
     assert card["hyperparameters"]["model"]["cost_path"] == "prior" and card["cost_slope"] is not None
 
 
+def test_train_with_own_labels(capsys, tmp_path):
+    runs = tmp_path / "runs.jsonl"
+    specs = [
+        {"matrix": [[0, 1, 1], [0, 0, 1], [0, 0, 0]], "ops": ["input", "conv3x3-bn-relu", "output"]},
+        {"matrix": [[0, 1, 0], [0, 0, 1], [0, 0, 0]], "ops": ["input", "maxpool3x3", "output"]},
+        {"matrix": [[0, 1, 0], [0, 0, 1], [0, 0, 0]], "ops": ["input", "conv1x1-bn-relu", "output"]},
+    ]
+    runs.write_text(
+        "".join(json.dumps({"arch": a, "accuracy": 90.0 - k}) + "\n" for k, a in enumerate(specs))
+    )
+    out = tmp_path / "u.pt"
+    args = ("train", "--spaces", "nb101", "--limit", "20", "--epochs", "1", "--out", str(out))
+    code, stdout, err = run(capsys, *args, "--labelled", str(runs))
+    assert code == 0, err
+    assert "nb101 20, runs.jsonl 3 labels" in stdout
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["space"] == "nb101+own" and card["own_labels"]["groups"] == {"own/own": 3}
+    assert set(card["group_scaling"]) == {"nb101/cifar10/valid", "own/own"}
+    runs.write_text(json.dumps({"arch": specs[0], "accuracy": 1}) + "\n{oops\n")
+    code, _, err = run(capsys, *args, "--labelled", str(runs))
+    assert code == 2 and "runs.jsonl line 2: not valid JSON" in err
+    code, _, err = run(capsys, "train", "--labelled", str(runs))
+    assert code == 2 and "give --spaces too" in err
+
+
 def test_score_module_from_the_command_line(capsys):
     code, out, err = run(
         capsys, "score", "--module", "zoo:resnet_small", "--input-shape", "1,3,32,32", "--json"

@@ -56,7 +56,7 @@ def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
     if isinstance(arch, Mapping) and {"nodes", "edges"} & set(arch):
         return parse_graph(arch), None
     if isinstance(arch, Mapping | list | tuple) and not is_genotype(arch):  # a space's JSON form, as objects
-        arch = _as_json(arch)
+        arch = json_form(arch)
     if isinstance(arch, str):
         arch = parse_architecture(arch)
     if is_genotype(arch):  # the DARTS search code's own namedtuple
@@ -70,7 +70,7 @@ def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
     )
 
 
-def _as_json(value: object) -> str:
+def json_form(value: object) -> str:
     """A mapping or sequence (a NAS-Bench-101 spec, an Accel-NASBench object, a NAS-Bench-301
     configuration, a compact DARTS genotype) as JSON text, NumPy arrays and scalars as lists and numbers."""
     import json

@@ -31,6 +31,12 @@ def train(
         3000, min=2, help="--spaces: seeded NAS-Bench-201 cells labelled (its other spaces use every label)."
     ),
     limit: int = typer.Option(None, min=2, help="--spaces: at most this many seeded labels per space."),
+    labelled: str = typer.Option(
+        None,
+        "--labelled",
+        help="--spaces: also train on your own labelled architectures, one JSON object per line "
+        '({"arch": ..., "accuracy": ..., "group": ...}; - reads standard input; see tgnas.predictor.own).',
+    ),
     recipe: str = typer.Option(
         "ensemble", help="--spaces: mixed | balanced | ensemble (both GCNs, as checkpoints/universal.pt)."
     ),
@@ -96,8 +102,10 @@ def train(
 
     if spaces is not None:
         lightning = {"accelerator": accelerator, "devices": devices, "strategy": strategy}
-        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, lightning, recipe, as_json)
+        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, lightning, recipe, labelled, as_json)
         return
+    if labelled is not None:
+        raise TgnasError("--labelled trains beside benchmark spaces: give --spaces too (e.g. nb201,anb)")
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
     check_checkpoint_path(out)  # before training, not after
@@ -165,6 +173,7 @@ def _train_spaces(
     out: str,
     lightning: dict,
     recipe: str,
+    labelled: str | None,
     as_json: bool,
 ) -> None:
     """``tgnas train --spaces``: the universal recipe on the labelled rows of the named spaces."""
@@ -183,7 +192,9 @@ def _train_spaces(
     check_checkpoint_path(out)
     from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS
     from tgnas.predictor.multispace import default_rows, train_on_spaces
+    from tgnas.predictor.own import load_own_labels
 
+    own = load_own_labels(labelled) if labelled is not None else None  # every line checked before training
     caps = {s: nb201_labels if s == "nb201" else None for s in names}
     if limit is not None:
         caps = {s: min(c, limit) if c is not None else limit for s, c in caps.items()}
@@ -193,7 +204,7 @@ def _train_spaces(
     configs = [replace(c, seed=seed, progress=not as_json, **lightning) for c in RECIPES[recipe]]
     if epochs is not None:
         configs = [replace(c, epochs=epochs) for c in configs]
-    result = train_on_spaces(rows, configs, UNIVERSAL_VIEWS)
+    result = train_on_spaces(rows, configs, UNIVERSAL_VIEWS, own)
     ckpt, card = result.predictor.save(out)
     if as_json:
         _print_json(
@@ -201,5 +212,7 @@ def _train_spaces(
         )
         return
     counts = ", ".join(f"{s} {len(r)}" for s, r in rows.items())
+    if own is not None:
+        counts += f", {own.source} {len(own.records)}"
     print(f"trained on {counts} labels in {result.seconds:.1f} s ({result.device})")
     print(f"wrote {ckpt} and {card}")

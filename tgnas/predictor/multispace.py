@@ -20,6 +20,7 @@ from tgnas.benchmarks import get_benchmark
 from tgnas.embed import wordings
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
+from tgnas.predictor.own import OwnLabels, OwnRecord
 from tgnas.registry import Registry
 from tgnas.spaces import get_space
 
@@ -82,8 +83,11 @@ def group_of(space: str) -> str:
     return f"{space}/{dataset}/{metric}"
 
 
-def labelled_set(rows: Mapping[str, Sequence[int]], views: int = 2, seed: int = 0) -> LabelledSet:
-    """The views of the given benchmark rows of each space (``{space: rows}``), seeded.
+def labelled_set(
+    rows: Mapping[str, Sequence[int]], views: int = 2, seed: int = 0, own: OwnLabels | None = None
+) -> LabelledSet:
+    """The views of the given benchmark rows of each space (``{space: rows}``), seeded, then of ``own``
+    labelled architectures (each under its own group).
 
     Rows of isomorphic cells (NAS-Bench-101's file holds several seeds of some) count once, with their
     mean label.
@@ -114,11 +118,27 @@ def labelled_set(rows: Mapping[str, Sequence[int]], views: int = 2, seed: int = 
                 graphs.append(space.to_graph(arch) if v == 0 else VIEWS.get(space_name)(arch, rng))
                 targets.append(y)
                 groups.append(group_of(space_name))
+    for record in own.records if own is not None else ():
+        for v in range(views):
+            graphs.append(record.graph if v == 0 else own_view(record, rng))
+            targets.append(record.accuracy)
+            groups.append(record.group)
+    if not graphs:
+        raise TgnasError("nothing to train on: no labelled rows and no own labels")
     return LabelledSet(graphs, np.asarray(targets), groups, used)
 
 
-def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2):
-    """Trains one predictor on the labelled rows of several spaces; the card records the exact rows.
+def own_view(record: OwnRecord, rng: np.random.Generator) -> OpGraph:
+    """Another view of a user's labelled architecture: its space's (reworded, unpruned, another template)
+    where the space has one, else its graph with every node that has no own text reworded."""
+    if record.space is not None and record.space in VIEWS:
+        return VIEWS.get(record.space)(record.arch, rng)
+    return _reworded(record.graph, rng)
+
+
+def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2, own: OwnLabels | None = None):
+    """Trains one predictor on the labelled rows of several spaces and ``own`` labelled architectures; the
+    card records the exact rows and the own file's name, digest and groups.
 
     ``config`` is a :class:`~tgnas.predictor.config.TrainConfig`, or several (a recipe of
     :data:`~tgnas.predictor.config.RECIPES`): then one GCN is trained per config on the same graphs and the
@@ -130,15 +150,16 @@ def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2):
     configs = [config] if not isinstance(config, list | tuple) else list(config)
     if not configs or len({c.seed for c in configs}) != 1:
         raise TgnasError("an ensemble's members share one seed (the rows and views depend on it)")
-    data = labelled_set(rows, views, configs[0].seed)
+    data = labelled_set(rows, views, configs[0].seed, own)
     results = [train_predictor(data.graphs, data.targets, c, groups=data.groups) for c in configs]
     first = results[0]
     card = dict(first.predictor.card)
     card.update(
         {
-            "space": "+".join(rows),
+            "space": "+".join([*rows, *(["own"] if own is not None else [])]),
             "protocol": "multi-space",
             "labels": {s: {"dataset": LABELS[s][0], "metric": LABELS[s][1]} for s in rows},
+            "own_labels": own.summary() if own is not None else None,
             "split": {"rows": data.rows},  # every row listed trained (the trainer's validation part included)
             "views": views,
             "graphs": "cell",

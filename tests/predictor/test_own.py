@@ -1,0 +1,160 @@
+"""A user's own labelled architectures: the file format, its bad inputs, and training beside the spaces."""
+
+import json
+
+import numpy as np
+import pytest
+
+from tgnas.errors import ArchitectureError, DataError, GraphError
+from tgnas.opgraph import OpGraph
+from tgnas.predictor.multispace import labelled_set, own_view
+from tgnas.predictor.own import load_own_labels, read_own_labels
+
+SPEC = {"matrix": [[0, 1, 1], [0, 0, 1], [0, 0, 0]], "ops": ["input", "conv3x3-bn-relu", "output"]}
+SPEC_2 = {"matrix": [[0, 1, 0], [0, 0, 1], [0, 0, 0]], "ops": ["input", "maxpool3x3", "output"]}
+NB201 = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_1x1~2|"
+GRAPH = {
+    "nodes": [{"op": "input"}, {"op": "wavelet", "text": "a fixed Haar wavelet transform"}, {"op": "output"}],
+    "edges": [[0, 1], [1, 2]],
+}
+
+
+def body(**fields) -> str:
+    return json.dumps(fields) + "\n"
+
+
+def lines(*records) -> list[str]:
+    return [json.dumps(r) + "\n" for r in records]
+
+
+def test_every_architecture_form_is_read_with_its_space():
+    own = read_own_labels(
+        [
+            "# my runs\n",
+            "\n",
+            *lines(
+                {"arch": SPEC, "accuracy": 90.0},
+                {"arch": json.dumps(SPEC_2), "accuracy": 80.0},  # the JSON form as text
+                {"arch": NB201, "accuracy": 70.0, "group": "cifar100"},
+                {"arch": GRAPH, "accuracy": 60.0, "group": "cifar100"},
+            ),
+        ],
+        "runs.jsonl",
+    )
+    assert [r.space for r in own.records] == ["nb101", "nb101", "nb201", None]
+    assert [r.group for r in own.records] == ["own/own", "own/own", "own/cifar100", "own/cifar100"]
+    assert own.records[3].graph.texts[1] == "a fixed Haar wavelet transform"
+    assert own.summary() == {
+        "file": "runs.jsonl",
+        "sha256": own.sha256,
+        "lines": 4,
+        "groups": {"own/own": 2, "own/cifar100": 2},
+    }
+
+
+def test_one_architecture_counts_once_with_its_mean_label():
+    """Two seeds of one cell, the second written with its vertices in another order (isomorphic)."""
+    swapped = {
+        "matrix": [[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]],
+        "ops": ["input", "conv1x1-bn-relu", "maxpool3x3", "output"],
+    }
+    same = {
+        "matrix": [[0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 1], [0, 0, 0, 0]],
+        "ops": ["input", "maxpool3x3", "conv1x1-bn-relu", "output"],
+    }
+    own = read_own_labels(
+        lines(
+            {"arch": swapped, "accuracy": 90.0},
+            {"arch": same, "accuracy": 92.0},
+            {"arch": SPEC, "accuracy": 1},
+        )
+    )
+    assert [r.accuracy for r in own.records] == [91.0, 1.0] and own.lines == 3
+
+
+def test_the_same_architecture_in_two_groups_is_two_records():
+    own = read_own_labels(
+        lines(
+            {"arch": SPEC, "accuracy": 90.0, "group": "a"},
+            {"arch": SPEC_2, "accuracy": 80.0, "group": "a"},
+            {"arch": SPEC, "accuracy": 60.0, "group": "b"},
+            {"arch": SPEC_2, "accuracy": 70.0, "group": "b"},
+        )
+    )
+    assert [(r.group, r.accuracy) for r in own.records] == [
+        ("own/a", 90.0),
+        ("own/a", 80.0),
+        ("own/b", 60.0),
+        ("own/b", 70.0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body, error, match",
+    [
+        ("[1, 2]\n", DataError, r"line 1: expected an object"),
+        ('{"arch": "x", "accuracy": 1, "acc": 2}\n', DataError, r"line 1: unknown key\(s\) 'acc'"),
+        ('{"accuracy": 1}\n', DataError, r"line 1: no 'arch'"),
+        (body(arch=NB201), DataError, r"line 1: no 'accuracy'"),
+        (body(arch=NB201, accuracy=True), DataError, r"'accuracy' must be a finite number"),
+        (body(arch=NB201, accuracy="93"), DataError, r"'accuracy' must be a finite number"),
+        (body(arch=NB201, accuracy=1, group=""), DataError, r"'group' must be a non-empty"),
+        ('# x\n{"arch": "|conv~0|", "accuracy": 1}\n', ArchitectureError, r"line 2: 'arch': no search space"),
+        (
+            '{"arch": {"nodes": [{"op": "input"}], "edges": []}, "accuracy": 1}\n',
+            GraphError,
+            r"line 1: 'arch'",
+        ),
+        ("{not json\n", DataError, r"line 1: not valid JSON"),
+        ("# only a comment\n", DataError, r"holds no labelled architecture"),
+        (body(arch=NB201, accuracy=1), DataError, r"group 'own' needs two architectures"),
+    ],
+)
+def test_bad_lines_are_named(body, error, match):
+    with pytest.raises(error, match=match):
+        read_own_labels(body.splitlines(keepends=True), "runs.jsonl")
+
+
+def test_a_group_whose_labels_are_all_equal_cannot_rank():
+    with pytest.raises(DataError, match="group 'b' needs two architectures of different accuracy"):
+        read_own_labels(
+            lines(
+                {"arch": SPEC, "accuracy": 1.0, "group": "a"},
+                {"arch": SPEC_2, "accuracy": 2.0, "group": "a"},
+                {"arch": SPEC, "accuracy": 5.0, "group": "b"},
+                {"arch": SPEC_2, "accuracy": 5.0, "group": "b"},
+            )
+        )
+
+
+def test_a_missing_file_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="labelled file not found"):
+        load_own_labels(tmp_path / "nope.jsonl")
+    path = tmp_path / "runs.jsonl"
+    path.write_text("".join(lines({"arch": SPEC, "accuracy": 1}, {"arch": SPEC_2, "accuracy": 2})))
+    assert load_own_labels(path).source == "runs.jsonl"
+
+
+def test_own_labels_join_training_as_their_own_groups():
+    own = read_own_labels(
+        lines(
+            {"arch": NB201, "accuracy": 70.0},
+            {"arch": GRAPH, "accuracy": 60.0},
+        )
+    )
+    data = labelled_set({"nb101": [0, 1, 2]}, views=3, seed=0, own=own)
+    mine = [k for k, g in enumerate(data.groups) if g == "own/own"]
+    assert len(mine) == 6 and data.targets[mine].tolist() == [70.0] * 3 + [60.0] * 3
+    assert data.graphs[mine[0]] == own.records[0].graph  # view 0: as given
+    assert set(data.groups) - {"own/own"} == {"nb101/cifar10/valid"}
+    with pytest.raises(Exception, match="nothing to train on"):
+        labelled_set({}, views=1)
+
+
+def test_other_views_reword_what_has_no_own_text():
+    own = read_own_labels(lines({"arch": NB201, "accuracy": 70.0}, {"arch": GRAPH, "accuracy": 60.0}))
+    rng = np.random.default_rng(0)
+    cell = [own_view(own.records[0], rng) for _ in range(20)]
+    assert any("none" in g.ops for g in cell) and any("none" not in g.ops for g in cell)  # unpruned, pruned
+    graph = own_view(own.records[1], rng)
+    assert isinstance(graph, OpGraph) and graph.texts[1] == "a fixed Haar wavelet transform"

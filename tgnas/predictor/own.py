@@ -1,0 +1,145 @@
+"""A user's own labelled architectures, trained on beside the benchmark spaces (``tgnas train --labelled``).
+
+One JSON object per line (blank lines and ``#`` comments skipped)::
+
+    {"arch": "<any space's string form>", "accuracy": 93.1}
+    {"arch": {"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}, "accuracy": 80.2, "group": "cifar100"}
+    {"arch": {"nodes": [...], "edges": [...]}, "accuracy": 71.0}
+
+``arch`` is any architecture form :func:`tgnas.api.to_graph` reads (a space's string or JSON form, a
+graph dict); ``accuracy`` is the label, any scale, higher is better; ``group`` (default ``"own"``) keeps
+apart labels whose scales differ (datasets, training budgets). Training standardises a group's labels and
+ranks only pairs within it, as it does for a benchmark's (space, dataset); so a group needs two
+architectures of different accuracy. Records of one architecture in one group count once, with their mean
+label (a space's canonical form decides what is one architecture; a graph's nodes, edges, texts and costs
+otherwise).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from tgnas.errors import DataError, TgnasError
+from tgnas.inputs import loads, number, quote, read_text, text
+from tgnas.opgraph import OpGraph
+
+KEYS = ("arch", "accuracy", "group")
+DEFAULT_GROUP = "own"
+GROUP_PREFIX = "own/"  # own groups never share a name with a benchmark's (space/dataset/metric)
+
+
+@dataclass(frozen=True)
+class OwnRecord:
+    """One labelled architecture: its space's object (``None`` for a graph), its graph, label and group."""
+
+    arch: object | None
+    space: str | None
+    graph: OpGraph
+    accuracy: float
+    group: str
+
+
+@dataclass(frozen=True)
+class OwnLabels:
+    """The records of a labelled file, one per distinct architecture and group (duplicates averaged).
+
+    Attributes:
+        records: in the order of their first line.
+        source: the file's name; ``sha256`` its content's digest (the card records both).
+        lines: the number of labelled lines read.
+    """
+
+    records: tuple[OwnRecord, ...]
+    source: str
+    sha256: str
+    lines: int
+
+    def summary(self) -> dict:
+        """What a checkpoint card records of the file: name, digest, lines, architectures per group."""
+        groups: dict[str, int] = {}
+        for r in self.records:
+            groups[r.group] = groups.get(r.group, 0) + 1
+        return {"file": self.source, "sha256": self.sha256, "lines": self.lines, "groups": groups}
+
+
+def _record(obj: object, where: str) -> OwnRecord:
+    from tgnas.api import graph_and_space, json_form, parse_architecture
+
+    if not isinstance(obj, dict):
+        raise DataError(f"{where}: expected an object with keys {', '.join(KEYS)}, got {quote(obj)}")
+    unknown = sorted(set(obj) - set(KEYS))
+    if unknown:
+        raise DataError(
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; the keys are {', '.join(KEYS)}"
+        )
+    for key in ("arch", "accuracy"):
+        if key not in obj:
+            raise DataError(f"{where}: no {key!r}")
+    accuracy = number(obj["accuracy"], f"{where}: 'accuracy'", DataError)
+    group = GROUP_PREFIX + text(obj.get("group", DEFAULT_GROUP), f"{where}: 'group'", DataError).strip()
+    try:
+        arch = obj["arch"]
+        if isinstance(arch, dict) and {"nodes", "edges"} & set(arch):
+            return OwnRecord(None, None, graph_and_space(arch)[0], accuracy, group)
+        arch = parse_architecture(arch if isinstance(arch, str) else json_form(arch))
+        graph, space = graph_and_space(arch)
+    except TgnasError as exc:
+        raise type(exc)(f"{where}: 'arch': {exc}") from None
+    return OwnRecord(arch, space, graph, accuracy, group)
+
+
+def _identity(record: OwnRecord) -> tuple:
+    from tgnas.spaces import get_space
+
+    if record.space is not None:
+        return record.group, record.space, get_space(record.space).canonical(record.arch)
+    return record.group, record.graph.key
+
+
+def read_own_labels(lines: Iterable[str], source: str = "input") -> OwnLabels:
+    """Parses labelled JSON Lines text (the module docstring's format).
+
+    Raises:
+        DataError, ArchitectureError, GraphError, UnknownOperatorError: a bad line (named), an empty input,
+            or a group without two architectures of different accuracy.
+    """
+    content = list(lines)
+    merged: dict[tuple, tuple[OwnRecord, list[float]]] = {}
+    count = 0
+    for line_no, line in enumerate(content, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        where = f"{source} line {line_no}"
+        record = _record(loads(stripped, where, DataError), where)
+        merged.setdefault(_identity(record), (record, []))[1].append(record.accuracy)
+        count += 1
+    if not merged:
+        raise DataError(f"{source} holds no labelled architecture")
+    records = tuple(
+        OwnRecord(r.arch, r.space, r.graph, float(np.mean(ys)), r.group) for r, ys in merged.values()
+    )
+    for group in dict.fromkeys(r.group for r in records):
+        values = {r.accuracy for r in records if r.group == group}
+        if len(values) < 2:
+            raise DataError(
+                f"{source}: group {group.removeprefix(GROUP_PREFIX)!r} needs two architectures of "
+                "different accuracy to rank"
+            )
+    digest = hashlib.sha256("".join(content).encode("utf-8")).hexdigest()
+    return OwnLabels(records, source, digest, count)
+
+
+def load_own_labels(path: Path | str) -> OwnLabels:
+    """:func:`read_own_labels` of a file (``-``: standard input)."""
+    if str(path) == "-":
+        import sys
+
+        return read_own_labels(sys.stdin.read().splitlines(keepends=True), "standard input")
+    body = read_text(path, "labelled file")
+    return read_own_labels(body.splitlines(keepends=True), Path(path).name)
