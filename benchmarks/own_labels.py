@@ -70,12 +70,12 @@ def labelled_file(path: Path, space: str, rows: list[int], form: str) -> None:
     path.write_text("# protocol (e) rows, written as a user would\n" + "\n".join(lines) + "\n")
 
 
-def run(target: str, n: int, seed: int, form: str, folder: Path) -> dict:
+def run(target: str, n: int, seed: int, form: str, folder: Path, extra: list[str]) -> dict:
     few = default_rows(target, n, seed + 1000)  # protocol (e)'s draw
     file, ckpt = folder / f"{target}_{n}_{seed}.jsonl", folder / f"{target}_{n}_{seed}.pt"
     labelled_file(file, target, few, form)
     others = ",".join(s for s in SPACES if s != target)
-    cmd = [sys.executable, "-m", "tgnas", "train", "--spaces", others, "--labelled", str(file)]
+    cmd = [sys.executable, "-m", "tgnas", "train", "--spaces", others, "--labelled", str(file), *extra]
     start = time.perf_counter()
     subprocess.run([*cmd, "--seed", str(seed), "--out", str(ckpt), "--json"], check=True, capture_output=True)
     seconds = time.perf_counter() - start
@@ -84,7 +84,8 @@ def run(target: str, n: int, seed: int, form: str, folder: Path) -> dict:
     strings = get_benchmark(target).arch_strings()
     graphs = [graph_of(target, strings[i]) for i in judged] if graph_of else None
     res = judge(load_checkpoint(str(ckpt)), target, judged, graphs)
-    return {"row": f"own labels: {target} + {n}, {form}", "seed": seed, "train_s": seconds, **res}
+    how = f" ({' '.join(extra)})" if extra else ""
+    return {"row": f"own labels: {target} + {n}, {form}{how}", "seed": seed, "train_s": seconds, **res}
 
 
 def main() -> None:
@@ -94,6 +95,9 @@ def main() -> None:
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--forms", default=",".join(FORMS))
     parser.add_argument("--json", default=None, help="append each row as a JSON line to this file")
+    parser.add_argument(
+        "--train-args", default="", help='more flags for tgnas train, e.g. "--nb201-labels 1000 --limit 1000"'
+    )
     args = parser.parse_args()
     for form in args.forms.split(","):
         if form not in FORMS:
@@ -104,7 +108,7 @@ def main() -> None:
                 for form in args.forms.split(","):
                     if target not in FORMS[form][0]:
                         continue
-                    r = run(target, args.labels, seed, form, Path(tmp))
+                    r = run(target, args.labels, seed, form, Path(tmp), args.train_args.split())
                     print(
                         " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items())
                     )

@@ -482,17 +482,22 @@ def test_train_with_own_labels(capsys, tmp_path):
         {"matrix": [[0, 1, 0], [0, 0, 1], [0, 0, 0]], "ops": ["input", "maxpool3x3", "output"]},
         {"matrix": [[0, 1, 0], [0, 0, 1], [0, 0, 0]], "ops": ["input", "conv1x1-bn-relu", "output"]},
     ]
-    runs.write_text(
-        "".join(json.dumps({"arch": a, "accuracy": 90.0 - k}) + "\n" for k, a in enumerate(specs))
-    )
+    graphs = [
+        {"nodes": [{"op": "input"}, {"op": op}, {"op": "output"}], "edges": [[0, 1], [1, 2]]}
+        for op in ("nor_conv_3x3", "skip_connect")
+    ]
+    records = [{"arch": a, "accuracy": 90.0 - k} for k, a in enumerate(specs)]
+    records += [{"arch": g, "accuracy": 50.0 - k, "group": "mine"} for k, g in enumerate(graphs)]
+    runs.write_text("".join(json.dumps(r) + "\n" for r in records))
     out = tmp_path / "u.pt"
     args = ("train", "--spaces", "nb101", "--limit", "20", "--epochs", "1", "--out", str(out))
     code, stdout, err = run(capsys, *args, "--labelled", str(runs))
     assert code == 0, err
-    assert "nb101 20, runs.jsonl 3 labels" in stdout
+    assert "nb101 20, runs.jsonl 5 labels" in stdout
+    assert "note: 2 of 5 labelled architectures carry no node costs" in err
     card = json.loads(out.with_suffix(".json").read_text())
-    assert card["space"] == "nb101+own" and card["own_labels"]["groups"] == {"own/own": 3}
-    assert set(card["group_scaling"]) == {"nb101/cifar10/valid", "own/own"}
+    assert card["space"] == "nb101+own" and card["own_labels"]["groups"] == {"own/own": 3, "own/mine": 2}
+    assert set(card["group_scaling"]) == {"nb101/cifar10/valid", "own/own", "own/mine"}
     runs.write_text(json.dumps({"arch": specs[0], "accuracy": 1}) + "\n{oops\n")
     code, _, err = run(capsys, *args, "--labelled", str(runs))
     assert code == 2 and "runs.jsonl line 2: not valid JSON" in err

@@ -44,6 +44,7 @@ def test_every_architecture_form_is_read_with_its_space():
     assert [r.space for r in own.records] == ["nb101", "nb101", "nb201", None]
     assert [r.group for r in own.records] == ["own/own", "own/own", "own/cifar100", "own/cifar100"]
     assert own.records[3].graph.texts[1] == "a fixed Haar wavelet transform"
+    assert own.without_costs() == 1  # the graph states no params or flops; the spaces' graphs carry theirs
     assert own.summary() == {
         "file": "runs.jsonl",
         "sha256": own.sha256,

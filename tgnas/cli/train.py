@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from tgnas.cli.app import JSON_OPT, _print_evaluations, _print_json, app
@@ -195,6 +197,13 @@ def _train_spaces(
     from tgnas.predictor.own import load_own_labels
 
     own = load_own_labels(labelled) if labelled is not None else None  # every line checked before training
+    bare = own.without_costs() if own is not None else 0
+    if bare:
+        print(
+            f"note: {bare} of {len(own.records)} labelled architectures carry no node costs; ranking is "
+            "better when each node states its params and flops",
+            file=sys.stderr,
+        )
     caps = {s: nb201_labels if s == "nb201" else None for s in names}
     if limit is not None:
         caps = {s: min(c, limit) if c is not None else limit for s, c in caps.items()}

@@ -59,6 +59,11 @@ class OwnLabels:
     sha256: str
     lines: int
 
+    def without_costs(self) -> int:
+        """How many records' graphs carry no node cost at all (training then ranks them by text and shape
+        alone: give new operators their ``params`` / ``flops``)."""
+        return sum(not any(c for c in r.graph.costs or ()) for r in self.records)
+
     def summary(self) -> dict:
         """What a checkpoint card records of the file: name, digest, lines, architectures per group."""
         groups: dict[str, int] = {}
