@@ -148,3 +148,23 @@ def test_an_ensemble_recipe_trains_one_member_per_config_on_the_same_rows():
     assert len(p.card["best_val_tau"]) == 2 and p.card["split"]["rows"]["nb201"] == rows["nb201"]
     with pytest.raises(TgnasError, match="share one seed"):
         train_on_spaces(rows, [base, replace(base, seed=1)], views=1)
+
+
+def test_universal_rows_cap_each_space():
+    from tgnas.predictor.multispace import shipped_rows, universal_rows
+
+    rows = universal_rows(["nb201", "nb101"], nb201_labels=50, limit=30, seed=1)
+    assert [len(r) for r in rows.values()] == [30, 30] and list(rows) == ["nb201", "nb101"]
+    assert universal_rows(["nb101"], seed=1)["nb101"] == sorted(universal_rows(["nb101"], seed=1)["nb101"])
+    assert len(universal_rows(["nb101"])["nb101"]) == 500  # every label without a limit
+    assert {s: len(r) for s, r in shipped_rows().items()} == {"nb201": 3000, "nb101": 500, "anb": 4138}
+    for bad in ([], ["nb101", "nb101"], ["darts"]):
+        with pytest.raises(TgnasError, match="distinct labelled spaces"):
+            universal_rows(bad)
+
+
+def test_train_universal_names_an_unknown_recipe():
+    from tgnas.predictor.multispace import train_universal
+
+    with pytest.raises(TgnasError, match="unknown recipe 'fancy'; choose one of: .*ensemble"):
+        train_universal(["nb101"], recipe="fancy", limit=10)

@@ -179,23 +179,12 @@ def _train_spaces(
     as_json: bool,
 ) -> None:
     """``tgnas train --spaces``: the universal recipe on the labelled rows of the named spaces."""
-    from dataclasses import replace
-
     from tgnas.paths import check_checkpoint_path
-    from tgnas.predictor.multispace import LABELS
-
-    names = [s.strip() for s in spaces.split(",") if s.strip()]
-    unknown = [s for s in names if s not in LABELS]
-    if not names or unknown or len(set(names)) != len(names):
-        raise TgnasError(
-            f"--spaces takes distinct labelled spaces from {', '.join(LABELS)}, comma-separated; "
-            f"got {spaces!r}"
-        )
-    check_checkpoint_path(out)
-    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS
-    from tgnas.predictor.multispace import default_rows, train_on_spaces
+    from tgnas.predictor.multispace import train_universal
     from tgnas.predictor.own import load_own_labels
 
+    names = [s.strip() for s in spaces.split(",") if s.strip()]
+    check_checkpoint_path(out)
     own = load_own_labels(labelled) if labelled is not None else None  # every line checked before training
     bare = own.without_costs() if own is not None else 0
     if bare:
@@ -204,23 +193,15 @@ def _train_spaces(
             "better when each node states its params and flops",
             file=sys.stderr,
         )
-    caps = {s: nb201_labels if s == "nb201" else None for s in names}
-    if limit is not None:
-        caps = {s: min(c, limit) if c is not None else limit for s, c in caps.items()}
-    rows = {s: default_rows(s, caps[s], seed) for s in names}
-    if recipe not in RECIPES:
-        raise TgnasError(f"unknown --recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
-    configs = [replace(c, seed=seed, progress=not as_json, **lightning) for c in RECIPES[recipe]]
-    if epochs is not None:
-        configs = [replace(c, epochs=epochs) for c in configs]
-    result = train_on_spaces(rows, configs, UNIVERSAL_VIEWS, own)
+    options = {"progress": not as_json, **lightning} | ({"epochs": epochs} if epochs is not None else {})
+    result = train_universal(names, own, recipe, seed, nb201_labels, limit, **options)
     ckpt, card = result.predictor.save(out)
     if as_json:
         _print_json(
             {"checkpoint": str(ckpt), "card": str(card), "seconds": result.seconds, "device": result.device}
         )
         return
-    counts = ", ".join(f"{s} {len(r)}" for s, r in rows.items())
+    counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["split"]["rows"].items())
     if own is not None:
         counts += f", {own.source} {len(own.records)}"
     print(f"trained on {counts} labels in {result.seconds:.1f} s ({result.device})")

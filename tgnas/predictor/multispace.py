@@ -196,10 +196,54 @@ def default_rows(space: str, limit: int | None, seed: int, exclude: Sequence[int
 SHIPPED_NB201_ROWS = 3000  # a seeded sample of NAS-Bench-201 (all 15,625 cells would only cost time)
 
 
+def universal_rows(
+    spaces: Sequence[str], nb201_labels: int = SHIPPED_NB201_ROWS, limit: int | None = None, seed: int = 0
+) -> dict[str, list[int]]:
+    """Seeded labelled rows of each of ``spaces``: NAS-Bench-201 at most ``nb201_labels``, every space at
+    most ``limit`` (``None``: all its labels).
+
+    Raises:
+        TgnasError: no spaces, a repeated one, or one without labels.
+    """
+    names = list(spaces)
+    if not names or len(set(names)) != len(names) or set(names) - set(LABELS):
+        raise TgnasError(f"train on distinct labelled spaces from {', '.join(LABELS)}; got {names!r}")
+    caps = {s: nb201_labels if s == "nb201" else None for s in names}
+    if limit is not None:
+        caps = {s: min(c, limit) if c is not None else limit for s, c in caps.items()}
+    return {s: default_rows(s, caps[s], seed) for s in names}
+
+
 def shipped_rows(seed: int = 0) -> dict[str, list[int]]:
     """The labelled rows of the shipped universal checkpoint."""
-    return {
-        "nb201": default_rows("nb201", SHIPPED_NB201_ROWS, seed),
-        "nb101": default_rows("nb101", None, seed),
-        "anb": default_rows("anb", None, seed),
-    }
+    return universal_rows(("nb201", "nb101", "anb"), seed=seed)
+
+
+def train_universal(
+    spaces: Sequence[str] = ("nb201", "nb101", "anb"),
+    own: OwnLabels | None = None,
+    recipe: str = "ensemble",
+    seed: int = 0,
+    nb201_labels: int = SHIPPED_NB201_ROWS,
+    limit: int | None = None,
+    **options,
+):
+    """The universal recipe (:data:`~tgnas.predictor.config.RECIPES`) on the seeded rows of ``spaces``
+    (:func:`universal_rows`) and ``own`` labelled architectures (:func:`tgnas.predictor.own.load_own_labels`).
+
+    ``options`` replace fields of every member's :class:`~tgnas.predictor.config.TrainConfig` (``epochs``,
+    ``accelerator``, ``devices``, ``strategy``, ``progress``, ...). Returns the
+    :class:`~tgnas.predictor.train.TrainResult` of :func:`train_on_spaces`; its card lists the rows.
+
+    Raises:
+        TgnasError: bad spaces (:func:`universal_rows`) or an unknown recipe.
+    """
+    from dataclasses import replace
+
+    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS
+
+    rows = universal_rows(spaces, nb201_labels, limit, seed)
+    if recipe not in RECIPES:
+        raise TgnasError(f"unknown recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
+    configs = [replace(c, seed=seed, **options) for c in RECIPES[recipe]]
+    return train_on_spaces(rows, configs, UNIVERSAL_VIEWS, own)
