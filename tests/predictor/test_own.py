@@ -128,6 +128,16 @@ def test_a_group_whose_labels_are_all_equal_cannot_rank():
         )
 
 
+def test_a_dash_reads_standard_input(monkeypatch):
+    import io
+    import sys
+
+    body = "".join(lines({"arch": SPEC, "accuracy": 1}, {"arch": SPEC_2, "accuracy": 2}))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(body))
+    own = load_own_labels("-")
+    assert own.source == "standard input" and [r.accuracy for r in own.records] == [1.0, 2.0]
+
+
 def test_a_missing_file_is_a_data_error(tmp_path):
     with pytest.raises(DataError, match="labelled file not found"):
         load_own_labels(tmp_path / "nope.jsonl")
