@@ -498,6 +498,13 @@ def test_train_with_own_labels(capsys, tmp_path):
     card = json.loads(out.with_suffix(".json").read_text())
     assert card["space"] == "nb101+own" and card["own_labels"]["groups"] == {"own/own": 3, "own/mine": 2}
     assert set(card["group_scaling"]) == {"nb101/cifar10/valid", "own/own", "own/mine"}
+    code, stdout, err = run(capsys, "evaluate", "--labelled", str(runs), "--checkpoint", str(out), "--json")
+    assert code == 0 and "runs.jsonl trained this checkpoint: these figures are in-sample" in err
+    judged = json.loads(stdout)
+    assert {g: e["n"] for g, e in judged.items()} == {"own": 3, "mine": 2} and judged["own"]["in_sample"]
+    assert judged["mine"]["params_tau"] is None and judged["own"]["params_tau"] is not None
+    code, _, err = run(capsys, "evaluate", "--labelled", str(runs), "--scorer", "proxies")
+    assert code == 2 and "--labelled judges the predictor" in err
     runs.write_text(json.dumps({"arch": specs[0], "accuracy": 1}) + "\n{oops\n")
     code, _, err = run(capsys, *args, "--labelled", str(runs))
     assert code == 2 and "runs.jsonl line 2: not valid JSON" in err

@@ -13,6 +13,13 @@ from tgnas.predictor.own import load_own_labels, read_own_labels
 SPEC = {"matrix": [[0, 1, 1], [0, 0, 1], [0, 0, 0]], "ops": ["input", "conv3x3-bn-relu", "output"]}
 SPEC_2 = {"matrix": [[0, 1, 0], [0, 0, 1], [0, 0, 0]], "ops": ["input", "maxpool3x3", "output"]}
 NB201 = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|nor_conv_1x1~2|"
+DARTS = (
+    "Genotype(normal=[('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('skip_connect', 0), ('sep_conv_3x3', 1), "
+    "('skip_connect', 0), ('dil_conv_3x3', 2), ('sep_conv_3x3', 0), ('skip_connect', 2)], "
+    "normal_concat=[2, 3, 4, 5], reduce=[('max_pool_3x3', 0), ('max_pool_3x3', 1), ('skip_connect', 2), "
+    "('max_pool_3x3', 1), ('max_pool_3x3', 0), ('skip_connect', 2), ('skip_connect', 2), "
+    "('max_pool_3x3', 1)], reduce_concat=[2, 3, 4, 5])"
+)
 GRAPH = {
     "nodes": [{"op": "input"}, {"op": "wavelet", "text": "a fixed Haar wavelet transform"}, {"op": "output"}],
     "edges": [[0, 1], [1, 2]],
@@ -169,3 +176,25 @@ def test_other_views_reword_what_has_no_own_text():
     assert any("none" in g.ops for g in cell) and any("none" not in g.ops for g in cell)  # unpruned, pruned
     graph = own_view(own.records[1], rng)
     assert isinstance(graph, OpGraph) and graph.texts[1] == "a fixed Haar wavelet transform"
+
+
+def test_evaluate_own_counts_benchmark_rows_the_predictors_trained_on():
+    import tgnas
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.protocols.own import evaluate_own
+
+    bench = get_benchmark("nb101")
+    strings, y = bench.arch_strings(), bench.column("cifar10", "valid")
+    own = read_own_labels(
+        lines(
+            *({"arch": strings[i], "accuracy": float(y[i])} for i in range(4)),
+            {"arch": DARTS, "accuracy": 1.0, "group": "new"},  # no DARTS label trained anything
+            {"arch": GRAPH, "accuracy": 2.0, "group": "new"},
+        )
+    )
+    judged = evaluate_own(tgnas.load_predictor(), own)
+    n_own = len([r for r in own.records if r.group == "own/own"])
+    assert judged["own"]["seen"] == judged["own"]["n"] == n_own  # the universal checkpoint trained on all
+    assert judged["new"]["seen"] == 0 and judged["new"]["params_tau"] is None  # the graph has no costs
+    assert not judged["own"]["in_sample"] and -1 <= judged["own"]["kendall_tau"] <= 1
+    assert judged["own"]["params_tau"] is not None

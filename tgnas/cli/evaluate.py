@@ -31,6 +31,12 @@ def evaluate(
     prior_weight: float = typer.Option(
         None, min=0.0, max=1.0, help="predictor: unseen-operator prior weight (default: the card's; 0: off)."
     ),
+    labelled: str = typer.Option(
+        None,
+        "--labelled",
+        help="predictor: judge on your own labelled architectures instead, per group (the format of tgnas "
+        "train --labelled; - reads standard input).",
+    ),
     as_json: bool = JSON_OPT,
 ) -> None:
     """Kendall tau, Spearman and top-k precision of a scorer against benchmark accuracy (test accuracy where
@@ -38,6 +44,9 @@ def evaluate(
     Accel-NASBench)."""
     import numpy as np
 
+    if labelled is not None:
+        _evaluate_labelled(labelled, scorer, checkpoint, as_json)
+        return
     from tgnas.benchmarks import get_benchmark
 
     bench = get_benchmark(space)
@@ -88,6 +97,37 @@ def evaluate(
         return
     print(title)
     _print_evaluations(evaluations)
+
+
+def _evaluate_labelled(path: str, scorer: str, checkpoint: str | None, as_json: bool) -> None:
+    """``tgnas evaluate --labelled FILE``: the predictor judged on each group of the file."""
+    import sys
+
+    import tgnas
+    from tgnas.predictor.own import load_own_labels
+    from tgnas.protocols.own import evaluate_own
+
+    if scorer != "predictor":
+        raise TgnasError(f"--labelled judges the predictor; got --scorer {scorer!r}")
+    own = load_own_labels(path)
+    evaluations = evaluate_own(tgnas.load_predictor(checkpoint), own)
+    if any(e["in_sample"] for e in evaluations.values()):
+        print(f"note: {own.source} trained this checkpoint: these figures are in-sample", file=sys.stderr)
+    for name, e in evaluations.items():
+        if e["seen"]:
+            print(
+                f"note: {name}: {e['seen']} of {e['n']} architectures are benchmark rows that trained the "
+                "predictors judged (in-sample)",
+                file=sys.stderr,
+            )
+    if as_json:
+        _print_json(evaluations)
+        return
+    print(f"predictor {checkpoint or '(the shipped ones)'} on {own.source}, per group")
+    _print_evaluations(evaluations)
+    for name, e in evaluations.items():
+        if e["params_tau"] is not None:
+            print(f"{name}: the parameter count ranks it at {e['params_tau']:.4f}")
 
 
 def _metric(bench, dataset: str) -> str:

@@ -1,0 +1,77 @@
+"""Judging a predictor on a user's own labelled architectures (``tgnas evaluate --labelled FILE``).
+
+Each group of the file (:mod:`tgnas.predictor.own`) is judged on its own: Kendall tau, Spearman and top-k
+precision of the scores against the file's accuracies, beside the graphs' total parameter count where every
+graph of the group carries costs. A file whose digest equals the one the checkpoint's card records trained
+that checkpoint, and is marked ``in_sample``; records that are benchmark rows the loaded predictors trained
+on (up to the space's canonical form) are counted as ``seen``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from tgnas.evaluation import evaluate_ranking, kendall_tau
+from tgnas.predictor.own import GROUP_PREFIX, OwnLabels
+from tgnas.predictor.prior import total_params
+
+
+def _trained_forms(cards) -> set[tuple[str, str]]:
+    """``(space, canonical form)`` of every benchmark row the cards' predictors trained on."""
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.spaces import get_space
+
+    rows: dict[str, set[int]] = {}
+    for card in cards:
+        split = card.get("split", {})
+        for space, idx in split.get("rows", {}).items():
+            rows.setdefault(space, set()).update(idx)
+        if "train" in split or "val" in split:  # a one-space checkpoint's split
+            rows.setdefault(card.get("space", "nb201"), set()).update(
+                split.get("train", []), split.get("val", [])
+            )
+    out = set()
+    for space, idx in rows.items():
+        sp, strings = get_space(space), get_benchmark(space).arch_strings()
+        out |= {(space, sp.canonical(sp.parse(strings[i]))) for i in idx}
+    return out
+
+
+def evaluate_own(predictor, own: OwnLabels) -> dict[str, dict]:
+    """Per group of ``own``: the ranking report of ``predictor`` (a :class:`tgnas.api.Predictor`, which
+    scores each record as ``tgnas score`` would: a space's architecture as that, a graph as a graph).
+
+    Returns:
+        ``{group: {"dataset": group, "metric": "accuracy", "in_sample": bool, "seen": int,
+        "params_tau": float | None, "seconds": float, **RankingReport.to_dict()}}`` (``dataset`` names the
+        group for the CLI's table).
+    """
+    from tgnas.spaces import get_space
+
+    cards = (predictor.predictor.card, predictor.universal.card)
+    in_sample = any((c.get("own_labels") or {}).get("sha256") == own.sha256 for c in cards)
+    trained = _trained_forms(cards) if any(r.space is not None for r in own.records) else set()
+    out = {}
+    for group in dict.fromkeys(r.group for r in own.records):
+        records = [r for r in own.records if r.group == group]
+        start = time.perf_counter()
+        scores = predictor.score_many([r.arch if r.space is not None else r.graph for r in records])
+        seconds = time.perf_counter() - start
+        y = np.array([r.accuracy for r in records])
+        params = np.array([total_params(r.graph) for r in records])
+        name = group.removeprefix(GROUP_PREFIX)
+        seen = sum(
+            (r.space, get_space(r.space).canonical(r.arch)) in trained for r in records if r.space is not None
+        )
+        out[name] = {
+            "dataset": name,
+            "metric": "accuracy",
+            "in_sample": in_sample,
+            "seen": seen,
+            "params_tau": kendall_tau(params, y) if np.isfinite(params).all() else None,
+            "seconds": seconds,
+            **evaluate_ranking(scores, y).to_dict(),
+        }
+    return out
