@@ -112,3 +112,22 @@ def test_empty_and_missing_files(tmp_path):
 def test_opgraph_dict_round_trip():
     g = OpGraph.from_dict(NEW_OP)
     assert OpGraph.from_dict(g.to_dict()) == g
+
+
+def test_a_candidate_file_may_be_a_labelled_file():
+    """``tgnas score --file runs.jsonl`` scores the architectures of a ``--labelled`` file, in order."""
+    from tgnas.graphfile import read_candidates
+    from tgnas.spaces.nb101 import NB101Arch
+
+    spec = {"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}
+    got = read_candidates(
+        lines(
+            {"arch": spec, "accuracy": 90.0},
+            {"arch": CHAIN, "accuracy": 80.0, "group": "mine"},
+            {"arch": "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|", "accuracy": 1},
+        )
+    )
+    assert isinstance(got[0], NB101Arch) and got[1] == read_graphs(lines(CHAIN))[0]
+    assert type(got[2]).__name__ == "NB201Arch"
+    with pytest.raises(TgnasError, match="input line 2: 'arch': "):
+        read_candidates(lines({"arch": spec, "accuracy": 1}, {"arch": "|conv~0|", "accuracy": 2}))

@@ -88,6 +88,28 @@ def json_form(value: object) -> str:
         ) from None
 
 
+LABELLED_KEYS = ("arch", "accuracy", "group")  # a labelled record's keys (tgnas.predictor.own)
+
+
+def architecture_of(value: object) -> object:
+    """The architecture a JSON value of a file names: an :class:`OpGraph` for a graph dict, else the
+    architecture object of the first space that parses it (a string form, or a JSON form as objects).
+
+    Raises:
+        ArchitectureError, GraphError, UnknownOperatorError: nothing reads it.
+    """
+    from tgnas.graphfile import parse_graph
+
+    if isinstance(value, Mapping) and {"nodes", "edges"} & set(value):
+        return parse_graph(value)
+    return parse_architecture(value if isinstance(value, str) else json_form(value))
+
+
+def is_labelled_record(value: object) -> bool:
+    """Whether ``value`` is a labelled record, ``{"arch": ..., "accuracy": ..., "group": ...}``."""
+    return isinstance(value, Mapping) and "arch" in value and set(value) <= set(LABELLED_KEYS)
+
+
 def parse_architecture(text: str) -> object:
     """The architecture object of the first registered space that parses ``text``.
 

@@ -54,12 +54,13 @@ def read_graphs(lines: Iterable[str], source: str = "input") -> list[OpGraph]:
 
 def read_candidates(lines: Iterable[str], source: str = "input", unit: str = "line") -> list[object]:
     """One architecture per line: any registered space's string form (including the JSON forms of
-    NAS-Bench-101 specs and Accel-NASBench objects) or an operator graph as JSON. Blank lines and ``#``
+    NAS-Bench-101 specs and Accel-NASBench objects), an operator graph as JSON, or a labelled record
+    (``{"arch": ..., "accuracy": ...}``, :mod:`tgnas.predictor.own`: its architecture). Blank lines and ``#``
     comments are skipped. Every line is checked; a bad one is an error naming it (its ``unit`` and number).
 
     Returns graphs as :class:`OpGraph` and architectures as their spaces' objects (parsed once), in order.
     """
-    from tgnas.api import parse_architecture
+    from tgnas.api import architecture_of, is_labelled_record, parse_architecture
 
     out: list[object] = []
     for number, line in enumerate(lines, start=1):
@@ -73,6 +74,12 @@ def read_candidates(lines: Iterable[str], source: str = "input", unit: str = "li
             parsed = loads(text, where, GraphError)
             if isinstance(parsed, dict) and "nodes" in parsed:
                 out.append(parse_graph(parsed, where))
+                continue
+            if is_labelled_record(parsed):  # a line of a labelled file: its architecture
+                try:
+                    out.append(architecture_of(parsed["arch"]))
+                except TgnasError as exc:
+                    raise type(exc)(f"{where}: 'arch': {exc}") from None
                 continue
         try:
             out.append(parse_architecture(text))

@@ -18,8 +18,8 @@ def score(
     file: str = typer.Option(
         None,
         "--file",
-        help="One architecture per line (any space's string or JSON form, or a graph), or a JSON array of "
-        "them (a benchmark's labelled file); - = stdin.",
+        help="One architecture per line (any space's string or JSON form, a graph, or a labelled record of "
+        "train --labelled), or a JSON array of them (a benchmark's labelled file); - = stdin.",
     ),
     module: str = typer.Option(
         None,

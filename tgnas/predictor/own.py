@@ -24,11 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from tgnas.api import LABELLED_KEYS
 from tgnas.errors import DataError, TgnasError
 from tgnas.inputs import loads, number, quote, read_text, text
 from tgnas.opgraph import OpGraph
 
-KEYS = ("arch", "accuracy", "group")
+KEYS = LABELLED_KEYS
 DEFAULT_GROUP = "own"
 GROUP_PREFIX = "own/"  # own groups never share a name with a benchmark's (space/dataset/metric)
 
@@ -73,7 +74,7 @@ class OwnLabels:
 
 
 def _record(obj: object, where: str) -> OwnRecord:
-    from tgnas.api import graph_and_space, json_form, parse_architecture
+    from tgnas.api import architecture_of, graph_and_space
 
     if not isinstance(obj, dict):
         raise DataError(f"{where}: expected an object with keys {', '.join(KEYS)}, got {quote(obj)}")
@@ -88,10 +89,9 @@ def _record(obj: object, where: str) -> OwnRecord:
     accuracy = number(obj["accuracy"], f"{where}: 'accuracy'", DataError)
     group = GROUP_PREFIX + text(obj.get("group", DEFAULT_GROUP), f"{where}: 'group'", DataError).strip()
     try:
-        arch = obj["arch"]
-        if isinstance(arch, dict) and {"nodes", "edges"} & set(arch):
-            return OwnRecord(None, None, graph_and_space(arch)[0], accuracy, group)
-        arch = parse_architecture(arch if isinstance(arch, str) else json_form(arch))
+        arch = architecture_of(obj["arch"])
+        if isinstance(arch, OpGraph):
+            return OwnRecord(None, None, arch, accuracy, group)
         graph, space = graph_and_space(arch)
     except TgnasError as exc:
         raise type(exc)(f"{where}: 'arch': {exc}") from None
