@@ -47,18 +47,13 @@ def to_graph(arch: object) -> OpGraph:
 
 def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
     """:func:`to_graph` and the name of the space the architecture belongs to (``None`` for a graph)."""
-    from tgnas.graphfile import parse_graph
     from tgnas.spaces import SPACES, get_space
     from tgnas.spaces.darts import is_genotype
 
+    if isinstance(arch, Mapping | list | tuple | str) and not is_genotype(arch):  # a file's JSON value
+        arch = architecture_of(arch)
     if isinstance(arch, OpGraph):
         return arch, None
-    if isinstance(arch, Mapping) and {"nodes", "edges"} & set(arch):
-        return parse_graph(arch), None
-    if isinstance(arch, Mapping | list | tuple) and not is_genotype(arch):  # a space's JSON form, as objects
-        arch = json_form(arch)
-    if isinstance(arch, str):
-        arch = parse_architecture(arch)
     if is_genotype(arch):  # the DARTS search code's own namedtuple
         return graph_and_space(get_space("darts").parse(arch))
     for space in (get_space(n) for n in SPACES.names()):

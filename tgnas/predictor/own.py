@@ -24,12 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from tgnas.api import LABELLED_KEYS
+from tgnas.api import LABELLED_KEYS as KEYS
 from tgnas.errors import DataError, TgnasError
 from tgnas.inputs import loads, number, quote, read_text, text
 from tgnas.opgraph import OpGraph
 
-KEYS = LABELLED_KEYS
 DEFAULT_GROUP = "own"
 GROUP_PREFIX = "own/"  # own groups never share a name with a benchmark's (space/dataset/metric)
 

@@ -18,8 +18,8 @@ from tgnas.predictor.own import GROUP_PREFIX, OwnLabels
 from tgnas.predictor.prior import total_params
 
 
-def _trained_forms(cards) -> set[tuple[str, str]]:
-    """``(space, canonical form)`` of every benchmark row the cards' predictors trained on."""
+def _trained_forms(cards, spaces: set[str]) -> set[tuple[str, str]]:
+    """``(space, canonical form)`` of every benchmark row of ``spaces`` the cards' predictors trained on."""
     from tgnas.benchmarks import get_benchmark
     from tgnas.spaces import get_space
 
@@ -34,6 +34,8 @@ def _trained_forms(cards) -> set[tuple[str, str]]:
             )
     out = set()
     for space, idx in rows.items():
+        if space not in spaces:
+            continue
         sp, strings = get_space(space), get_benchmark(space).arch_strings()
         out |= {(space, sp.canonical(sp.parse(strings[i]))) for i in idx}
     return out
@@ -52,7 +54,7 @@ def evaluate_own(predictor, own: OwnLabels) -> dict[str, dict]:
 
     cards = (predictor.predictor.card, predictor.universal.card)
     in_sample = any((c.get("own_labels") or {}).get("sha256") == own.sha256 for c in cards)
-    trained = _trained_forms(cards) if any(r.space is not None for r in own.records) else set()
+    trained = _trained_forms(cards, {r.space for r in own.records if r.space is not None})
     out = {}
     for group in dict.fromkeys(r.group for r in own.records):
         records = [r for r in own.records if r.group == group]
