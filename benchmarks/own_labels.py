@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from tgnas.benchmarks import get_benchmark
@@ -49,15 +50,12 @@ def _own_words(space: str, text: str, costs: bool = False) -> OpGraph:
     return OpGraph(g.ops, g.edges, g.texts, given.costs) if costs else g
 
 
-def _own_words_costs(space: str, text: str) -> OpGraph:
-    return _own_words(space, text, costs=True)
-
-
 # form -> (spaces it applies to, the file's "arch" of a benchmark string, the graph judged)
+# (an OpGraph "arch" is written as its graph dict)
 FORMS = {
     "json": (SPACES, _json_form, None),
-    "own words": (("nb101",), lambda s, t: _own_words(s, t).to_dict(), _own_words),
-    "own words + costs": (("nb101",), lambda s, t: _own_words_costs(s, t).to_dict(), _own_words_costs),
+    "own words": (("nb101",), _own_words, _own_words),
+    "own words + costs": (("nb101",), partial(_own_words, costs=True), partial(_own_words, costs=True)),
 }
 
 
@@ -66,7 +64,9 @@ def labelled_file(path: Path, space: str, rows: list[int], form: str) -> None:
     bench = get_benchmark(space)
     strings, y = bench.arch_strings(), bench.column(*LABELS[space])
     arch_of = FORMS[form][1]
-    lines = [json.dumps({"arch": arch_of(space, strings[i]), "accuracy": float(y[i])}) for i in rows]
+    archs = [arch_of(space, strings[i]) for i in rows]
+    archs = [a.to_dict() if isinstance(a, OpGraph) else a for a in archs]
+    lines = [json.dumps({"arch": a, "accuracy": float(y[i])}) for a, i in zip(archs, rows, strict=True)]
     path.write_text("# protocol (e) rows, written as a user would\n" + "\n".join(lines) + "\n")
 
 

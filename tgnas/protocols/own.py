@@ -18,26 +18,21 @@ from tgnas.predictor.own import GROUP_PREFIX, OwnLabels
 from tgnas.predictor.prior import total_params
 
 
-def _trained_forms(cards, spaces: set[str]) -> set[tuple[str, str]]:
-    """``(space, canonical form)`` of every benchmark row of ``spaces`` the cards' predictors trained on."""
+def _trained_forms(predictors, spaces: set[str]) -> set[tuple[str, str]]:
+    """``(space, canonical form)`` of every benchmark row of ``spaces`` the predictors trained on (a
+    multi-space card's rows, a one-space checkpoint's :meth:`training_indices`)."""
     from tgnas.benchmarks import get_benchmark
     from tgnas.spaces import get_space
 
     rows: dict[str, set[int]] = {}
-    for card in cards:
-        split = card.get("split", {})
-        for space, idx in split.get("rows", {}).items():
+    for p in predictors:
+        for space, idx in p.card.get("split", {}).get("rows", {}).items():
             rows.setdefault(space, set()).update(idx)
-        if "train" in split or "val" in split:  # a one-space checkpoint's split
-            rows.setdefault(card.get("space", "nb201"), set()).update(
-                split.get("train", []), split.get("val", [])
-            )
+        rows.setdefault(p.card.get("space", "nb201"), set()).update(p.training_indices())
     out = set()
-    for space, idx in rows.items():
-        if space not in spaces:
-            continue
+    for space in spaces & set(rows):
         sp, strings = get_space(space), get_benchmark(space).arch_strings()
-        out |= {(space, sp.canonical(sp.parse(strings[i]))) for i in idx}
+        out |= {(space, sp.canonical(sp.parse(strings[i]))) for i in rows[space]}
     return out
 
 
@@ -52,9 +47,9 @@ def evaluate_own(predictor, own: OwnLabels) -> dict[str, dict]:
     """
     from tgnas.spaces import get_space
 
-    cards = (predictor.predictor.card, predictor.universal.card)
-    in_sample = any((c.get("own_labels") or {}).get("sha256") == own.sha256 for c in cards)
-    trained = _trained_forms(cards, {r.space for r in own.records if r.space is not None})
+    loaded = (predictor.predictor, predictor.universal)
+    in_sample = any((p.card.get("own_labels") or {}).get("sha256") == own.sha256 for p in loaded)
+    trained = _trained_forms(loaded, {r.space for r in own.records if r.space is not None})
     out = {}
     for group in dict.fromkeys(r.group for r in own.records):
         records = [r for r in own.records if r.group == group]
