@@ -1,7 +1,7 @@
 """Your own labels: protocol (e) run the way a user runs it, through ``tgnas train --labelled FILE``.
 
 Usage: ``.venv/bin/python benchmarks/own_labels.py [--targets nb101,anb] [--labels 200] [--seeds 0]
-[--json FILE]``
+[--finetune] [--bases DIR] [--train-args "..."] [--json FILE]``
 
 For each target space, the seeded labelled rows protocol (e) of ``benchmarks/universal.py`` draws (the same
 draw) are written to a temporary file (never kept: the labels are third-party data) as a user would write
@@ -15,6 +15,11 @@ them, one ``{"arch": ..., "accuracy": ...}`` per line, in each form of :data:`FO
 ``tgnas train --spaces <the other spaces> --labelled FILE --seed S`` trains in a subprocess; the checkpoint
 it writes judges the target's other rows (NAS-Bench-101: cells not among the labelled ones up to
 isomorphism), written the same way as the file, against validation accuracy, beside the parameter count.
+
+With ``--finetune``, a base checkpoint is first trained on the other spaces alone (``tgnas train --spaces
+<the other spaces> --seed S``, the leave-one-out checkpoint of protocol (d); kept in ``--bases DIR`` and
+reused when there) and judged zero-shot on the same rows; then ``tgnas train --finetune BASE --labelled
+FILE --seed S`` fine-tunes it, and ``train_s`` is the fine-tuning's time alone (``base_s`` the base's).
 """
 
 from __future__ import annotations
@@ -70,22 +75,53 @@ def labelled_file(path: Path, space: str, rows: list[int], form: str) -> None:
     path.write_text("# protocol (e) rows, written as a user would\n" + "\n".join(lines) + "\n")
 
 
-def run(target: str, n: int, seed: int, form: str, folder: Path, extra: list[str]) -> dict:
+def _train(args: list[str], seed: int, out: Path) -> float:
+    """Runs ``tgnas train ARGS --seed S --out OUT``; returns its wall time in seconds."""
+    start = time.perf_counter()
+    cmd = [sys.executable, "-m", "tgnas", "train", *args, "--seed", str(seed), "--out", str(out), "--json"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def base_checkpoint(target: str, seed: int, bases: Path) -> tuple[Path, float]:
+    """The leave-``target``-out checkpoint of ``seed`` in ``bases``, trained when absent; its training
+    seconds (0 when reused)."""
+    ckpt = bases / f"base_{target}_{seed}.pt"
+    if ckpt.is_file():
+        return ckpt, 0.0
+    others = ",".join(s for s in SPACES if s != target)
+    return ckpt, _train(["--spaces", others], seed, ckpt)
+
+
+def run(
+    target: str, n: int, seed: int, form: str, folder: Path, extra: list[str], bases: Path | None = None
+) -> list[dict]:
     few = default_rows(target, n, seed + 1000)  # protocol (e)'s draw
     file, ckpt = folder / f"{target}_{n}_{seed}.jsonl", folder / f"{target}_{n}_{seed}.pt"
     labelled_file(file, target, few, form)
-    others = ",".join(s for s in SPACES if s != target)
-    cmd = [sys.executable, "-m", "tgnas", "train", "--spaces", others, "--labelled", str(file), *extra]
-    start = time.perf_counter()
-    subprocess.run([*cmd, "--seed", str(seed), "--out", str(ckpt), "--json"], check=True, capture_output=True)
-    seconds = time.perf_counter() - start
     judged = unseen_rows(target, few)
     graph_of = FORMS[form][2]
     strings = get_benchmark(target).arch_strings()
     graphs = [graph_of(target, strings[i]) for i in judged] if graph_of else None
-    res = judge(load_checkpoint(str(ckpt)), target, judged, graphs)
     how = f" ({' '.join(extra)})" if extra else ""
-    return {"row": f"own labels: {target} + {n}, {form}{how}", "seed": seed, "train_s": seconds, **res}
+    rows = []
+    if bases is None:
+        others = ",".join(s for s in SPACES if s != target)
+        seconds = _train(["--spaces", others, "--labelled", str(file), *extra], seed, ckpt)
+        name = f"own labels: {target} + {n}, {form}{how}"
+    else:
+        base, base_s = base_checkpoint(target, seed, bases)
+        res = judge(load_checkpoint(str(base)), target, judged, graphs)
+        zero = f"own labels: {target} + 0 (base), {form}"
+        rows.append({"row": zero, "seed": seed, "train_s": base_s, **res})
+        seconds = _train(["--finetune", str(base), "--labelled", str(file), *extra], seed, ckpt)
+        name = f"own labels: {target} + {n} fine-tuned, {form}{how}"
+    res = judge(load_checkpoint(str(ckpt)), target, judged, graphs)
+    return [*rows, {"row": name, "seed": seed, "train_s": seconds, **res}]
+
+
+def _line(row: dict) -> str:
+    return " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
 
 
 def main() -> None:
@@ -98,23 +134,29 @@ def main() -> None:
     parser.add_argument(
         "--train-args", default="", help='more flags for tgnas train, e.g. "--nb201-labels 1000 --limit 1000"'
     )
+    parser.add_argument(
+        "--finetune", action="store_true", help="fine-tune a leave-one-out base instead of training anew"
+    )
+    parser.add_argument("--bases", default=None, help="--finetune: folder of the base checkpoints (kept)")
     args = parser.parse_args()
     for form in args.forms.split(","):
         if form not in FORMS:
             parser.error(f"unknown form {form!r}; choose from {', '.join(FORMS)}")
     with tempfile.TemporaryDirectory() as tmp:
+        bases = None
+        if args.finetune:
+            bases = Path(args.bases) if args.bases else Path(tmp)
+            bases.mkdir(parents=True, exist_ok=True)
         for seed in (int(s) for s in args.seeds.split(",")):
             for target in args.targets.split(","):
                 for form in args.forms.split(","):
                     if target not in FORMS[form][0]:
                         continue
-                    r = run(target, args.labels, seed, form, Path(tmp), args.train_args.split())
-                    print(
-                        " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items())
-                    )
-                    if args.json:
-                        with Path(args.json).open("a") as f:
-                            f.write(json.dumps(r) + "\n")
+                    for r in run(target, args.labels, seed, form, Path(tmp), args.train_args.split(), bases):
+                        print(_line(r))
+                        if args.json:
+                            with Path(args.json).open("a") as f:
+                                f.write(json.dumps(r) + "\n")
 
 
 if __name__ == "__main__":

@@ -505,6 +505,16 @@ def test_train_with_own_labels(capsys, tmp_path):
     assert judged["mine"]["params_tau"] is None and judged["own"]["params_tau"] is not None
     code, _, err = run(capsys, "evaluate", "--labelled", str(runs), "--scorer", "proxies")
     assert code == 2 and "--labelled judges the predictor" in err
+    tuned = tmp_path / "tuned.pt"
+    again = ("train", "--finetune", str(out), "--labelled", str(runs), "--epochs", "1", "--replay", "5")
+    code, stdout, err = run(capsys, *again, "--out", str(tuned))
+    assert code == 0 and "nb101 5, runs.jsonl 5 labels" in stdout, err
+    card = json.loads(tuned.with_suffix(".json").read_text())
+    assert card["fine_tuned_from"]["checkpoint"] == str(out) and len(card["split"]["rows"]["nb101"]) == 20
+    code, _, err = run(capsys, *again, "--out", str(tuned), "--spaces", "nb101")
+    assert code == 2 and "give --labelled, not --spaces" in err
+    code, _, err = run(capsys, "train", "--finetune", "nb201_cifar10_half", "--labelled", str(runs))
+    assert code == 2 and "starts from a multi-space predictor" in err
     runs.write_text(json.dumps({"arch": specs[0], "accuracy": 1}) + "\n{oops\n")
     code, _, err = run(capsys, *args, "--labelled", str(runs))
     assert code == 2 and "runs.jsonl line 2: not valid JSON" in err

@@ -42,12 +42,21 @@ def train(
     recipe: str = typer.Option(
         "ensemble", help="--spaces: mixed | balanced | ensemble (both GCNs, as checkpoints/universal.pt)."
     ),
+    finetune: str = typer.Option(
+        None,
+        "--finetune",
+        help="Fine-tune this multi-space checkpoint (e.g. universal) on the --labelled file, with a replay "
+        "of the benchmark rows it trained on, instead of training from scratch (minutes, not tens of them).",
+    ),
+    replay: int = typer.Option(
+        _TRAIN.FineTuneConfig.replay, min=0, help="--finetune: benchmark rows replayed per space (0: none)."
+    ),
     epochs: int = typer.Option(
         None,
         min=1,
         help="Training epochs [default: the schedule for the number of labels (tgnas.predictor.config."
         "schedule_for: 300 below 500 labels, 200 up to 2,000, 60 above); with --spaces the universal "
-        f"recipe's {_TRAIN.UNIVERSAL.epochs}].",
+        f"recipe's {_TRAIN.UNIVERSAL.epochs}; with --finetune {_TRAIN.FineTuneConfig.epochs}].",
     ),
     batch_size: int = typer.Option(
         None, min=1, help="Graphs per training step [default: the schedule's: 16 below 500 labels, 64, 128]."
@@ -102,8 +111,16 @@ def train(
     from tgnas.paths import check_checkpoint_path
     from tgnas.protocols.nb201 import PROTOCOLS
 
+    lightning = {"accelerator": accelerator, "devices": devices, "strategy": strategy}
+    if finetune is not None:
+        if spaces is not None or labelled is None:
+            raise TgnasError(
+                "--finetune trains a checkpoint on your --labelled file (its spaces come from its card): "
+                "give --labelled, not --spaces"
+            )
+        _finetune(finetune, labelled, epochs, replay, seed, out, lightning, as_json)
+        return
     if spaces is not None:
-        lightning = {"accelerator": accelerator, "devices": devices, "strategy": strategy}
         _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, lightning, recipe, labelled, as_json)
         return
     if labelled is not None:
@@ -166,6 +183,61 @@ def train(
     _print_evaluations(evaluation)
 
 
+def _load_labelled(labelled: str):
+    """The --labelled file, every line checked, with a note when records carry no node costs."""
+    from tgnas.predictor.own import load_own_labels
+
+    own = load_own_labels(labelled)
+    bare = own.without_costs()
+    if bare:
+        print(
+            f"note: {bare} of {len(own.records)} labelled architectures carry no node costs; ranking is "
+            "better when each node states its params and flops",
+            file=sys.stderr,
+        )
+    return own
+
+
+def _report(result, out: str, counts: str, as_json: bool) -> None:
+    """Writes the trained checkpoint to ``out`` and says what it trained on."""
+    ckpt, card = result.predictor.save(out)
+    if as_json:
+        _print_json(
+            {"checkpoint": str(ckpt), "card": str(card), "seconds": result.seconds, "device": result.device}
+        )
+        return
+    print(f"trained on {counts} labels in {result.seconds:.1f} s ({result.device})")
+    print(f"wrote {ckpt} and {card}")
+
+
+def _finetune(
+    base: str,
+    labelled: str,
+    epochs: int | None,
+    replay: int,
+    seed: int,
+    out: str,
+    lightning: dict,
+    as_json: bool,
+) -> None:
+    """``tgnas train --finetune C --labelled F``: C's weights trained on F and a replay of C's rows."""
+    from tgnas.paths import check_checkpoint_path
+    from tgnas.predictor.finetune import finetune as run
+    from tgnas.predictor.finetune import trained_rows
+    from tgnas.predictor.predictor import load_checkpoint
+
+    check_checkpoint_path(out)
+    start = load_checkpoint(base)
+    trained_rows(start.card, base)  # a checkpoint that cannot be fine-tuned fails before the file is read
+    config = _TRAIN.FineTuneConfig(
+        **({"epochs": epochs} if epochs is not None else {}), replay=replay, seed=seed
+    )
+    own = _load_labelled(labelled)
+    result = run(start, own, config, base, progress=not as_json, **lightning)
+    counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["replay"]["rows"].items())
+    _report(result, out, ", ".join(filter(None, [counts, f"{own.source} {len(own.records)}"])), as_json)
+
+
 def _train_spaces(
     spaces: str,
     nb201_labels: int,
@@ -181,28 +253,13 @@ def _train_spaces(
     """``tgnas train --spaces``: the universal recipe on the labelled rows of the named spaces."""
     from tgnas.paths import check_checkpoint_path
     from tgnas.predictor.multispace import train_universal
-    from tgnas.predictor.own import load_own_labels
 
     names = [s.strip() for s in spaces.split(",") if s.strip()]
     check_checkpoint_path(out)
-    own = load_own_labels(labelled) if labelled is not None else None  # every line checked before training
-    bare = own.without_costs() if own is not None else 0
-    if bare:
-        print(
-            f"note: {bare} of {len(own.records)} labelled architectures carry no node costs; ranking is "
-            "better when each node states its params and flops",
-            file=sys.stderr,
-        )
+    own = _load_labelled(labelled) if labelled is not None else None  # every line checked before training
     options = {"progress": not as_json, **lightning} | ({"epochs": epochs} if epochs is not None else {})
     result = train_universal(names, own, recipe, seed, nb201_labels, limit, **options)
-    ckpt, card = result.predictor.save(out)
-    if as_json:
-        _print_json(
-            {"checkpoint": str(ckpt), "card": str(card), "seconds": result.seconds, "device": result.device}
-        )
-        return
     counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["split"]["rows"].items())
     if own is not None:
         counts += f", {own.source} {len(own.records)}"
-    print(f"trained on {counts} labels in {result.seconds:.1f} s ({result.device})")
-    print(f"wrote {ckpt} and {card}")
+    _report(result, out, counts, as_json)

@@ -1,6 +1,7 @@
 """The predictor's configuration, defined once: :class:`GCNConfig` (the network) inside
-:class:`TrainConfig` (how to train it), the label-budget schedules (:func:`schedule_for`) and the universal
-recipe (:data:`UNIVERSAL`). The CLI's options and the benchmark scripts take their defaults from here.
+:class:`TrainConfig` (how to train it), the label-budget schedules (:func:`schedule_for`), the universal
+recipe (:data:`UNIVERSAL`) and how to fine-tune it (:class:`FineTuneConfig`). The CLI's options and the
+benchmark scripts take their defaults from here.
 
 Plain dataclasses: importing this module loads neither torch nor Lightning.
 """
@@ -155,3 +156,26 @@ RECIPES: dict[str, tuple[TrainConfig, ...]] = {
     "ensemble": (UNIVERSAL, UNIVERSAL_BALANCED),  # what ships
 }
 UNIVERSAL_VIEWS = 3  # graphs per labelled architecture
+
+
+@dataclass(frozen=True)
+class FineTuneConfig:
+    """How to fine-tune a multi-space predictor on new labels (:func:`tgnas.predictor.finetune.finetune`).
+
+    Each ensemble member keeps its own :class:`TrainConfig` (from the checkpoint's card) but for the fields
+    below; the labels train beside a seeded replay of the benchmark rows the checkpoint trained on, so the
+    spaces it ranked stay ranked and the new group is placed among them.
+    """
+
+    epochs: int = 15  # epochs from the trained weights (cosine learning-rate schedule)
+    lr: float = 3e-4  # AdamW learning rate
+    replay: int = 500  # benchmark rows per space of the checkpoint trained on again (0: the new labels only)
+    seed: int = 0  # seeds the replayed rows, the views, the split and the shuffling
+
+    def __post_init__(self) -> None:
+        for name, least in (("epochs", 1), ("replay", 0), ("seed", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise TgnasError(f"FineTuneConfig.{name} must be an integer >= {least}, got {value!r}")
+        if not self.lr > 0:
+            raise TgnasError(f"FineTuneConfig.lr must be positive, got {self.lr!r}")

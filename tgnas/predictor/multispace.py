@@ -136,13 +136,20 @@ def own_view(record: OwnRecord, rng: np.random.Generator) -> OpGraph:
     return _reworded(record.graph, rng)
 
 
-def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2, own: OwnLabels | None = None):
+def train_on_spaces(
+    rows: Mapping[str, Sequence[int]],
+    config,
+    views: int = 2,
+    own: OwnLabels | None = None,
+    init: Sequence | None = None,
+):
     """Trains one predictor on the labelled rows of several spaces and ``own`` labelled architectures; the
     card records the exact rows and the own file's name, digest and groups.
 
     ``config`` is a :class:`~tgnas.predictor.config.TrainConfig`, or several (a recipe of
     :data:`~tgnas.predictor.config.RECIPES`): then one GCN is trained per config on the same graphs and the
-    predictor averages them (an ensemble; the card lists each member's hyper-parameters).
+    predictor averages them (an ensemble; the card lists each member's hyper-parameters). ``init`` gives,
+    in order, the trained GCNs the members start from (``config.ensemble`` per config; fine-tuning).
     """
     from tgnas.predictor.predictor import TrainedPredictor
     from tgnas.predictor.train import TrainResult, train_predictor
@@ -151,7 +158,16 @@ def train_on_spaces(rows: Mapping[str, Sequence[int]], config, views: int = 2, o
     if not configs or len({c.seed for c in configs}) != 1:
         raise TgnasError("an ensemble's members share one seed (the rows and views depend on it)")
     data = labelled_set(rows, views, configs[0].seed, own)
-    results = [train_predictor(data.graphs, data.targets, c, groups=data.groups) for c in configs]
+    starts: list = [None] * len(configs)
+    if init is not None:
+        init, bounds = list(init), np.cumsum([0] + [c.ensemble for c in configs])
+        if len(init) != bounds[-1]:
+            raise TgnasError(f"{len(configs)} config(s) of {bounds[-1]} GCN(s) cannot start from {len(init)}")
+        starts = [init[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    results = [
+        train_predictor(data.graphs, data.targets, c, groups=data.groups, init=start)
+        for c, start in zip(configs, starts, strict=True)
+    ]
     first = results[0]
     card = dict(first.predictor.card)
     card.update(

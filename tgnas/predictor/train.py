@@ -42,16 +42,21 @@ def train_predictor(
     config: TrainConfig = TrainConfig(),
     embedder: OperatorEmbedder | None = None,
     groups: Sequence[str] | None = None,
+    init: Sequence[torch.nn.Module] | None = None,
 ) -> TrainResult:
     """Trains ``config.ensemble`` GCNs on ``(graphs, targets)`` and returns the best-epoch models.
 
     A seeded ``val_fraction`` of the labelled graphs (at least 5 when there are 20 or more) is held out to
     pick each model's best epoch by Kendall tau; with fewer than 20 graphs the last epoch is kept.
 
-    ``groups`` names each graph's (space, dataset) group. With more than one group, targets are
-    standardised within each group (mean and standard deviation of its training part), only pairs of one
-    group are ranked, and the predictor scores in those standard units (``y_mean = 0, y_std = 1``); the
-    card records each group's scaling.
+    ``groups`` names each graph's (space, dataset) group. With more than one group (or with ``init``),
+    targets are standardised within each group (mean and standard deviation of its training part), only
+    pairs of one group are ranked, and the predictor scores in those standard units (``y_mean = 0,
+    y_std = 1``); the card records each group's scaling.
+
+    ``init`` (fine-tuning) gives each of the ``config.ensemble`` members the trained weights it starts from
+    instead of a random initialisation: GCNs of ``config.model``'s architecture and feature set. A fixed
+    cost term (``cost_path="prior"``) keeps the slope those weights hold.
     """
 
     try:
@@ -70,7 +75,7 @@ def train_predictor(
     names = list(groups) if groups is not None else ["all"] * len(y)
     if len(names) != len(y):
         raise TgnasError(f"{len(graphs)} graphs but {len(names)} groups")
-    multi = len(set(names)) > 1
+    multi = len(set(names)) > 1 or init is not None  # fine-tuned weights score in standard units
     # the log-params line is one space's scale: a multi-space predictor relies on its linear cost term instead
     prior = None if multi else fit_cost_prior(graphs, y, config.unseen_prior_weight)
     embedder = embedder or default_embedder()
@@ -95,6 +100,8 @@ def train_predictor(
         log_p = np.log1p(np.array([total_params(g) for g in graphs]))  # NaN without costs
         if config.model.cost_path == "prior":
             slope = within_group_slope(log_p[train_pos], z[train_pos], gid[train_pos])
+            if init and config.model.global_cost:  # the term the weights were trained with
+                slope = float(init[0].cost_linear.weight.detach()[0, 0]) / 20.0
         for d, k, lp in zip(data, gid, log_p, strict=True):
             d.group = torch.tensor([int(k)])
             # the fixed cost term adds slope * log P; the target moves by the group's mean of that term
@@ -109,6 +116,8 @@ def train_predictor(
         data = featurizer.data_list(graphs, y)
         y_mean, y_std = float(y[train_pos].mean()), float(y[train_pos].std() or 1.0)
     gcn = replace(config.model, in_dim=featurizer.num_features)
+    if init is not None:
+        check_init(init, gcn, config.ensemble)
 
     start = time.perf_counter()
     models, taus, device = [], [], "cpu"
@@ -116,7 +125,9 @@ def train_predictor(
         for member in range(config.ensemble):
             torch.manual_seed(config.seed * 1000 + member)  # initialisation, text noise, cost dropout
             module = PredictorModule(config, gcn, y_mean, y_std, embedder.dim)
-            if gcn.cost_path == "prior" and gcn.global_cost:  # the totals column holds log(1 + P) / 20
+            if init is not None:
+                module.model.load_state_dict(init[member].state_dict())
+            elif gcn.cost_path == "prior" and gcn.global_cost:  # the totals column holds log(1 + P) / 20
                 module.model.cost_linear.weight.data[:] = torch.tensor([[20.0 * slope, 0.0, 0.0]])
             dm = GraphDataModule(
                 data,
@@ -147,6 +158,18 @@ def train_predictor(
     }
     predictor = TrainedPredictor(models, embedder, y_mean, y_std, card)
     return TrainResult(predictor, seconds, train_pos, val_pos, taus, device)
+
+
+def check_init(init: Sequence[torch.nn.Module], gcn, members: int) -> None:
+    """Raises a TgnasError unless ``init`` holds ``members`` GCNs of configuration ``gcn``."""
+    if len(init) != members:
+        raise TgnasError(f"fine-tuning starts {members} ensemble member(s) from {len(init)} trained GCN(s)")
+    for model in init:
+        if getattr(model, "config", None) != gcn:
+            raise TgnasError(
+                "the weights to fine-tune are of another GCN than the config's "
+                f"({getattr(model, 'config', None)} vs {gcn})"
+            )
 
 
 def within_group_slope(x: np.ndarray, y: np.ndarray, groups: np.ndarray) -> float:

@@ -2,9 +2,9 @@
 
 Each group of the file (:mod:`tgnas.predictor.own`) is judged on its own: Kendall tau, Spearman and top-k
 precision of the scores against the file's accuracies, beside the graphs' total parameter count where every
-graph of the group carries costs. A file whose digest equals the one the checkpoint's card records trained
-that checkpoint, and is marked ``in_sample``; records that are benchmark rows the loaded predictors trained
-on (up to the space's canonical form) are counted as ``seen``.
+graph of the group carries costs. A file whose digest a checkpoint's card records (or the card of one it was
+fine-tuned from) trained it, and is marked ``in_sample``; records that are benchmark rows the loaded
+predictors trained on (up to the space's canonical form) are counted as ``seen``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from tgnas.evaluation import evaluate_ranking, kendall_tau
+from tgnas.predictor.finetune import own_digests
 from tgnas.predictor.own import GROUP_PREFIX, OwnLabels
 from tgnas.predictor.prior import total_params
 
@@ -48,7 +49,7 @@ def evaluate_own(predictor, own: OwnLabels) -> dict[str, dict]:
     from tgnas.spaces import get_space
 
     loaded = (predictor.predictor, predictor.universal)
-    in_sample = any((p.card.get("own_labels") or {}).get("sha256") == own.sha256 for p in loaded)
+    in_sample = any(own.sha256 in own_digests(p.card) for p in loaded)
     trained = _trained_forms(loaded, {r.space for r in own.records if r.space is not None})
     out = {}
     for group in dict.fromkeys(r.group for r in own.records):
