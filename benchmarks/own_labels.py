@@ -19,7 +19,9 @@ isomorphism), written the same way as the file, against validation accuracy, bes
 With ``--finetune``, a base checkpoint is first trained on the other spaces alone (``tgnas train --spaces
 <the other spaces> --seed S``, the leave-one-out checkpoint of protocol (d); kept in ``--bases DIR`` and
 reused when there) and judged zero-shot on the same rows; then ``tgnas train --finetune BASE --labelled
-FILE --seed S`` fine-tunes it, and ``train_s`` is the fine-tuning's time alone (``base_s`` the base's).
+FILE --seed S`` fine-tunes it, and ``train_s`` is the fine-tuning's time alone (the base row's is the
+base's, 0 when reused). ``--alone`` adds the same members trained from random weights on the file alone,
+with the fine-tuning schedule: what the base's weights add.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -93,8 +96,27 @@ def base_checkpoint(target: str, seed: int, bases: Path) -> tuple[Path, float]:
     return ckpt, _train(["--spaces", others], seed, ckpt)
 
 
+def from_scratch(file: Path, seed: int):
+    """The shipped recipe's members trained from random weights on a labelled file alone, with the
+    fine-tuning schedule (:class:`~tgnas.predictor.config.FineTuneConfig`)."""
+    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS, FineTuneConfig
+    from tgnas.predictor.multispace import train_on_spaces
+    from tgnas.predictor.own import load_own_labels
+
+    tune = FineTuneConfig()
+    configs = [replace(c, epochs=tune.epochs, lr=tune.lr, seed=seed) for c in RECIPES["ensemble"]]
+    return train_on_spaces({}, configs, UNIVERSAL_VIEWS, load_own_labels(file)).predictor
+
+
 def run(
-    target: str, n: int, seed: int, form: str, folder: Path, extra: list[str], bases: Path | None = None
+    target: str,
+    n: int,
+    seed: int,
+    form: str,
+    folder: Path,
+    extra: list[str],
+    bases: Path | None = None,
+    alone: bool = False,
 ) -> list[dict]:
     few = default_rows(target, n, seed + 1000)  # protocol (e)'s draw
     file, ckpt = folder / f"{target}_{n}_{seed}.jsonl", folder / f"{target}_{n}_{seed}.pt"
@@ -114,6 +136,12 @@ def run(
         res = judge(load_checkpoint(str(base)), target, judged, graphs)
         zero = f"own labels: {target} + 0 (base), {form}"
         rows.append({"row": zero, "seed": seed, "train_s": base_s, **res})
+        if alone:
+            start = time.perf_counter()
+            scratch = from_scratch(file, seed)
+            row = {"row": f"own labels: {target} {n} alone, {form}", "seed": seed}
+            row["train_s"] = time.perf_counter() - start
+            rows.append({**row, **judge(scratch, target, judged, graphs)})
         seconds = _train(["--finetune", str(base), "--labelled", str(file), *extra], seed, ckpt)
         name = f"own labels: {target} + {n} fine-tuned, {form}{how}"
     res = judge(load_checkpoint(str(ckpt)), target, judged, graphs)
@@ -138,6 +166,9 @@ def main() -> None:
         "--finetune", action="store_true", help="fine-tune a leave-one-out base instead of training anew"
     )
     parser.add_argument("--bases", default=None, help="--finetune: folder of the base checkpoints (kept)")
+    parser.add_argument(
+        "--alone", action="store_true", help="--finetune: also train on the file alone from random weights"
+    )
     args = parser.parse_args()
     for form in args.forms.split(","):
         if form not in FORMS:
@@ -152,7 +183,8 @@ def main() -> None:
                 for form in args.forms.split(","):
                     if target not in FORMS[form][0]:
                         continue
-                    for r in run(target, args.labels, seed, form, Path(tmp), args.train_args.split(), bases):
+                    extra = args.train_args.split()
+                    for r in run(target, args.labels, seed, form, Path(tmp), extra, bases, args.alone):
                         print(_line(r))
                         if args.json:
                             with Path(args.json).open("a") as f:

@@ -513,6 +513,8 @@ def test_train_with_own_labels(capsys, tmp_path):
     assert card["fine_tuned_from"]["checkpoint"] == str(out) and len(card["split"]["rows"]["nb101"]) == 20
     code, _, err = run(capsys, *again, "--out", str(tuned), "--spaces", "nb101")
     assert code == 2 and "give --labelled, not --spaces" in err
+    code, _, err = run(capsys, *again, "--out", str(tuned), "--lr", "0")
+    assert code == 2 and "--lr" in err
     code, _, err = run(capsys, "train", "--finetune", "nb201_cifar10_half", "--labelled", str(runs))
     assert code == 2 and "starts from a multi-space predictor" in err
     runs.write_text(json.dumps({"arch": specs[0], "accuracy": 1}) + "\n{oops\n")

@@ -90,7 +90,7 @@ def test_fine_tuning_starts_from_the_weights_and_records_its_chain(base, tmp_pat
     assert all(set(r) <= set(ROWS[s]) for s, r in card["replay"]["rows"].items())
     assert set(card["group_scaling"]) == {"nb201/cifar10/valid", "nb101/cifar10/valid", "own/own"}
     assert card["fine_tuned_from"]["checkpoint"] == "tiny.pt" and card["space"] == "nb201+nb101+own"
-    assert card["fine_tune"] == {"epochs": 1, "lr": config.lr, "replay": 8, "seed": 1}
+    assert card["fine_tune"] == {"epochs": 1, "lr": config.lr, "replay": 8, "seed": 1, "graphs_read": 0}
     assert set(base.card["training_texts"]) <= set(card["training_texts"])
     assert (tuned.y_mean, tuned.y_std) == (0.0, 1.0) and card["cost_slope"] == pytest.approx(
         base.card["cost_slope"]
@@ -116,3 +116,22 @@ def _graphs():
 
     nb101 = get_space("nb101")
     return [nb101.to_graph(nb101.sample(np.random.default_rng(k))) for k in range(3)]
+
+
+def test_graphs_train_as_the_base_reads_them(base):
+    from tgnas.embed import paraphrases
+    from tgnas.predictor.finetune import read_as
+
+    def chain(op, text):
+        nodes = [{"op": "input"}, {"op": op, "text": text}, {"op": "output"}]
+        return {"nodes": nodes, "edges": [[0, 1], [1, 2]]}
+
+    known = chain("blur", paraphrases("nor_conv_3x3")[0])  # another wording of a known operator
+    new = chain("qgate", "entangles two qubits with a controlled phase gate")  # nothing tgnas knows
+    spec = {"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}  # a space's architecture: kept
+    lines = [json.dumps({"arch": a, "accuracy": 80.0 + k}) for k, a in enumerate([known, new, spec])]
+    own = read_own_labels(lines, "mine.jsonl")
+    read, changed = read_as(base, own)
+    assert changed == 1 and read.records[1:] == own.records[1:]
+    assert read.records[0].graph.texts != own.records[0].graph.texts
+    assert base.resolver.resolve([own.records[0].graph])[0][0] == read.records[0].graph

@@ -45,11 +45,13 @@ def train(
     finetune: str = typer.Option(
         None,
         "--finetune",
-        help="Fine-tune this multi-space checkpoint (e.g. universal) on the --labelled file, with a replay "
-        "of the benchmark rows it trained on, instead of training from scratch (minutes, not tens of them).",
+        help="Fine-tune this multi-space checkpoint (e.g. universal) on the --labelled file instead of "
+        "training from scratch (a few minutes, and a better ranking of the file's space).",
     ),
     replay: int = typer.Option(
-        _TRAIN.FineTuneConfig.replay, min=0, help="--finetune: benchmark rows replayed per space (0: none)."
+        _TRAIN.FineTuneConfig.replay,
+        min=0,
+        help="--finetune: benchmark rows of the checkpoint replayed per space, to keep them ranked.",
     ),
     epochs: int = typer.Option(
         None,
@@ -57,6 +59,12 @@ def train(
         help="Training epochs [default: the schedule for the number of labels (tgnas.predictor.config."
         "schedule_for: 300 below 500 labels, 200 up to 2,000, 60 above); with --spaces the universal "
         f"recipe's {_TRAIN.UNIVERSAL.epochs}; with --finetune {_TRAIN.FineTuneConfig.epochs}].",
+    ),
+    lr: float = typer.Option(
+        None,
+        min=1e-8,
+        help=f"AdamW learning rate [default: {_TRAIN.TrainConfig.lr:g}; with --finetune "
+        f"{_TRAIN.FineTuneConfig.lr:g}].",
     ),
     batch_size: int = typer.Option(
         None, min=1, help="Graphs per training step [default: the schedule's: 16 below 500 labels, 64, 128]."
@@ -112,16 +120,17 @@ def train(
     from tgnas.protocols.nb201 import PROTOCOLS
 
     lightning = {"accelerator": accelerator, "devices": devices, "strategy": strategy}
+    given = {k: v for k, v in {"epochs": epochs, "lr": lr}.items() if v is not None}  # the rest: defaults
     if finetune is not None:
         if spaces is not None or labelled is None:
             raise TgnasError(
                 "--finetune trains a checkpoint on your --labelled file (its spaces come from its card): "
                 "give --labelled, not --spaces"
             )
-        _finetune(finetune, labelled, epochs, replay, seed, out, lightning, as_json)
+        _finetune(finetune, labelled, given, replay, seed, out, lightning, as_json)
         return
     if spaces is not None:
-        _train_spaces(spaces, nb201_labels, limit, epochs, seed, out, lightning, recipe, labelled, as_json)
+        _train_spaces(spaces, nb201_labels, limit, given, seed, out, lightning, recipe, labelled, as_json)
         return
     if labelled is not None:
         raise TgnasError("--labelled trains beside benchmark spaces: give --spaces too (e.g. nb201,anb)")
@@ -153,6 +162,7 @@ def train(
     config = replace(
         schedule.with_model(global_cost=global_cost),
         epochs=epochs if epochs is not None else schedule.epochs,
+        lr=lr if lr is not None else schedule.lr,
         batch_size=batch_size if batch_size is not None else schedule.batch_size,
         val_fraction=val_fraction if val_fraction is not None else schedule.val_fraction,
         rank_weight=rank_weight,
@@ -213,7 +223,7 @@ def _report(result, out: str, counts: str, as_json: bool) -> None:
 def _finetune(
     base: str,
     labelled: str,
-    epochs: int | None,
+    given: dict,
     replay: int,
     seed: int,
     out: str,
@@ -229,11 +239,12 @@ def _finetune(
     check_checkpoint_path(out)
     start = load_checkpoint(base)
     trained_rows(start.card, base)  # a checkpoint that cannot be fine-tuned fails before the file is read
-    config = _TRAIN.FineTuneConfig(
-        **({"epochs": epochs} if epochs is not None else {}), replay=replay, seed=seed
-    )
+    config = _TRAIN.FineTuneConfig(**given, replay=replay, seed=seed)
     own = _load_labelled(labelled)
     result = run(start, own, config, base, progress=not as_json, **lightning)
+    read = result.predictor.card["fine_tune"]["graphs_read"]
+    if read:
+        print(f"note: {read} labelled graphs trained as {base} reads them (known operators)", file=sys.stderr)
     counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["replay"]["rows"].items())
     _report(result, out, ", ".join(filter(None, [counts, f"{own.source} {len(own.records)}"])), as_json)
 
@@ -242,7 +253,7 @@ def _train_spaces(
     spaces: str,
     nb201_labels: int,
     limit: int | None,
-    epochs: int | None,
+    given: dict,
     seed: int,
     out: str,
     lightning: dict,
@@ -257,7 +268,7 @@ def _train_spaces(
     names = [s.strip() for s in spaces.split(",") if s.strip()]
     check_checkpoint_path(out)
     own = _load_labelled(labelled) if labelled is not None else None  # every line checked before training
-    options = {"progress": not as_json, **lightning} | ({"epochs": epochs} if epochs is not None else {})
+    options = {"progress": not as_json, **lightning, **given}
     result = train_universal(names, own, recipe, seed, nb201_labels, limit, **options)
     counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["split"]["rows"].items())
     if own is not None:

@@ -163,13 +163,15 @@ class FineTuneConfig:
     """How to fine-tune a multi-space predictor on new labels (:func:`tgnas.predictor.finetune.finetune`).
 
     Each ensemble member keeps its own :class:`TrainConfig` (from the checkpoint's card) but for the fields
-    below; the labels train beside a seeded replay of the benchmark rows the checkpoint trained on, so the
-    spaces it ranked stay ranked and the new group is placed among them.
+    below. The defaults were chosen on one draw of protocol (e) (``benchmarks/own_labels.py --finetune``,
+    Accel-NASBench, seed 0; ``docs/universal.md``): the new labels alone, long enough to fit them.
     """
 
-    epochs: int = 15  # epochs from the trained weights (cosine learning-rate schedule)
-    lr: float = 3e-4  # AdamW learning rate
-    replay: int = 500  # benchmark rows per space of the checkpoint trained on again (0: the new labels only)
+    epochs: int = 200  # epochs from the trained weights (cosine learning-rate schedule)
+    lr: float = 1e-3  # AdamW learning rate
+    # benchmark rows per space of the checkpoint trained on again, so that its spaces stay ranked (0: the new
+    # labels only, which ranks the new space best)
+    replay: int = 0
     seed: int = 0  # seeds the replayed rows, the views, the split and the shuffling
 
     def __post_init__(self) -> None:

@@ -13,7 +13,9 @@ the new labelled architectures and, for every space ``s`` the checkpoint trained
 views. The loss is training's (:mod:`tgnas.predictor.lightning`): MSE on targets standardised per group
 plus the pairwise ranking loss within each group, so the new group is ranked on its own scale while the
 replayed spaces keep theirs. The fixed cost term keeps the checkpoint's slope
-(:func:`tgnas.predictor.train.train_predictor` with ``init``).
+(:func:`tgnas.predictor.train.train_predictor` with ``init``). Records given as graphs are first read as
+the checkpoint reads them when scoring (:func:`read_as`). By default :math:`r = 0`: the fine-tuned
+predictor is the new space's, and ranks the checkpoint's spaces less well than the checkpoint does.
 
 The fine-tuned card keeps the checkpoint's rows under ``split`` (its weights have seen them all), lists the
 replayed ones under ``replay``, the new file under ``own_labels``, and the checkpoint it started from under
@@ -91,6 +93,7 @@ def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), ba
     rows = trained_rows(card, base_name)
     configs = member_configs(card, config, **options)
     replayed = replay_rows(rows, config.replay, config.seed)
+    own, read = read_as(base, own)
     result = train_on_spaces(replayed, configs, int(card.get("views", 1)), own, init=base.models)
     new = result.predictor.card
     new.update(
@@ -105,6 +108,7 @@ def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), ba
                 "lr": config.lr,
                 "replay": config.replay,
                 "seed": config.seed,
+                "graphs_read": read,  # records given as graphs that trained as the base read them
             },
             "fine_tuned_from": {
                 "checkpoint": base_name,
@@ -120,6 +124,26 @@ def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), ba
         }
     )
     return result
+
+
+def read_as(base, own: OwnLabels) -> tuple[OwnLabels, int]:
+    """``own`` with each record given as a graph (not as a space's architecture) replaced by the graph
+    ``base`` scores for it: the first way of :meth:`~tgnas.predictor.resolve.TextResolver.resolve` over all
+    of them (texts read as the known operators they describe, zero operations dropped, a NAS-Bench-101 cell
+    read back with its costs, nominal costs where every operator's is known). The weights then fine-tune on
+    the graphs they will score, and texts no known operator explains stay as given. Also returns how many
+    graphs changed."""
+    resolver = base.resolver
+    loose = [k for k, r in enumerate(own.records) if r.space is None]
+    if resolver is None or not loose:
+        return own, 0
+    read = resolver.resolve([own.records[k].graph for k in loose])[0]
+    records = list(own.records)
+    changed = 0
+    for k, graph in zip(loose, read, strict=True):
+        changed += graph != records[k].graph
+        records[k] = replace(records[k], graph=graph)
+    return replace(own, records=tuple(records)), changed
 
 
 def own_digests(card: dict) -> set[str]:
