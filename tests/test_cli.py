@@ -509,6 +509,7 @@ def test_train_with_own_labels(capsys, tmp_path):
     again = ("train", "--finetune", str(out), "--labelled", str(runs), "--epochs", "1", "--replay", "5")
     code, stdout, err = run(capsys, *again, "--out", str(tuned))
     assert code == 0 and "nb101 5, runs.jsonl 5 labels" in stdout, err
+    assert "for your file's space" not in err  # rows were replayed
     card = json.loads(tuned.with_suffix(".json").read_text())
     assert card["fine_tuned_from"]["checkpoint"] == str(out) and len(card["split"]["rows"]["nb101"]) == 20
     code, _, err = run(capsys, *again, "--out", str(tuned), "--spaces", "nb101")

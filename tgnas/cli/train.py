@@ -36,7 +36,7 @@ def train(
     labelled: str = typer.Option(
         None,
         "--labelled",
-        help="--spaces: also train on your own labelled architectures, one JSON object per line "
+        help="--spaces / --finetune: train on your own labelled architectures, one JSON object per line "
         '({"arch": ..., "accuracy": ..., "group": ...}; - reads standard input; see tgnas.predictor.own).',
     ),
     recipe: str = typer.Option(
@@ -133,7 +133,10 @@ def train(
         _train_spaces(spaces, nb201_labels, limit, given, seed, out, lightning, recipe, labelled, as_json)
         return
     if labelled is not None:
-        raise TgnasError("--labelled trains beside benchmark spaces: give --spaces too (e.g. nb201,anb)")
+        raise TgnasError(
+            "--labelled trains beside benchmark spaces: give --spaces too (e.g. nb201,anb), or fine-tune a "
+            "checkpoint on it (--finetune universal)"
+        )
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
     check_checkpoint_path(out)  # before training, not after
@@ -245,6 +248,12 @@ def _finetune(
     read = result.predictor.card["fine_tune"]["graphs_read"]
     if read:
         print(f"note: {read} labelled graphs trained as {base} reads them (known operators)", file=sys.stderr)
+    if not replay:
+        print(
+            f"note: {out} is for your file's space; it ranks {base}'s spaces far worse than {base} "
+            "(--replay N keeps them in training)",
+            file=sys.stderr,
+        )
     counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["replay"]["rows"].items())
     _report(result, out, ", ".join(filter(None, [counts, f"{own.source} {len(own.records)}"])), as_json)
 

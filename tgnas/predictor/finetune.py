@@ -15,7 +15,7 @@ plus the pairwise ranking loss within each group, so the new group is ranked on 
 replayed spaces keep theirs. The fixed cost term keeps the checkpoint's slope
 (:func:`tgnas.predictor.train.train_predictor` with ``init``). Records given as graphs are first read as
 the checkpoint reads them when scoring (:func:`read_as`). By default :math:`r = 0`: the fine-tuned
-predictor is the new space's, and ranks the checkpoint's spaces less well than the checkpoint does.
+predictor is the new space's, and ranks the checkpoint's spaces far worse than the checkpoint does.
 
 The fine-tuned card keeps the checkpoint's rows under ``split`` (its weights have seen them all), lists the
 replayed ones under ``replay``, the new file under ``own_labels``, and the checkpoint it started from under
