@@ -21,7 +21,9 @@ With ``--finetune``, a base checkpoint is first trained on the other spaces alon
 reused when there) and judged zero-shot on the same rows; then ``tgnas train --finetune BASE --labelled
 FILE --seed S`` fine-tunes it, and ``train_s`` is the fine-tuning's time alone (the base row's is the
 base's, 0 when reused). ``--alone`` adds the same members trained from random weights on the file alone,
-with the fine-tuning schedule: what the base's weights add.
+with the fine-tuning schedule: what the base's weights add. ``--retain N`` also judges the base and the
+fine-tuned checkpoint on N seeded NAS-Bench-201 cells outside the base's rows (``retain`` rows): what
+fine-tuning keeps of a space it does not see again (``--train-args "--replay R"`` replays R rows per space).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from tgnas.benchmarks import get_benchmark
 from tgnas.opgraph import OpGraph
 from tgnas.predictor.multispace import LABELS, default_rows
 from tgnas.predictor.predictor import load_checkpoint
-from tgnas.protocols.crossspace import judge, represent
+from tgnas.protocols.crossspace import judge, represent, rows_without
 from tgnas.spaces import get_space
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -117,6 +119,7 @@ def run(
     extra: list[str],
     bases: Path | None = None,
     alone: bool = False,
+    retain: int = 0,
 ) -> list[dict]:
     few = default_rows(target, n, seed + 1000)  # protocol (e)'s draw
     file, ckpt = folder / f"{target}_{n}_{seed}.jsonl", folder / f"{target}_{n}_{seed}.pt"
@@ -144,8 +147,22 @@ def run(
             rows.append({**row, **judge(scratch, target, judged, graphs)})
         seconds = _train(["--finetune", str(base), "--labelled", str(file), *extra], seed, ckpt)
         name = f"own labels: {target} + {n} fine-tuned, {form}{how}"
-    res = judge(load_checkpoint(str(ckpt)), target, judged, graphs)
-    return [*rows, {"row": name, "seed": seed, "train_s": seconds, **res}]
+    tuned = load_checkpoint(str(ckpt))
+    rows.append({"row": name, "seed": seed, "train_s": seconds, **judge(tuned, target, judged, graphs)})
+    if bases is not None and retain:
+        kept = retained_rows(load_checkpoint(str(base)).card, retain, seed)
+        for who, pred in (("base", load_checkpoint(str(base))), ("fine-tuned", tuned)):
+            row = {"row": f"retain: nb201 after {target} + {n}, {who}{how}", "seed": seed, "train_s": 0.0}
+            rows.append({**row, **judge(pred, "nb201", kept)})
+    return rows
+
+
+def retained_rows(card: dict, n: int, seed: int) -> list[int]:
+    """``n`` seeded NAS-Bench-201 rows (sorted) outside those the base's card says it trained on."""
+    import numpy as np
+
+    outside = rows_without("nb201", card["split"]["rows"]["nb201"])
+    return sorted(int(i) for i in np.random.default_rng(seed + 2000).permutation(outside)[:n])
 
 
 def _line(row: dict) -> str:
@@ -169,6 +186,9 @@ def main() -> None:
     parser.add_argument(
         "--alone", action="store_true", help="--finetune: also train on the file alone from random weights"
     )
+    parser.add_argument(
+        "--retain", type=int, default=0, help="--finetune: judge N NB201 cells outside the base's rows"
+    )
     args = parser.parse_args()
     for form in args.forms.split(","):
         if form not in FORMS:
@@ -184,7 +204,8 @@ def main() -> None:
                     if target not in FORMS[form][0]:
                         continue
                     extra = args.train_args.split()
-                    for r in run(target, args.labels, seed, form, Path(tmp), extra, bases, args.alone):
+                    opts = (bases, args.alone, args.retain)
+                    for r in run(target, args.labels, seed, form, Path(tmp), extra, *opts):
                         print(_line(r))
                         if args.json:
                             with Path(args.json).open("a") as f:

@@ -498,6 +498,8 @@ def test_train_with_own_labels(capsys, tmp_path):
     card = json.loads(out.with_suffix(".json").read_text())
     assert card["space"] == "nb101+own" and card["own_labels"]["groups"] == {"own/own": 3, "own/mine": 2}
     assert set(card["group_scaling"]) == {"nb101/cifar10/valid", "own/own", "own/mine"}
+    assert card["own_labels"]["graphs_read"] == 2  # NAS-Bench-201's operators, read with nominal costs
+    assert "note: 2 labelled graphs trained as the new predictor reads them" in err
     code, stdout, err = run(capsys, "evaluate", "--labelled", str(runs), "--checkpoint", str(out), "--json")
     assert code == 0 and "runs.jsonl trained this checkpoint: these figures are in-sample" in err
     judged = json.loads(stdout)

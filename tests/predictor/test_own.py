@@ -198,3 +198,30 @@ def test_evaluate_own_counts_benchmark_rows_the_predictors_trained_on():
     assert judged["new"]["seen"] == 0 and judged["new"]["params_tau"] is None  # the graph has no costs
     assert not judged["own"]["in_sample"] and -1 <= judged["own"]["kendall_tau"] <= 1
     assert judged["own"]["params_tau"] is not None
+
+
+def test_graph_records_are_read_as_the_trained_predictor_will_read_them():
+    from tgnas.embed import default_embedder, paraphrases
+    from tgnas.predictor.multispace import read_own
+    from tgnas.predictor.novelty import node_texts
+    from tgnas.predictor.resolve import TextResolver
+
+    def chain(op, text):
+        return {
+            "nodes": [{"op": "input"}, {"op": op, "text": text}, {"op": "output"}],
+            "edges": [[0, 1], [1, 2]],
+        }
+
+    known = chain("blur", paraphrases("nor_conv_3x3")[0])  # another wording of a trained operator
+    new = chain("qgate", "entangles two qubits with a controlled phase gate")  # nothing tgnas knows
+    spec = {"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}  # a space's architecture: kept
+    lines = [json.dumps({"arch": a, "accuracy": 80.0 + k}) for k, a in enumerate([known, new, spec])]
+    own = read_own_labels(lines, "mine.jsonl")
+    rows = {"nb201": list(range(0, 15625, 1000))}
+    read, changed = read_own(rows, 2, 0, own)
+    assert changed == 1 and read.records[1:] == own.records[1:]
+    assert read.records[0].graph.texts != own.records[0].graph.texts
+    texts = node_texts(labelled_set(rows, 2, 0).graphs, default_embedder())
+    loose = [r.graph for r in own.records[:2]]
+    assert [r.graph for r in read.records[:2]] == TextResolver(texts, default_embedder()).resolve(loose)[0]
+    assert read_own({}, 2, 0, own) == (own, 0)  # no rows: nothing known to read as

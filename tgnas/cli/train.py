@@ -211,6 +211,11 @@ def _load_labelled(labelled: str):
     return own
 
 
+def _note_read(read: int, who: str) -> None:
+    if read:
+        print(f"note: {read} labelled graphs trained as {who} (known operators)", file=sys.stderr)
+
+
 def _report(result, out: str, counts: str, as_json: bool) -> None:
     """Writes the trained checkpoint to ``out`` and says what it trained on."""
     ckpt, card = result.predictor.save(out)
@@ -245,9 +250,7 @@ def _finetune(
     config = _TRAIN.FineTuneConfig(**given, replay=replay, seed=seed)
     own = _load_labelled(labelled)
     result = run(start, own, config, base, progress=not as_json, **lightning)
-    read = result.predictor.card["fine_tune"]["graphs_read"]
-    if read:
-        print(f"note: {read} labelled graphs trained as {base} reads them (known operators)", file=sys.stderr)
+    _note_read(result.predictor.card["fine_tune"]["graphs_read"], f"{base} reads them")
     if not replay:
         print(
             f"note: {out} is for your file's space; it ranks {base}'s spaces far worse than {base} "
@@ -282,4 +285,5 @@ def _train_spaces(
     counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["split"]["rows"].items())
     if own is not None:
         counts += f", {own.source} {len(own.records)}"
+        _note_read(result.predictor.card["own_labels"]["graphs_read"], "the new predictor reads them")
     _report(result, out, counts, as_json)

@@ -31,7 +31,7 @@ import numpy as np
 
 from tgnas.errors import DataError, TgnasError
 from tgnas.predictor.config import FineTuneConfig, TrainConfig
-from tgnas.predictor.own import OwnLabels
+from tgnas.predictor.own import OwnLabels, read_with
 
 
 def trained_rows(card: dict, name: str = "") -> dict[str, list[int]]:
@@ -127,23 +127,10 @@ def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), ba
 
 
 def read_as(base, own: OwnLabels) -> tuple[OwnLabels, int]:
-    """``own`` with each record given as a graph (not as a space's architecture) replaced by the graph
-    ``base`` scores for it: the first way of :meth:`~tgnas.predictor.resolve.TextResolver.resolve` over all
-    of them (texts read as the known operators they describe, zero operations dropped, a NAS-Bench-101 cell
-    read back with its costs, nominal costs where every operator's is known). The weights then fine-tune on
-    the graphs they will score, and texts no known operator explains stay as given. Also returns how many
-    graphs changed."""
-    resolver = base.resolver
-    loose = [k for k, r in enumerate(own.records) if r.space is None]
-    if resolver is None or not loose:
-        return own, 0
-    read = resolver.resolve([own.records[k].graph for k in loose])[0]
-    records = list(own.records)
-    changed = 0
-    for k, graph in zip(loose, read, strict=True):
-        changed += graph != records[k].graph
-        records[k] = replace(records[k], graph=graph)
-    return replace(own, records=tuple(records)), changed
+    """``own`` with its graph records read as ``base`` reads them when scoring
+    (:func:`~tgnas.predictor.own.read_with` its resolver): the weights then fine-tune on the graphs they
+    will score. Also returns how many graphs changed."""
+    return read_with(base.resolver, own)
 
 
 def own_digests(card: dict) -> set[str]:

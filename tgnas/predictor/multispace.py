@@ -245,7 +245,9 @@ def train_universal(
     **options,
 ):
     """The universal recipe (:data:`~tgnas.predictor.config.RECIPES`) on the seeded rows of ``spaces``
-    (:func:`universal_rows`) and ``own`` labelled architectures (:func:`tgnas.predictor.own.load_own_labels`).
+    (:func:`universal_rows`) and ``own`` labelled architectures (:func:`tgnas.predictor.own.load_own_labels`),
+    those given as graphs first read as the trained predictor reads them (:func:`read_own`; the card's
+    ``own_labels`` counts them under ``graphs_read``).
 
     ``options`` replace fields of every member's :class:`~tgnas.predictor.config.TrainConfig` (``epochs``,
     ``accelerator``, ``devices``, ``strategy``, ``progress``, ...). Returns the
@@ -262,4 +264,30 @@ def train_universal(
     if recipe not in RECIPES:
         raise TgnasError(f"unknown recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
     configs = [replace(c, seed=seed, **options) for c in RECIPES[recipe]]
-    return train_on_spaces(rows, configs, UNIVERSAL_VIEWS, own)
+    read = 0
+    if own is not None:
+        own, read = read_own(rows, UNIVERSAL_VIEWS, seed, own)
+    result = train_on_spaces(rows, configs, UNIVERSAL_VIEWS, own)
+    if own is not None:
+        result.predictor.card["own_labels"]["graphs_read"] = read
+    return result
+
+
+def read_own(
+    rows: Mapping[str, Sequence[int]], views: int, seed: int, own: OwnLabels, embedder=None
+) -> tuple[OwnLabels, int]:
+    """``own`` with its graph records read as a predictor trained on ``rows`` (in ``views`` views, seeded)
+    reads graphs when it scores: :func:`~tgnas.predictor.own.read_with` a
+    :class:`~tgnas.predictor.resolve.TextResolver` of those rows' node texts. So training sees the graphs
+    the trained predictor will score (as fine-tuning does, :func:`tgnas.predictor.finetune.read_as`).
+    Also returns how many graphs changed; nothing changes without rows or without graph records."""
+    if not rows or all(r.space is not None for r in own.records):
+        return own, 0
+    from tgnas.embed import default_embedder
+    from tgnas.predictor.novelty import node_texts
+    from tgnas.predictor.own import read_with
+    from tgnas.predictor.resolve import TextResolver
+
+    embedder = embedder or default_embedder()
+    texts = node_texts(labelled_set(rows, views, seed).graphs, embedder)
+    return read_with(TextResolver(texts, embedder), own)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -147,3 +147,22 @@ def load_own_labels(path: Path | str) -> OwnLabels:
         return read_own_labels(sys.stdin.read().splitlines(keepends=True), "standard input")
     body = read_text(path, "labelled file")
     return read_own_labels(body.splitlines(keepends=True), Path(path).name)
+
+
+def read_with(resolver, own: OwnLabels) -> tuple[OwnLabels, int]:
+    """``own`` with each record given as a graph (not as a space's architecture) replaced by the graph a
+    predictor with ``resolver`` (:class:`~tgnas.predictor.resolve.TextResolver`) scores for it: the first
+    way of :meth:`~tgnas.predictor.resolve.TextResolver.resolve` over all of them (texts read as the known
+    operators they describe, zero operations dropped, a NAS-Bench-101 cell read back with its costs,
+    nominal costs where every operator's is known). Texts no known operator explains stay as given. Also
+    returns how many graphs changed; ``resolver`` ``None`` changes nothing."""
+    loose = [k for k, r in enumerate(own.records) if r.space is None]
+    if resolver is None or not loose:
+        return own, 0
+    read = resolver.resolve([own.records[k].graph for k in loose])[0]
+    records = list(own.records)
+    changed = 0
+    for k, graph in zip(loose, read, strict=True):
+        changed += graph != records[k].graph
+        records[k] = replace(records[k], graph=graph)
+    return replace(own, records=tuple(records)), changed
