@@ -35,7 +35,7 @@ class UnseenOperator:
         candidates: the families it is read as in turn, its graph's scores averaged, when none leads
             clearly (:mod:`tgnas.predictor.resolve`).
         contracted: read as a sum of its inputs and contracted away (each node feeding it feeds the nodes
-            it feeds; :func:`tgnas.predictor.resolve.contract_sums`).
+            it feeds; :func:`tgnas.predictor.reading.contract_sums`).
     """
 
     op: str
