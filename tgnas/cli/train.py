@@ -51,7 +51,8 @@ def train(
     replay: int = typer.Option(
         _TRAIN.FineTuneConfig.replay,
         min=0,
-        help="--finetune: benchmark rows of the checkpoint replayed per space, to keep them ranked.",
+        help="--finetune: benchmark rows of the checkpoint replayed per space, to keep them ranked "
+        "(a few hundred keep them close to the checkpoint, at a small cost on the file's space).",
     ),
     epochs: int = typer.Option(
         None,
@@ -254,7 +255,7 @@ def _finetune(
     if not replay:
         print(
             f"note: {out} is for your file's space; it ranks {base}'s spaces far worse than {base} "
-            "(--replay N keeps them in training)",
+            "(--replay 300 keeps them ranked)",
             file=sys.stderr,
         )
     counts = ", ".join(f"{s} {len(r)}" for s, r in result.predictor.card["replay"]["rows"].items())
