@@ -105,9 +105,10 @@ def from_scratch(file: Path, seed: int):
     from tgnas.predictor.multispace import train_on_spaces
     from tgnas.predictor.own import load_own_labels
 
-    tune = FineTuneConfig()
-    configs = [replace(c, epochs=tune.epochs, lr=tune.lr, seed=seed) for c in RECIPES["ensemble"]]
-    return train_on_spaces({}, configs, UNIVERSAL_VIEWS, load_own_labels(file)).predictor
+    tune, own = FineTuneConfig(), load_own_labels(file)
+    epochs = tune.epochs_for(len(own.records))
+    configs = [replace(c, epochs=epochs, lr=tune.lr, seed=seed) for c in RECIPES["ensemble"]]
+    return train_on_spaces({}, configs, UNIVERSAL_VIEWS, own).predictor
 
 
 def run(

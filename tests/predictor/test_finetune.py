@@ -68,6 +68,12 @@ def test_fine_tune_config_rejects_bad_values(changes, message):
         FineTuneConfig(**changes)
 
 
+@pytest.mark.parametrize("n, epochs", [(200, 200), (1000, 200), (100, 400), (50, 800), (30, 800), (133, 301)])
+def test_a_small_set_fine_tunes_for_more_epochs_up_to_a_cap(n, epochs):
+    assert FineTuneConfig().epochs_for(n) == epochs  # the steps of 200 epochs of 200, up to 800 epochs
+    assert FineTuneConfig(epochs=7).epochs_for(n) == 7  # given epochs are kept
+
+
 def test_a_one_space_predictor_cannot_be_fine_tuned():
     with pytest.raises(TgnasError, match="starts from a multi-space predictor.*half is a cross-dataset one"):
         trained_rows({"protocol": "cross-dataset", "split": {"train": [1]}}, "half")

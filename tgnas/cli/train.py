@@ -59,7 +59,8 @@ def train(
         min=1,
         help="Training epochs [default: the schedule for the number of labels (tgnas.predictor.config."
         "schedule_for: 300 below 500 labels, 200 up to 2,000, 60 above); with --spaces the universal "
-        f"recipe's {_TRAIN.UNIVERSAL.epochs}; with --finetune {_TRAIN.FineTuneConfig.epochs}].",
+        f"recipe's {_TRAIN.UNIVERSAL.epochs}; with --finetune {_TRAIN.FINETUNE_EPOCHS}, up to "
+        f"{_TRAIN.FINETUNE_MAX_EPOCHS} for fewer than {_TRAIN.FINETUNE_LABELS} architectures].",
     ),
     lr: float = typer.Option(
         None,

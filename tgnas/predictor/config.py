@@ -8,6 +8,7 @@ Plain dataclasses: importing this module loads neither torch nor Lightning.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 
 from tgnas.errors import TgnasError, UnknownNameError
@@ -158,16 +159,28 @@ RECIPES: dict[str, tuple[TrainConfig, ...]] = {
 UNIVERSAL_VIEWS = 3  # graphs per labelled architecture
 
 
+FINETUNE_EPOCHS = 200  # E_0: epochs of a fine-tuning set of FINETUNE_LABELS architectures or more
+FINETUNE_LABELS = 200  # n_0
+FINETUNE_MAX_EPOCHS = 800  # E_max: a smaller set's epochs grow to keep the steps, up to this
+
+
 @dataclass(frozen=True)
 class FineTuneConfig:
-    """How to fine-tune a multi-space predictor on new labels (:func:`tgnas.predictor.finetune.finetune`).
+    r"""How to fine-tune a multi-space predictor on new labels (:func:`tgnas.predictor.finetune.finetune`).
 
     Each ensemble member keeps its own :class:`TrainConfig` (from the checkpoint's card) but for the fields
-    below. The defaults were chosen on one draw of protocol (e) (``benchmarks/own_labels.py --finetune``,
-    Accel-NASBench, seed 0; ``docs/universal.md``): the new labels alone, long enough to fit them.
+    below. The defaults were chosen on draws of protocol (e) (``benchmarks/own_labels.py --finetune``;
+    ``docs/universal.md``): the new labels alone, long enough to fit them. Without ``epochs``, a set of
+    :math:`n` training architectures (the file's and the replayed rows) trains for
+
+    .. math::
+        E(n) = \min\bigl(E_{\max},\ \lceil E_0 \max(1, n_0 / n) \rceil\bigr)
+
+    epochs (:math:`E_0 = n_0 = 200`, :math:`E_{\max} = 800`): a smaller set trains about the optimisation
+    steps of :math:`E_0` epochs of :math:`n_0` architectures.
     """
 
-    epochs: int = 200  # epochs from the trained weights (cosine learning-rate schedule)
+    epochs: int | None = None  # epochs from the trained weights (cosine learning-rate schedule); None: E(n)
     lr: float = 1e-3  # AdamW learning rate
     # benchmark rows per space of the checkpoint trained on again, so that its spaces stay ranked (0: the new
     # labels only, which ranks the new space best)
@@ -177,7 +190,15 @@ class FineTuneConfig:
     def __post_init__(self) -> None:
         for name, least in (("epochs", 1), ("replay", 0), ("seed", 0)):
             value = getattr(self, name)
+            if name == "epochs" and value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value < least:
                 raise TgnasError(f"FineTuneConfig.{name} must be an integer >= {least}, got {value!r}")
         if not self.lr > 0:
             raise TgnasError(f"FineTuneConfig.lr must be positive, got {self.lr!r}")
+
+    def epochs_for(self, n: int) -> int:
+        """The epochs for ``n`` training architectures: ``epochs`` if given, else :math:`E(n)`."""
+        if self.epochs is not None:
+            return self.epochs
+        return min(FINETUNE_MAX_EPOCHS, math.ceil(FINETUNE_EPOCHS * max(1.0, FINETUNE_LABELS / max(n, 1))))

@@ -2,8 +2,8 @@ r"""Fine-tuning a multi-space predictor on new labels (``tgnas train --finetune 
 
 Training the universal recipe again for a few hundred labels of a new space retrains every benchmark row.
 Fine-tuning instead starts each ensemble member from the checkpoint's weights and trains it, with the
-member's own hyper-parameters but :class:`~tgnas.predictor.config.FineTuneConfig`'s epochs and learning
-rate, on
+member's own hyper-parameters but :class:`~tgnas.predictor.config.FineTuneConfig`'s epochs (more for a
+small set, :meth:`~tgnas.predictor.config.FineTuneConfig.epochs_for`) and learning rate, on
 
 .. math::
     D = D_{\text{own}} \cup \bigcup_{s} R_s, \qquad R_s \subseteq \text{rows}_s,\ |R_s| \le r,
@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from tgnas.errors import DataError, TgnasError
-from tgnas.predictor.config import FineTuneConfig, TrainConfig
+from tgnas.predictor.config import FINETUNE_LABELS, FineTuneConfig, TrainConfig
 from tgnas.predictor.own import OwnLabels, read_with
 
 
@@ -59,14 +59,16 @@ def replay_rows(rows: dict[str, list[int]], replay: int, seed: int) -> dict[str,
 
 
 def member_configs(card: dict, config: FineTuneConfig, **options) -> list[TrainConfig]:
-    """Each ensemble member's :class:`TrainConfig` from a card, with ``config``'s epochs, learning rate and
+    """Each ensemble member's :class:`TrainConfig` from a card, with ``config``'s epochs (its
+    :meth:`~tgnas.predictor.config.FineTuneConfig.epochs_for` a set of 200 without them), learning rate and
     seed and the given ``options`` (``accelerator``, ``progress``, ...)."""
     members = card.get("members") or [card["hyperparameters"]]
     try:
         trained = [TrainConfig(**m) for m in members]
     except (TypeError, ValueError) as exc:
         raise DataError(f"the checkpoint's card has unreadable hyper-parameters: {exc}") from None
-    return [replace(c, epochs=config.epochs, lr=config.lr, seed=config.seed, **options) for c in trained]
+    epochs = config.epochs_for(FINETUNE_LABELS)
+    return [replace(c, epochs=epochs, lr=config.lr, seed=config.seed, **options) for c in trained]
 
 
 def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), base_name: str = "", **options):
@@ -91,8 +93,9 @@ def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), ba
 
     card = base.card
     rows = trained_rows(card, base_name)
-    configs = member_configs(card, config, **options)
     replayed = replay_rows(rows, config.replay, config.seed)
+    config = replace(config, epochs=config.epochs_for(len(own.records) + sum(map(len, replayed.values()))))
+    configs = member_configs(card, config, **options)
     own, read = read_as(base, own)
     result = train_on_spaces(replayed, configs, int(card.get("views", 1)), own, init=base.models)
     new = result.predictor.card
