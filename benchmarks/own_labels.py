@@ -151,8 +151,9 @@ def run(
     tuned = load_checkpoint(str(ckpt))
     rows.append({"row": name, "seed": seed, "train_s": seconds, **judge(tuned, target, judged, graphs)})
     if bases is not None and retain:
-        kept = retained_rows(load_checkpoint(str(base)).card, retain, seed)
-        for who, pred in (("base", load_checkpoint(str(base))), ("fine-tuned", tuned)):
+        start = load_checkpoint(str(base))
+        kept = retained_rows(start.card, retain, seed)
+        for who, pred in (("base", start), ("fine-tuned", tuned)):
             row = {"row": f"retain: nb201 after {target} + {n}, {who}{how}", "seed": seed, "train_s": 0.0}
             rows.append({**row, **judge(pred, "nb201", kept)})
     return rows
