@@ -53,10 +53,11 @@ def test_replay_rows_are_a_seeded_subset_of_at_most_r_rows_per_space():
 
 
 def test_member_configs_keep_each_members_recipe_with_the_fine_tuning_schedule(base):
-    configs = member_configs(base.card, FineTuneConfig(epochs=3, lr=1e-4, seed=2), progress=False)
+    configs = member_configs(base.card, FineTuneConfig(epochs=3, lr=1e-4, seed=2), 50, progress=False)
     assert [c.group_power for c in configs] == [None, 0.5]
     assert {(c.epochs, c.lr, c.seed) for c in configs} == {(3, 1e-4, 2)}
     assert configs[0].model.features == "v2" and configs[0].cost_dropout == TINY.cost_dropout
+    assert {c.epochs for c in member_configs(base.card, FineTuneConfig(), 50)} == {800}  # E(50)
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from tgnas.errors import DataError, TgnasError
-from tgnas.predictor.config import FINETUNE_LABELS, FineTuneConfig, TrainConfig
+from tgnas.predictor.config import FineTuneConfig, TrainConfig
 from tgnas.predictor.own import OwnLabels, read_with
 
 
@@ -58,16 +58,16 @@ def replay_rows(rows: dict[str, list[int]], replay: int, seed: int) -> dict[str,
     return {s: sorted(int(i) for i in rng.permutation(np.asarray(idx))[:replay]) for s, idx in rows.items()}
 
 
-def member_configs(card: dict, config: FineTuneConfig, **options) -> list[TrainConfig]:
-    """Each ensemble member's :class:`TrainConfig` from a card, with ``config``'s epochs (its
-    :meth:`~tgnas.predictor.config.FineTuneConfig.epochs_for` a set of 200 without them), learning rate and
-    seed and the given ``options`` (``accelerator``, ``progress``, ...)."""
+def member_configs(card: dict, config: FineTuneConfig, n: int, **options) -> list[TrainConfig]:
+    """Each ensemble member's :class:`TrainConfig` from a card, with ``config``'s epochs for ``n`` training
+    architectures (:meth:`~tgnas.predictor.config.FineTuneConfig.epochs_for`), learning rate and seed and
+    the given ``options`` (``accelerator``, ``progress``, ...)."""
     members = card.get("members") or [card["hyperparameters"]]
     try:
         trained = [TrainConfig(**m) for m in members]
     except (TypeError, ValueError) as exc:
         raise DataError(f"the checkpoint's card has unreadable hyper-parameters: {exc}") from None
-    epochs = config.epochs_for(FINETUNE_LABELS)
+    epochs = config.epochs_for(n)
     return [replace(c, epochs=epochs, lr=config.lr, seed=config.seed, **options) for c in trained]
 
 
@@ -94,8 +94,7 @@ def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), ba
     card = base.card
     rows = trained_rows(card, base_name)
     replayed = replay_rows(rows, config.replay, config.seed)
-    config = replace(config, epochs=config.epochs_for(len(own.records) + sum(map(len, replayed.values()))))
-    configs = member_configs(card, config, **options)
+    configs = member_configs(card, config, len(own.records) + sum(map(len, replayed.values())), **options)
     own, read = read_as(base, own)
     result = train_on_spaces(replayed, configs, int(card.get("views", 1)), own, init=base.models)
     new = result.predictor.card
@@ -107,7 +106,7 @@ def finetune(base, own: OwnLabels, config: FineTuneConfig = FineTuneConfig(), ba
             "replay": {"rows": replayed},
             "views": card.get("views", 1),
             "fine_tune": {
-                "epochs": config.epochs,
+                "epochs": configs[0].epochs,
                 "lr": config.lr,
                 "replay": config.replay,
                 "seed": config.seed,
