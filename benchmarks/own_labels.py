@@ -1,7 +1,7 @@
 """Your own labels: protocol (e) run the way a user runs it, through ``tgnas train --labelled FILE``.
 
 Usage: ``.venv/bin/python benchmarks/own_labels.py [--targets nb101,anb] [--labels 200] [--seeds 0]
-[--finetune] [--bases DIR] [--train-args "..."] [--json FILE]``
+[--finetune] [--alone] [--bases DIR] [--train-args "..."] [--json FILE]``
 
 For each target space, the seeded labelled rows protocol (e) of ``benchmarks/universal.py`` draws (the same
 draw) are written to a temporary file (never kept: the labels are third-party data) as a user would write
@@ -20,8 +20,9 @@ With ``--finetune``, a base checkpoint is first trained on the other spaces alon
 <the other spaces> --seed S``, the leave-one-out checkpoint of protocol (d); kept in ``--bases DIR`` and
 reused when there) and judged zero-shot on the same rows; then ``tgnas train --finetune BASE --labelled
 FILE --seed S`` fine-tunes it, and ``train_s`` is the fine-tuning's time alone (the base row's is the
-base's, 0 when reused). ``--alone`` adds the same members trained from random weights on the file alone,
-with the fine-tuning schedule: what the base's weights add. ``--retain N`` also judges the base and the
+base's, 0 when reused). ``--alone`` adds ``tgnas train --labelled FILE --seed S``: the same members
+trained from random weights on the file alone, with the fine-tuning schedule (what the base's weights
+add); without ``--finetune``, it is the only run. ``--retain N`` also judges the base and the
 fine-tuned checkpoint on N seeded NAS-Bench-201 cells outside the base's rows (``retain`` rows): what
 fine-tuning keeps of a space it does not see again (``--train-args "--replay R"`` replays R rows per space).
 """
@@ -34,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -98,19 +98,6 @@ def base_checkpoint(target: str, seed: int, bases: Path) -> tuple[Path, float]:
     return ckpt, _train(["--spaces", others], seed, ckpt)
 
 
-def from_scratch(file: Path, seed: int):
-    """The shipped recipe's members trained from random weights on a labelled file alone, with the
-    fine-tuning schedule (:class:`~tgnas.predictor.config.FineTuneConfig`)."""
-    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS, FineTuneConfig
-    from tgnas.predictor.multispace import train_on_spaces
-    from tgnas.predictor.own import load_own_labels
-
-    tune, own = FineTuneConfig(), load_own_labels(file)
-    epochs = tune.epochs_for(len(own.records))
-    configs = [replace(c, epochs=epochs, lr=tune.lr, seed=seed) for c in RECIPES["ensemble"]]
-    return train_on_spaces({}, configs, UNIVERSAL_VIEWS, own).predictor
-
-
 def run(
     target: str,
     n: int,
@@ -131,6 +118,13 @@ def run(
     graphs = [graph_of(target, strings[i]) for i in judged] if graph_of else None
     how = f" ({' '.join(extra)})" if extra else ""
     rows = []
+    if alone:  # the file alone, from random weights (no --train-args: they are the other runs')
+        lone = folder / f"{target}_{n}_{seed}_alone.pt"
+        seconds = _train(["--labelled", str(file)], seed, lone)
+        row = {"row": f"own labels: {target} {n} alone, {form}", "seed": seed, "train_s": seconds}
+        rows.append({**row, **judge(load_checkpoint(str(lone)), target, judged, graphs)})
+        if bases is None:
+            return rows
     if bases is None:
         others = ",".join(s for s in SPACES if s != target)
         seconds = _train(["--spaces", others, "--labelled", str(file), *extra], seed, ckpt)
@@ -140,12 +134,6 @@ def run(
         res = judge(load_checkpoint(str(base)), target, judged, graphs)
         zero = f"own labels: {target} + 0 (base), {form}"
         rows.append({"row": zero, "seed": seed, "train_s": base_s, **res})
-        if alone:
-            start = time.perf_counter()
-            scratch = from_scratch(file, seed)
-            row = {"row": f"own labels: {target} {n} alone, {form}", "seed": seed}
-            row["train_s"] = time.perf_counter() - start
-            rows.append({**row, **judge(scratch, target, judged, graphs)})
         seconds = _train(["--finetune", str(base), "--labelled", str(file), *extra], seed, ckpt)
         name = f"own labels: {target} + {n} fine-tuned, {form}{how}"
     tuned = load_checkpoint(str(ckpt))
@@ -186,7 +174,7 @@ def main() -> None:
     )
     parser.add_argument("--bases", default=None, help="--finetune: folder of the base checkpoints (kept)")
     parser.add_argument(
-        "--alone", action="store_true", help="--finetune: also train on the file alone from random weights"
+        "--alone", action="store_true", help="train on the file alone from random weights (beside --finetune)"
     )
     parser.add_argument(
         "--retain", type=int, default=0, help="--finetune: judge N NB201 cells outside the base's rows"

@@ -523,8 +523,46 @@ def test_train_with_own_labels(capsys, tmp_path):
     runs.write_text(json.dumps({"arch": specs[0], "accuracy": 1}) + "\n{oops\n")
     code, _, err = run(capsys, *args, "--labelled", str(runs))
     assert code == 2 and "runs.jsonl line 2: not valid JSON" in err
-    code, _, err = run(capsys, "train", "--labelled", str(runs))
-    assert code == 2 and "give --spaces too" in err
+    code, _, err = run(capsys, "train", "--labelled", str(runs))  # alone: the file is checked the same way
+    assert code == 2 and "runs.jsonl line 2: not valid JSON" in err
+
+
+def test_train_on_own_labels_alone(capsys, tmp_path):
+    """``--labelled`` without --spaces or --finetune trains the recipe on the file alone; the checkpoint
+    scores the file's architectures and can itself be fine-tuned on more labels."""
+    from tgnas.benchmarks import get_benchmark
+    from tgnas.spaces import get_space
+
+    space, specs = get_space("nb101"), []
+    for spec in get_benchmark("nb101").arch_strings():  # 12 distinct cells (the file repeats some)
+        if space.canonical(space.parse(spec)) not in {space.canonical(space.parse(s)) for s in specs}:
+            specs.append(spec)
+    specs = specs[:12]
+    runs = tmp_path / "runs.jsonl"
+    runs.write_text(
+        "".join(json.dumps({"arch": a, "accuracy": 90.0 - k}) + "\n" for k, a in enumerate(specs))
+    )
+    out = tmp_path / "alone.pt"
+    args = ("train", "--labelled", str(runs), "--epochs", "2", "--recipe", "mixed", "--out", str(out))
+    code, stdout, err = run(capsys, *args)
+    assert code == 0 and "trained on runs.jsonl 12 labels" in stdout, err
+    assert "knows your file's space only" in err
+    card = json.loads(out.with_suffix(".json").read_text())
+    assert card["space"] == "own" and card["split"]["rows"] == {} and card["labels"] == {}
+    assert card["hyperparameters"]["epochs"] == 2 and card["own_labels"]["graphs_read"] == 0
+    assert card["own_labels"]["groups"] == {"own/own": 12}
+    code, stdout, _ = run(capsys, "score", specs[0], "--checkpoint", str(out), "--json")
+    assert code == 0 and np.isfinite(json.loads(stdout)["scores"][0]["score"])
+    tuned = tmp_path / "more.pt"
+    code, stdout, err = run(
+        capsys, "train", "--finetune", str(out), "--labelled", str(runs), "--epochs", "1", "--out", str(tuned)
+    )
+    assert code == 0 and "trained on runs.jsonl 12 labels" in stdout, err
+    assert json.loads(tuned.with_suffix(".json").read_text())["fine_tuned_from"]["checkpoint"] == str(out)
+    code, _, err = run(capsys, *args[:-2], "--recipe", "wide", "--out", str(tmp_path / "x.pt"))
+    assert code == 2 and "unknown recipe 'wide'" in err
+    code, _, err = run(capsys, *args, "--replay", "10")
+    assert code == 2 and "give --finetune too" in err
 
 
 def test_score_module_from_the_command_line(capsys):

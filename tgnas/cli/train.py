@@ -36,11 +36,14 @@ def train(
     labelled: str = typer.Option(
         None,
         "--labelled",
-        help="--spaces / --finetune: train on your own labelled architectures, one JSON object per line "
-        '({"arch": ..., "accuracy": ..., "group": ...}; - reads standard input; see tgnas.predictor.own).',
+        help="Train on your own labelled architectures, one JSON object per line "
+        '({"arch": ..., "accuracy": ..., "group": ...}; - reads standard input; see tgnas.predictor.own): '
+        "beside --spaces, from a --finetune checkpoint, or alone from random weights (neither).",
     ),
     recipe: str = typer.Option(
-        "ensemble", help="--spaces: mixed | balanced | ensemble (both GCNs, as checkpoints/universal.pt)."
+        "ensemble",
+        help="--spaces or --labelled alone: mixed | balanced | ensemble (both GCNs, as "
+        "checkpoints/universal.pt).",
     ),
     finetune: str = typer.Option(
         None,
@@ -59,13 +62,14 @@ def train(
         min=1,
         help="Training epochs [default: the schedule for the number of labels (tgnas.predictor.config."
         "schedule_for: 300 below 500 labels, 200 up to 2,000, 60 above); with --spaces the universal "
-        f"recipe's {_TRAIN.UNIVERSAL.epochs}; with --finetune {_TRAIN.FINETUNE_EPOCHS}, up to "
-        f"{_TRAIN.FINETUNE_MAX_EPOCHS} for fewer than {_TRAIN.FINETUNE_LABELS} architectures].",
+        f"recipe's {_TRAIN.UNIVERSAL.epochs}; with --finetune or --labelled alone "
+        f"{_TRAIN.FINETUNE_EPOCHS}, up to {_TRAIN.FINETUNE_MAX_EPOCHS} for fewer than "
+        f"{_TRAIN.FINETUNE_LABELS} architectures].",
     ),
     lr: float = typer.Option(
         None,
         min=1e-8,
-        help=f"AdamW learning rate [default: {_TRAIN.TrainConfig.lr:g}; with --finetune "
+        help=f"AdamW learning rate [default: {_TRAIN.TrainConfig.lr:g}; with --finetune or --labelled alone "
         f"{_TRAIN.FineTuneConfig.lr:g}].",
     ),
     batch_size: int = typer.Option(
@@ -123,6 +127,8 @@ def train(
 
     lightning = {"accelerator": accelerator, "devices": devices, "strategy": strategy}
     given = {k: v for k, v in {"epochs": epochs, "lr": lr}.items() if v is not None}  # the rest: defaults
+    if replay and finetune is None:
+        raise TgnasError("--replay replays a checkpoint's rows while fine-tuning it: give --finetune too")
     if finetune is not None:
         if spaces is not None or labelled is None:
             raise TgnasError(
@@ -135,10 +141,8 @@ def train(
         _train_spaces(spaces, nb201_labels, limit, given, seed, out, lightning, recipe, labelled, as_json)
         return
     if labelled is not None:
-        raise TgnasError(
-            "--labelled trains beside benchmark spaces: give --spaces too (e.g. nb201,anb), or fine-tune a "
-            "checkpoint on it (--finetune universal)"
-        )
+        _train_alone(labelled, recipe, given, seed, out, lightning, as_json)
+        return
     if train_metric not in ("valid", "test"):
         raise TgnasError(f"--train-metric must be valid or test (accuracy), got {train_metric!r}")
     check_checkpoint_path(out)  # before training, not after
@@ -228,6 +232,26 @@ def _report(result, out: str, counts: str, as_json: bool) -> None:
         return
     print(f"trained on {counts} labels in {result.seconds:.1f} s ({result.device})")
     print(f"wrote {ckpt} and {card}")
+
+
+def _train_alone(
+    labelled: str, recipe: str, given: dict, seed: int, out: str, lightning: dict, as_json: bool
+) -> None:
+    """``tgnas train --labelled F`` (no --spaces, no --finetune): the recipe on F alone, from random
+    weights."""
+    from tgnas.paths import check_checkpoint_path
+    from tgnas.predictor.multispace import train_alone
+
+    check_checkpoint_path(out)
+    config = _TRAIN.FineTuneConfig(**given, seed=seed)
+    own = _load_labelled(labelled)
+    result = train_alone(own, config, recipe, progress=not as_json, **lightning)
+    print(
+        f"note: {out} knows your file's space only; with few labels, fine-tuning a checkpoint "
+        "(--finetune universal) ranked some spaces better (docs/universal.md)",
+        file=sys.stderr,
+    )
+    _report(result, out, f"{own.source} {len(own.records)}", as_json)
 
 
 def _finetune(

@@ -41,8 +41,8 @@ def trained_rows(card: dict, name: str = "") -> dict[str, list[int]]:
         TgnasError: the card is not a multi-space predictor's (a NAS-Bench-201 specialist has no groups to
             place a new one among).
     """
-    rows = (card.get("split") or {}).get("rows")
-    if card.get("protocol") != "multi-space" or not rows:
+    rows = (card.get("split") or {}).get("rows")  # {} for one trained on a labelled file alone
+    if card.get("protocol") != "multi-space" or not isinstance(rows, dict):
         raise TgnasError(
             f"fine-tuning starts from a multi-space predictor (tgnas train --spaces, or the shipped "
             f"universal); {name or 'this checkpoint'} is a {card.get('protocol', 'one-space')} one"

@@ -273,6 +273,34 @@ def train_universal(
     return result
 
 
+def train_alone(own: OwnLabels, config=None, recipe: str = "ensemble", **options):
+    """The universal recipe's members trained from random weights on ``own`` labelled architectures alone
+    (no benchmark rows), with the fine-tuning schedule of
+    :class:`~tgnas.predictor.config.FineTuneConfig` (``config``; its ``replay`` does not apply):
+    :meth:`~tgnas.predictor.config.FineTuneConfig.epochs_for` the file's size, its learning rate and seed.
+
+    The graphs train as given (no benchmark texts to read them against; the card's ``own_labels`` says
+    ``graphs_read: 0``). The predictor knows the file's space only; on protocol (e)'s 50-label draws of
+    NAS-Bench-101 it ranked above a fine-tuned universal checkpoint, on Accel-NASBench's below it
+    (``docs/universal.md``, "Your own labels").
+
+    Raises:
+        TgnasError: an unknown recipe.
+    """
+    from dataclasses import replace
+
+    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS, FineTuneConfig
+
+    config = config or FineTuneConfig()
+    if recipe not in RECIPES:
+        raise TgnasError(f"unknown recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
+    epochs = config.epochs_for(len(own.records))
+    members = [replace(c, epochs=epochs, lr=config.lr, seed=config.seed, **options) for c in RECIPES[recipe]]
+    result = train_on_spaces({}, members, UNIVERSAL_VIEWS, own)
+    result.predictor.card["own_labels"]["graphs_read"] = 0
+    return result
+
+
 def read_own(
     rows: Mapping[str, Sequence[int]], views: int, seed: int, own: OwnLabels, embedder=None
 ) -> tuple[OwnLabels, int]:
