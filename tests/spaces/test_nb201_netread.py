@@ -48,6 +48,9 @@ def test_a_network_that_leaves_zero_operations_out_reads_back():
         "|avg_pool_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|nor_conv_3x3~1|skip_connect~2|",
         # node 2 is x + x
         "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_3x3~2|",
+        # node 1 has no input: NB201Like draws it as one multiplication by zero, which later edges read
+        "|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|none~2|",
+        "|avg_pool_3x3~0|+|none~0|none~1|+|avg_pool_3x3~0|none~1|nor_conv_1x1~2|",
     ]:
         arch = space.parse(text)
         got = cell_of(traced(space_nets.NB201Like(edges(arch), width=4)))

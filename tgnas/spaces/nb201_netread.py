@@ -23,9 +23,9 @@ Widths are not checked.
   addition are one sum; an addition of one input adds it to itself).
 
 The cell read back is the first cell of the space (in its enumeration order) whose unique string that is;
-the benchmark counts cells with one unique string as one architecture. A network without multiplications by
-zero (its zero operations left out entirely) is matched on the string with every ``#`` term dropped. All
-``3N`` cells must compute the same.
+the benchmark counts cells with one unique string as one architecture. A network whose string matches no
+cell's (its zero operations left out, entirely or but for a node without inputs drawn as one multiplication
+by zero) is matched on the string with every ``#`` term dropped. All ``3N`` cells must compute the same.
 """
 
 from __future__ import annotations
@@ -272,10 +272,10 @@ def _stage(net: _Net, start: int, end: int) -> list[str] | None:
 
 
 def _known(key: str) -> NB201Arch | None:
-    """The first cell whose unique string is ``key``; for a ``key`` without zero terms (a network that leaves
-    its zero operations out), the first whose string without zero terms is ``key``."""
+    """The first cell whose unique string is ``key``; else (a network that leaves some or all of its zero
+    operations out) the first whose string without zero terms is ``key``'s without them."""
     exact, loose = _cells_by_string()
-    return exact.get(key) or (None if ZERO in key else loose.get(key))
+    return exact.get(key) or loose.get(_without_zeros(key))
 
 
 def cell_of(graph: OpGraph) -> NB201Arch | None:
