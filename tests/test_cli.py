@@ -610,6 +610,35 @@ def test_score_module_from_a_file(capsys, tmp_path):
     assert code == 2 and "RuntimeError: boom" in err and "no arguments" not in err
 
 
+def test_score_module_with_your_traced_checkpoint(capsys, tmp_path):
+    """``--traced-checkpoint`` scores a module that no space reads back with a checkpoint of your own."""
+    import zoo
+
+    from tgnas.api import module_graph
+    from tgnas.predictor.config import FineTuneConfig
+    from tgnas.predictor.multispace import train_alone
+    from tgnas.predictor.own import labels_from_modules
+
+    shape = (1, 3, 32, 32)
+    models = [zoo.vgg_like(8, d) for d in (1, 2)] + [zoo.MobileNetLike(8, 1)]
+    own = labels_from_modules(models, [60.0, 70.0, 65.0], shape)
+    trained = train_alone(own, FineTuneConfig(epochs=1), recipe="mixed", progress=False).predictor
+    path, _ = trained.save(tmp_path / "mine.pt")
+    module = ("--module", "zoo:resnet_small", "--input-shape", "1,3,32,32")
+    code, out, err = run(capsys, "score", *module, "--traced-checkpoint", str(path), "--json")
+    assert code == 0, err
+    want = trained.score_graphs([module_graph(zoo.resnet_small().eval(), shape)])[0]
+    assert json.loads(out)["scores"][0]["score"] == pytest.approx(want)
+    for args, match in [
+        (("--traced-checkpoint", str(path), "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+         "give --module too"),
+        ((*module, "--traced-checkpoint", str(path), "--proxies", "params"), "drop them with --proxies"),
+        ((*module, "--traced-checkpoint", str(tmp_path / "none.pt")), "none.pt"),
+    ]:  # fmt: skip
+        code, _, err = run(capsys, "score", *args)
+        assert code == 2 and match in err, err
+
+
 def test_evaluate_prior_weight_reaches_the_unseen_operator_cells(capsys, tmp_path):
     from tgnas.embed import default_embedder, describe_op
     from tgnas.predictor.features import GraphFeaturizer

@@ -225,3 +225,70 @@ def test_graph_records_are_read_as_the_trained_predictor_will_read_them():
     loose = [r.graph for r in own.records[:2]]
     assert [r.graph for r in read.records[:2]] == TextResolver(texts, default_embedder()).resolve(loose)[0]
     assert read_own({}, 2, 0, own) == (own, 0)  # no rows: nothing known to read as
+
+
+SHAPE = (1, 3, 16, 16)
+
+
+def test_labelled_modules_are_their_traced_graphs():
+    """Each module is traced to the graph it is scored by; modules of one graph merge into one record."""
+    import zoo
+
+    from tgnas.api import module_graph
+    from tgnas.predictor.own import labels_from_modules
+
+    models = [zoo.vgg_like(8, 1), zoo.vgg_like(8, 2), zoo.ResNetLike(8, 1), zoo.vgg_like(8, 1)]
+    own = labels_from_modules(models, [60.0, 70.0, 80.0, 64.0], SHAPE, group="cifar10")
+    assert own.lines == 4 and len(own.records) == 3  # the two vgg_like(8, 1) trace alike
+    first = own.records[0]
+    assert first.space is None and first.graph == module_graph(models[0].eval(), SHAPE)
+    assert first.accuracy == 62.0 and {r.group for r in own.records} == {"own/cifar10"}
+    again = labels_from_modules(models, [60.0, 70.0, 80.0, 64.0], SHAPE, group="cifar10")
+    other = labels_from_modules(models, [60.0, 70.0, 81.0, 64.0], SHAPE, group="cifar10")
+    assert again.sha256 == own.sha256 != other.sha256
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        (([], []), "holds no labelled architecture"),
+        (([0], [1.0]), "modules item 1: expected a torch.nn.Module, got int"),
+        (("two", [1.0]), "3 modules but 1 accuracies"),
+        (("pair", [1.0, float("nan")]), "modules item 2: accuracy"),
+        (("pair", [5.0, 5.0]), "needs two architectures of different accuracy"),
+    ],
+)
+def test_labelled_modules_bad_inputs(args, match):
+    import zoo
+
+    from tgnas.errors import TgnasError
+    from tgnas.predictor.own import labels_from_modules
+
+    models, accuracies = args
+    if models == "pair":
+        models = [zoo.vgg_like(8, 1), zoo.vgg_like(8, 2)]
+    elif models == "two":
+        models = "abc"
+    with pytest.raises(TgnasError, match=match):
+        labels_from_modules(models, accuracies, SHAPE)
+
+
+def test_a_predictor_trained_on_modules_scores_modules(tmp_path):
+    """Trained alone on labelled modules, the checkpoint scores modules through the API as the traced
+    predictor, each as its traced graph."""
+    import zoo
+
+    from tgnas.api import Predictor, module_graph
+    from tgnas.predictor.config import FineTuneConfig
+    from tgnas.predictor.multispace import train_alone
+    from tgnas.predictor.own import labels_from_modules
+
+    models = [zoo.vgg_like(8, d) for d in (1, 2, 3)] + [zoo.ResNetLike(8, b) for b in (1, 2)]
+    own = labels_from_modules(models, [60.0, 65.0, 70.0, 75.0, 80.0], SHAPE)
+    result = train_alone(own, FineTuneConfig(epochs=1), recipe="mixed", progress=False)
+    path, _ = result.predictor.save(tmp_path / "mine.pt")
+    api = Predictor.load(traced_checkpoint=str(path))
+    probe = zoo.MobileNetLike(8, 1).eval()
+    want = result.predictor.score_graphs([module_graph(probe, SHAPE)])[0]
+    assert api.score(probe, SHAPE) == pytest.approx(want)
+    assert Predictor.load().score(probe, SHAPE) != pytest.approx(want)  # the shipped traced predictor

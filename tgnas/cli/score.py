@@ -27,6 +27,12 @@ def score(
     ),
     input_shape: str = typer.Option(None, help="--module: input shape with batch, e.g. 1,3,32,32."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
+    traced_checkpoint: str = typer.Option(
+        None,
+        "--traced-checkpoint",
+        help="--module: the checkpoint of modules not read back into a space (default: nb201_traced_1000; "
+        "e.g. one trained on your labelled modules, tgnas.predictor.own.labels_from_modules).",
+    ),
     proxies: str = typer.Option(
         None,
         "--proxies",
@@ -39,9 +45,9 @@ def score(
 
     Without --checkpoint, NAS-Bench-201 cells are scored by the NAS-Bench-201 specialist (a predicted
     CIFAR-10 accuracy), other architectures and graphs by the universal predictor (a standardised score);
-    a --module by the traced-graph predictor (a network of NAS-Bench-201, NAS-Bench-101, DARTS or
-    Accel-NASBench: as its architecture; a note says so, as for every graph read back into a space's
-    architecture). With --proxies, each network's zero-cost proxies are computed
+    a --module by the traced-graph predictor, or --traced-checkpoint (a network of NAS-Bench-201,
+    NAS-Bench-101, DARTS or Accel-NASBench: as its architecture; a note says so, as for every graph read back
+    into a space's architecture). With --proxies, each network's zero-cost proxies are computed
     (architectures of spaces with a network, and modules; not graphs): the score is the proxy itself, or
     for several proxies their log-rank aggregate over the scored items; the values follow on each line.
     """
@@ -72,12 +78,17 @@ def score(
         raise TgnasError(
             "nothing to score: pass architecture strings, --file FILE, --graphs FILE.jsonl or --module"
         )
+    if traced_checkpoint is not None and not module:
+        raise TgnasError("--traced-checkpoint scores modules: give --module too")
     if proxies is not None:
-        if checkpoint:
-            raise TgnasError("--checkpoint is the predictor's: drop it with --proxies")
+        if checkpoint or traced_checkpoint:
+            raise TgnasError("--checkpoint and --traced-checkpoint are predictors': drop them with --proxies")
         _score_proxies(items, sources, proxies, shape, batch_size, as_json, bool(file or graphs))
         return
-    report = Predictor.load(checkpoint).report(items, shape)
+    predictor = Predictor.load(checkpoint, traced_checkpoint=traced_checkpoint)
+    if traced_checkpoint is not None:
+        _ = predictor.traced  # a bad name fails here, even where every module reads back into a space
+    report = predictor.report(items, shape)
     about = {u.op: _unseen_note(u) for u in report.unseen}
     rows = [
         {

@@ -280,9 +280,9 @@ def train_alone(own: OwnLabels, config=None, recipe: str = "ensemble", **options
     :meth:`~tgnas.predictor.config.FineTuneConfig.epochs_for` the file's size, its learning rate and seed.
 
     The graphs train as given (no benchmark texts to read them against; the card's ``own_labels`` says
-    ``graphs_read: 0``). The predictor knows the file's space only; on protocol (e)'s 50-label draws of
-    NAS-Bench-101 it ranked above a fine-tuned universal checkpoint, on Accel-NASBench's below it
-    (``docs/universal.md``, "Your own labels").
+    ``graphs_read: 0``) and the card lists no benchmark rows, so the predictor knows the file's space only.
+    How it compares with fine-tuning (:func:`tgnas.predictor.finetune.finetune`) is measured in
+    ``docs/universal.md`` ("Your own labels").
 
     Raises:
         TgnasError: an unknown recipe.

@@ -18,7 +18,7 @@ otherwise).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -113,30 +113,79 @@ def read_own_labels(lines: Iterable[str], source: str = "input") -> OwnLabels:
             or a group without two architectures of different accuracy.
     """
     content = list(lines)
-    merged: dict[tuple, tuple[OwnRecord, list[float]]] = {}
-    count = 0
+    records = []
     for line_no, line in enumerate(content, start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
         where = f"{source} line {line_no}"
-        record = _record(loads(stripped, where, DataError), where)
+        records.append(_record(loads(stripped, where, DataError), where))
+    digest = hashlib.sha256("".join(content).encode("utf-8")).hexdigest()
+    return _merged(records, source, digest)
+
+
+def labels_from_modules(
+    modules: Sequence,
+    accuracies: Sequence[float],
+    input_shape: Sequence[int],
+    group: str = DEFAULT_GROUP,
+    source: str = "modules",
+) -> OwnLabels:
+    """Labelled ``torch.nn.Module`` objects as training records: each module traced on ``input_shape``
+    (with the batch, e.g. ``(1, 3, 32, 32)``) into its whole-network graph (:func:`tgnas.api.module_graph`,
+    the graph a module is scored by) and labelled with its accuracy, in one ``group``. Modules that trace
+    to one graph count once, with their mean accuracy. The digest covers the graphs, labels and group.
+
+    A predictor trained on them scores modules as the traced-graph predictor does
+    (``Predictor.load(traced_checkpoint=PATH)``, ``tgnas score --module M --traced-checkpoint PATH``); a
+    module tgnas reads back into a search space's architecture is scored as that architecture instead.
+
+    Raises:
+        DataError: no modules, counts that differ, a label that is no finite number, a bad group, or a group
+            without two different accuracies.
+        TgnasError: an input that is not a module, a bad ``input_shape`` or a module that does not trace.
+    """
+    from tgnas.api import _is_module, module_graph
+
+    modules, accuracies = list(modules), list(accuracies)
+    if len(modules) != len(accuracies):
+        raise DataError(f"{len(modules)} modules but {len(accuracies)} accuracies")
+    name = GROUP_PREFIX + text(group, "group", DataError).strip()
+    records, digest = [], hashlib.sha256()
+    for k, (model, accuracy) in enumerate(zip(modules, accuracies, strict=True)):
+        where = f"{source} item {k + 1}"
+        if not _is_module(model):
+            raise TgnasError(f"{where}: expected a torch.nn.Module, got {type(model).__name__}")
+        label = number(accuracy, f"{where}: accuracy", DataError)
+        try:
+            graph = module_graph(model, input_shape)
+        except TgnasError as exc:
+            raise type(exc)(f"{where}: {exc}") from None
+        records.append(OwnRecord(None, None, graph, label, name))
+        digest.update(repr((graph.key, label, name)).encode("utf-8"))
+    return _merged(records, source, digest.hexdigest())
+
+
+def _merged(records: Sequence[OwnRecord], source: str, digest: str) -> OwnLabels:
+    """One record per architecture and group (:func:`_identity`), labelled with the mean of its labels.
+
+    Raises:
+        DataError: no records, or a group without two architectures of different accuracy.
+    """
+    merged: dict[tuple, tuple[OwnRecord, list[float]]] = {}
+    for record in records:
         merged.setdefault(_identity(record), (record, []))[1].append(record.accuracy)
-        count += 1
     if not merged:
         raise DataError(f"{source} holds no labelled architecture")
-    records = tuple(
-        OwnRecord(r.arch, r.space, r.graph, float(np.mean(ys)), r.group) for r, ys in merged.values()
-    )
-    for group in dict.fromkeys(r.group for r in records):
-        values = {r.accuracy for r in records if r.group == group}
+    out = tuple(OwnRecord(r.arch, r.space, r.graph, float(np.mean(ys)), r.group) for r, ys in merged.values())
+    for group in dict.fromkeys(r.group for r in out):
+        values = {r.accuracy for r in out if r.group == group}
         if len(values) < 2:
             raise DataError(
                 f"{source}: group {group.removeprefix(GROUP_PREFIX)!r} needs two architectures of "
                 "different accuracy to rank"
             )
-    digest = hashlib.sha256("".join(content).encode("utf-8")).hexdigest()
-    return OwnLabels(records, source, digest, count)
+    return OwnLabels(out, source, digest, len(records))
 
 
 def load_own_labels(path: Path | str) -> OwnLabels:
