@@ -12,7 +12,8 @@ apart labels whose scales differ (datasets, training budgets). Training standard
 ranks only pairs within it, as it does for a benchmark's (space, dataset); so a group needs two
 architectures of different accuracy. Records of one architecture in one group count once, with their mean
 label (a space's canonical form decides what is one architecture; a graph's nodes, edges, texts and costs
-otherwise).
+otherwise). Labelled ``torch.nn.Module`` objects become records of their traced graphs through
+:func:`labels_from_modules`.
 """
 
 from __future__ import annotations
