@@ -14,12 +14,13 @@ imported by the submodules that need them. The plug-in API:
 __version__ = "0.1.0"
 
 
-def load_predictor(checkpoint=None, device="cpu"):
-    """The shipped predictors (or the checkpoint ``checkpoint``: a shipped name or a path) on ``device``,
-    as a :class:`tgnas.api.Predictor`; imported lazily to keep ``import tgnas`` light."""
+def load_predictor(checkpoint=None, device="cpu", traced_checkpoint=None):
+    """The shipped predictors (or the checkpoint ``checkpoint``: a shipped name or a path; modules not read
+    back into a space: ``traced_checkpoint``, default the shipped traced-graph predictor) on ``device``, as a
+    :class:`tgnas.api.Predictor`; imported lazily to keep ``import tgnas`` light."""
     from tgnas.api import Predictor
 
-    return Predictor.load(checkpoint, device)
+    return Predictor.load(checkpoint, device, traced_checkpoint)
 
 
 def __getattr__(name: str):

@@ -287,7 +287,10 @@ def test_a_predictor_trained_on_modules_scores_modules(tmp_path):
     own = labels_from_modules(models, [60.0, 65.0, 70.0, 75.0, 80.0], SHAPE)
     result = train_alone(own, FineTuneConfig(epochs=1), recipe="mixed", progress=False)
     path, _ = result.predictor.save(tmp_path / "mine.pt")
-    api = Predictor.load(traced_checkpoint=str(path))
+    import tgnas
+
+    api = tgnas.load_predictor(traced_checkpoint=str(path))
+    assert isinstance(api, Predictor)
     probe = zoo.MobileNetLike(8, 1).eval()
     want = result.predictor.score_graphs([module_graph(probe, SHAPE)])[0]
     assert api.score(probe, SHAPE) == pytest.approx(want)
