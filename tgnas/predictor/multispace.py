@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +20,7 @@ from tgnas.benchmarks import get_benchmark
 from tgnas.embed import wordings
 from tgnas.errors import TgnasError
 from tgnas.opgraph import OpGraph
+from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS, FineTuneConfig
 from tgnas.predictor.own import OwnLabels, OwnRecord
 from tgnas.registry import Registry
 from tgnas.spaces import get_space
@@ -256,10 +257,6 @@ def train_universal(
     Raises:
         TgnasError: bad spaces (:func:`universal_rows`) or an unknown recipe.
     """
-    from dataclasses import replace
-
-    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS
-
     rows = universal_rows(spaces, nb201_labels, limit, seed)
     if recipe not in RECIPES:
         raise TgnasError(f"unknown recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
@@ -273,7 +270,7 @@ def train_universal(
     return result
 
 
-def train_alone(own: OwnLabels, config=None, recipe: str = "ensemble", **options):
+def train_alone(own: OwnLabels, config: FineTuneConfig | None = None, recipe: str = "ensemble", **options):
     """The universal recipe's members trained from random weights on ``own`` labelled architectures alone
     (no benchmark rows), with the fine-tuning schedule of
     :class:`~tgnas.predictor.config.FineTuneConfig` (``config``; its ``replay`` does not apply):
@@ -287,10 +284,6 @@ def train_alone(own: OwnLabels, config=None, recipe: str = "ensemble", **options
     Raises:
         TgnasError: an unknown recipe.
     """
-    from dataclasses import replace
-
-    from tgnas.predictor.config import RECIPES, UNIVERSAL_VIEWS, FineTuneConfig
-
     config = config or FineTuneConfig()
     if recipe not in RECIPES:
         raise TgnasError(f"unknown recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
