@@ -533,11 +533,10 @@ def test_train_on_own_labels_alone(capsys, tmp_path):
     from tgnas.benchmarks import get_benchmark
     from tgnas.spaces import get_space
 
-    space, specs = get_space("nb101"), []
-    for spec in get_benchmark("nb101").arch_strings():  # 12 distinct cells (the file repeats some)
-        if space.canonical(space.parse(spec)) not in {space.canonical(space.parse(s)) for s in specs}:
-            specs.append(spec)
-    specs = specs[:12]
+    space, distinct = get_space("nb101"), {}
+    for spec in get_benchmark("nb101").arch_strings():  # the file repeats some cells
+        distinct.setdefault(space.canonical(space.parse(spec)), spec)
+    specs = list(distinct.values())[:12]
     runs = tmp_path / "runs.jsonl"
     runs.write_text(
         "".join(json.dumps({"arch": a, "accuracy": 90.0 - k}) + "\n" for k, a in enumerate(specs))

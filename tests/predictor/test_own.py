@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import zoo
 
 from tgnas.errors import ArchitectureError, DataError, GraphError
 from tgnas.opgraph import OpGraph
@@ -232,8 +233,6 @@ SHAPE = (1, 3, 16, 16)
 
 def test_labelled_modules_are_their_traced_graphs():
     """Each module is traced to the graph it is scored by; modules of one graph merge into one record."""
-    import zoo
-
     from tgnas.api import module_graph
     from tgnas.predictor.own import labels_from_modules
 
@@ -249,35 +248,31 @@ def test_labelled_modules_are_their_traced_graphs():
 
 
 @pytest.mark.parametrize(
-    "args, match",
+    "models, accuracies, match",
     [
-        (([], []), "holds no labelled architecture"),
-        (([0], [1.0]), "modules item 1: expected a torch.nn.Module, got int"),
-        (("two", [1.0]), "3 modules but 1 accuracies"),
-        (("pair", [1.0, float("nan")]), "modules item 2: accuracy"),
-        (("pair", [5.0, 5.0]), "needs two architectures of different accuracy"),
+        (lambda: [], [], "holds no labelled architecture"),
+        (lambda: [0], [1.0], "modules item 1: expected a torch.nn.Module, got int"),
+        (lambda: [zoo.vgg_like(8, 1)] * 3, [1.0], "3 modules but 1 accuracies"),
+        (lambda: [zoo.vgg_like(8, 1), zoo.vgg_like(8, 2)], [1.0, float("nan")], "modules item 2: accuracy"),
+        (
+            lambda: [zoo.vgg_like(8, 1), zoo.vgg_like(8, 2)],
+            [5.0, 5.0],
+            "two architectures of different accuracy",
+        ),
     ],
 )
-def test_labelled_modules_bad_inputs(args, match):
-    import zoo
-
+def test_labelled_modules_bad_inputs(models, accuracies, match):
     from tgnas.errors import TgnasError
     from tgnas.predictor.own import labels_from_modules
 
-    models, accuracies = args
-    if models == "pair":
-        models = [zoo.vgg_like(8, 1), zoo.vgg_like(8, 2)]
-    elif models == "two":
-        models = "abc"
     with pytest.raises(TgnasError, match=match):
-        labels_from_modules(models, accuracies, SHAPE)
+        labels_from_modules(models(), accuracies, SHAPE)
 
 
 def test_a_predictor_trained_on_modules_scores_modules(tmp_path):
     """Trained alone on labelled modules, the checkpoint scores modules through the API as the traced
     predictor, each as its traced graph."""
-    import zoo
-
+    import tgnas
     from tgnas.api import Predictor, module_graph
     from tgnas.predictor.config import FineTuneConfig
     from tgnas.predictor.multispace import train_alone
@@ -287,8 +282,6 @@ def test_a_predictor_trained_on_modules_scores_modules(tmp_path):
     own = labels_from_modules(models, [60.0, 65.0, 70.0, 75.0, 80.0], SHAPE)
     result = train_alone(own, FineTuneConfig(epochs=1), recipe="mixed", progress=False)
     path, _ = result.predictor.save(tmp_path / "mine.pt")
-    import tgnas
-
     api = tgnas.load_predictor(traced_checkpoint=str(path))
     assert isinstance(api, Predictor)
     probe = zoo.MobileNetLike(8, 1).eval()
