@@ -1,7 +1,7 @@
 """Your own labelled modules: a predictor trained on traced ``nn.Module``\\ s of a family, judged on others.
 
-Usage: ``.venv/bin/python benchmarks/own_modules.py [--labels 200] [--judged 500] [--seeds 0] [--finetune]
-[--epochs E]``
+Usage: ``.venv/bin/python benchmarks/own_modules.py [--labels 200] [--judged 500] [--seeds 0]
+[--runs alone,finetune] [--epochs E]``
 
 NAS-Bench-201 networks stand in for a family of the user's own: each row is built as the benchmark's network
 (:meth:`tgnas.spaces.nb201.NB201Space.build`, ``C = 16``, ``N = 5``) and traced on a 32x32 input into its
@@ -10,12 +10,13 @@ draws from those neither the traced-graph predictor (``nb201_traced_1000``) nor,
 anything else here trained or validated on: ``--labels`` labelled with their CIFAR-10 validation accuracy
 and ``--judged`` others.
 
-:func:`tgnas.predictor.own.labels_from_modules` turns the labelled modules into records, as a user does, and
-:func:`tgnas.predictor.multispace.train_alone` trains the shipped recipe on them alone (``tgnas train
---labelled`` from Python; ``--epochs`` overrides its schedule); with ``--finetune`` the shipped universal
-checkpoint is also fine-tuned on them (:func:`tgnas.predictor.finetune.finetune`). Each predictor scores the
-judged modules' graphs directly (:meth:`TrainedPredictor.score_graphs`; through the plug-in API these
-networks would be read back into their cells and scored by the NAS-Bench-201 specialist instead). Printed:
+:func:`tgnas.predictor.own.labels_from_modules` turns the labelled modules into records, as a user does.
+With ``alone`` among ``--runs`` (the default), :func:`tgnas.predictor.multispace.train_alone` trains the
+shipped recipe on them alone (``tgnas train --labelled`` from Python; ``--epochs`` overrides its schedule);
+with ``finetune``, the shipped universal checkpoint is fine-tuned on them
+(:func:`tgnas.predictor.finetune.finetune`). Each predictor scores the judged modules' graphs directly
+(:meth:`TrainedPredictor.score_graphs`; through the plug-in API these networks would be read back into their
+cells and scored by the NAS-Bench-201 specialist instead). Printed:
 Kendall tau against validation and test accuracy of the judged rows, beside the shipped traced-graph
 predictor (trained on 1,000 networks of this very family: a reference with five times the labels, not a
 baseline) and the networks' parameter counts.
@@ -55,7 +56,7 @@ def networks(rows: list[int]) -> list:
     return [space.build(space.parse(strings[i])).eval() for i in rows]
 
 
-def run(seed: int, labels: int, judged_n: int, epochs: int | None, tune: bool) -> list[tuple]:
+def run(seed: int, labels: int, judged_n: int, epochs: int | None, runs: set[str]) -> list[tuple]:
     """One seed's rows: ``(predictor, labels, tau valid, tau test, seconds)``."""
     bench = get_benchmark("nb201")
     valid, test = bench.column("cifar10", "valid"), bench.column("cifar10", "test")
@@ -71,10 +72,11 @@ def run(seed: int, labels: int, judged_n: int, epochs: int | None, tune: bool) -
     scored = [("parameter count", params, 0, 0.0)]
     scored.append((f"{TRACED} (shipped)", load_checkpoint(TRACED).score_graphs(graphs), 1000, 0.0))
     config = FineTuneConfig(epochs=epochs, seed=seed)
-    start = time.perf_counter()
-    alone = train_alone(own, config, progress=False).predictor
-    scored.append(("alone", alone.score_graphs(graphs), len(own.records), time.perf_counter() - start))
-    if tune:
+    if "alone" in runs:
+        start = time.perf_counter()
+        alone = train_alone(own, config, progress=False).predictor
+        scored.append(("alone", alone.score_graphs(graphs), len(own.records), time.perf_counter() - start))
+    if "finetune" in runs:
         from tgnas.predictor.finetune import finetune
 
         start = time.perf_counter()
@@ -93,12 +95,15 @@ def main() -> None:
     parser.add_argument("--judged", type=int, default=500)
     parser.add_argument("--seeds", default="0")
     parser.add_argument("--epochs", type=int, default=None, help="override the fine-tuning schedule")
-    parser.add_argument("--finetune", action="store_true", help="also fine-tune the universal checkpoint")
+    parser.add_argument("--runs", default="alone", help="alone and/or finetune (the universal checkpoint)")
     args = parser.parse_args()
+    runs = set(args.runs.split(","))
+    if not runs <= {"alone", "finetune"}:
+        parser.error(f"--runs takes alone and finetune, got {args.runs!r}")
     print("| seed | predictor | labels | tau (valid) | tau (test) | s |")
     print("|---|---|---|---|---|---|")
     for seed in (int(s) for s in args.seeds.split(",")):
-        for name, n, tv, tt, sec in run(seed, args.labels, args.judged, args.epochs, args.finetune):
+        for name, n, tv, tt, sec in run(seed, args.labels, args.judged, args.epochs, runs):
             print(f"| {seed} | {name} | {n} | {tv:.3f} | {tt:.3f} | {sec:.0f} |", flush=True)
 
 
