@@ -43,9 +43,9 @@ SHAPE = (1, 3, 32, 32)
 TRACED = "nb201_traced_1000"
 
 
-def draw(labels: int, judged: int, seed: int) -> tuple[list[int], list[int]]:
-    """Seeded labelled and judged NAS-Bench-201 rows outside the traced-graph predictor's split."""
-    card = load_checkpoint(TRACED).card
+def draw(card: dict, labels: int, judged: int, seed: int) -> tuple[list[int], list[int]]:
+    """Seeded labelled and judged NAS-Bench-201 rows outside the split of the traced-graph predictor's
+    ``card``."""
     free = rows_without("nb201", sorted(i for rows in card["split"].values() for i in rows))
     perm = np.random.default_rng(seed).permutation(free)
     return sorted(perm[:labels].tolist()), sorted(perm[labels : labels + judged].tolist())
@@ -60,7 +60,8 @@ def run(seed: int, labels: int, judged_n: int, epochs: int | None, runs: set[str
     """One seed's rows: ``(predictor, labels, tau valid, tau test, seconds)``."""
     bench = get_benchmark("nb201")
     valid, test = bench.column("cifar10", "valid"), bench.column("cifar10", "test")
-    labelled, judged = draw(labels, judged_n, seed)
+    traced = load_checkpoint(TRACED)
+    labelled, judged = draw(traced.card, labels, judged_n, seed)
     start = time.perf_counter()
     own = labels_from_modules(networks(labelled), valid[labelled], SHAPE, group="cifar10", source="nb201")
     models = networks(judged)
@@ -70,7 +71,7 @@ def run(seed: int, labels: int, judged_n: int, epochs: int | None, runs: set[str
     )
     params = np.array([sum(p.numel() for p in m.parameters()) for m in models], dtype=float)
     scored = [("parameter count", params, 0, 0.0)]
-    scored.append((f"{TRACED} (shipped)", load_checkpoint(TRACED).score_graphs(graphs), 1000, 0.0))
+    scored.append((f"{TRACED} (shipped)", traced.score_graphs(graphs), 1000, 0.0))
     config = FineTuneConfig(epochs=epochs, seed=seed)
     if "alone" in runs:
         start = time.perf_counter()
