@@ -163,3 +163,24 @@ def test_bad_inputs():
 
     with pytest.raises(TraceError, match="does not depend on the input"):
         graph_from_module(Constant(), X)
+
+
+def test_a_failure_inside_a_traced_module_is_reported_on_one_line():
+    class Boom(nn.Module):
+        def forward(self, x):
+            raise RuntimeError("the real cause\n\nWhile executing %x ...\nOriginal traceback:\nNone")
+
+    class Loud(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.boom = Boom()
+
+        def forward(self, x):
+            return self.boom(x)
+
+    with pytest.raises(TraceError) as info:
+        graph_from_module(Loud(), X, fallback=False)
+    assert str(info.value) == "torch.fx cannot trace Loud: RuntimeError: the real cause"
+    with pytest.warns(UserWarning, match="falling back"), pytest.raises(TraceError) as info:
+        graph_from_module(Loud(), X)
+    assert str(info.value) == "Loud failed on an input of shape (1, 3, 32, 32): RuntimeError: the real cause"

@@ -29,3 +29,10 @@ class GraphError(TgnasError):
 
 class DataError(TgnasError):
     """Missing or corrupt data files (benchmark tables, checkpoints)."""
+
+
+def cause(exc: BaseException) -> str:
+    """``"Type: message"`` of an exception raised by a user's code, on one line: the first non-empty line
+    of the message (torch.fx and others append the executing node and a hint on later lines)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__

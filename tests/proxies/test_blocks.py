@@ -81,3 +81,20 @@ def test_a_blocks_method_overrides_the_search():
     net = ResNetLike()
     net.blocks = lambda: [net.stage1, net.stage2]
     assert find_blocks(net, torch.randn(2, 3, 8, 8)) == [net.stage1, net.stage2]
+
+
+def test_plain_layers_at_one_resolution_split_at_each_convolution():
+    net = nn.Sequential(
+        nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+        nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3),
+    )  # fmt: skip
+    assert find_blocks(net, torch.randn(2, 3, 8, 8)) == [net[2], net[5]]
+    values = compute_proxies(net, batch(), ["az"]).values
+    assert all(torch.isfinite(torch.tensor(v)) for v in values.values())
+
+
+def test_one_convolution_is_still_too_few_blocks():
+    net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Flatten(), nn.Linear(256, 3))
+    with pytest.raises(ProxyError, match=r"found 1\)"):
+        find_blocks(net, torch.randn(2, 3, 8, 8))

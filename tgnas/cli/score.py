@@ -8,7 +8,7 @@ import sys
 import typer
 
 from tgnas.cli.app import JSON_OPT, _print_json, app
-from tgnas.errors import TgnasError
+from tgnas.errors import TgnasError, cause
 
 
 @app.command()
@@ -222,7 +222,7 @@ def _load_module(spec: str):
             source = importlib.import_module(path)
         obj = getattr(source, attr)
     except (ImportError, AttributeError) as exc:
-        raise TgnasError(f"cannot load {spec}: {type(exc).__name__}: {exc}") from None
+        raise TgnasError(f"cannot load {spec}: {cause(exc)}") from None
     finally:
         if added and os.getcwd() in sys.path:
             sys.path.remove(os.getcwd())
@@ -231,7 +231,7 @@ def _load_module(spec: str):
             obj = obj()
         except Exception as exc:  # the user's code: any failure is theirs, reported without our traceback
             hint = " (the factory must take no arguments)" if isinstance(exc, TypeError) else ""
-            raise TgnasError(f"calling {spec}() failed: {type(exc).__name__}: {exc}{hint}") from None
+            raise TgnasError(f"calling {spec}() failed: {cause(exc)}{hint}") from None
     model = obj
     if not isinstance(model, nn.Module):
         raise TgnasError(f"{spec} gave a {type(model).__name__}, not a torch.nn.Module")

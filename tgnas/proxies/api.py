@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from tgnas.errors import ArchitectureError, TgnasError
+from tgnas.errors import ArchitectureError, TgnasError, cause
 from tgnas.proxies.base import PROXIES, ProxyBatch, ProxyError
 from tgnas.proxies.data import cifar10_batch
 from tgnas.proxies.runner import ProxyResult, compute_proxies, resolve
@@ -107,9 +107,7 @@ def _module(
     try:
         out = _probe(model, noise[:2])
     except Exception as exc:  # noqa: BLE001 (the user's module: any failure is a bad input)
-        raise ProxyError(
-            f"the module rejects inputs of shape (B, {c}, {h}, {w}): {type(exc).__name__}: {exc}"
-        ) from None
+        raise ProxyError(f"the module rejects inputs of shape (B, {c}, {h}, {w}): {cause(exc)}") from None
     if not isinstance(out, torch.Tensor) or out.dim() != 2:
         raise ProxyError(
             f"proxies need a module returning (B, classes) logits, got {getattr(out, 'shape', out)}"

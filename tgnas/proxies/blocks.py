@@ -17,7 +17,9 @@ by recording one forward pass (every module call, its tensor inputs, its output,
 4. **Group.** Each unit is a block. Consecutive plain layers (convolution, normalisation, activation,
    pooling) between units form one block, and a layer that changes the spatial resolution starts a new
    one: a stage between resolution changes. A trailing group without convolution (the normalisation and
-   activation of the head) is left out. Every block module must run exactly once per forward pass.
+   activation of the head) is left out. Where this gives fewer than two blocks (plain layers at one
+   resolution, a VGG-like stage), each convolution starts a block instead. Every block module must run
+   exactly once per forward pass.
 
 On NAS-Bench-201's network this finds the stem, every cell and every reduction block (its ``blocks()``);
 on a torchvision ResNet the stem and every residual unit; on a DARTS network the stem and every cell
@@ -101,6 +103,25 @@ def _changes_resolution(call: Call) -> bool:
     return x is not None and isinstance(out, torch.Tensor) and out.dim() == 4 and x.shape[2:] != out.shape[2:]
 
 
+def _grouped(units: list[Call], starts_block) -> list[nn.Module]:
+    """Step 4 of the module docstring: each unit with calls of its own is a block; runs of plain layers
+    are grouped, a new group starting at a layer for which ``starts_block`` holds; a group is represented
+    by its last layer, and a trailing group without a convolution or linear layer is left out."""
+    blocks: list[nn.Module] = []
+    plain: list[Call] = []
+    for unit in units:
+        if plain and (unit.children or starts_block(unit)):
+            blocks.append(plain[-1].module)
+            plain = []
+        if unit.children:
+            blocks.append(unit.module)
+        else:
+            plain.append(unit)
+    if plain and any(isinstance(u.module, nn.Conv2d | nn.Linear) for u in plain):
+        blocks.append(plain[-1].module)  # (a trailing normalisation and activation only: the head's)
+    return blocks
+
+
 def find_blocks(model: nn.Module, x: torch.Tensor) -> list[nn.Module]:
     """The feature blocks of ``model`` for inputs like ``x`` (module docstring); ``blocks()`` if it has one.
 
@@ -114,19 +135,10 @@ def find_blocks(model: nn.Module, x: torch.Tensor) -> list[nn.Module]:
             return blocks
     root = record_calls(model, x[:2] if x.shape[0] > 2 else x)
     units = [u for c in _chain(root.children, root.inputs) for u in _expand(c)]
-    first_bad = next((k for k, u in enumerate(units) if not _is_map(u.output)), len(units))
-    blocks: list[nn.Module] = []
-    plain: list[Call] = []
-    for unit in units[:first_bad]:
-        if plain and (unit.children or _changes_resolution(unit)):
-            blocks.append(plain[-1].module)
-            plain = []
-        if unit.children:
-            blocks.append(unit.module)
-        else:
-            plain.append(unit)
-    if plain and any(isinstance(u.module, nn.Conv2d | nn.Linear) for u in plain):
-        blocks.append(plain[-1].module)  # (a trailing normalisation and activation only: the head's)
+    units = units[: next((k for k, u in enumerate(units) if not _is_map(u.output)), len(units))]
+    blocks = _grouped(units, _changes_resolution)
+    if len(blocks) < 2:  # one stage of plain layers: each convolution starts a block
+        blocks = _grouped(units, lambda u: _changes_resolution(u) or isinstance(u.module, nn.Conv2d))
     calls: dict[nn.Module, int] = {}
 
     def count(call: Call) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from tgnas.errors import TgnasError
+from tgnas.errors import TgnasError, cause
 from tgnas.proxies.base import FAMILIES, PROXIES, ProxyBatch, ProxyError
 from tgnas.proxies.init import INITS
 
@@ -118,7 +118,7 @@ def compute_proxies(
             except (RuntimeError, FloatingPointError, ZeroDivisionError, ValueError, IndexError) as exc:
                 values = {name: float("nan") for name in outputs}
                 for name in outputs:
-                    result.failures[name] = f"{type(exc).__name__}: {exc}"
+                    result.failures[name] = cause(exc)
             result.seconds[family] = time.perf_counter() - start
         for name in outputs:
             value = float(values.get(name, float("nan")))

@@ -31,7 +31,7 @@ import torch
 from torch import fx, nn
 
 from tgnas.cost import module_flops
-from tgnas.errors import TgnasError
+from tgnas.errors import TgnasError, cause
 from tgnas.opgraph import INPUT, OUTPUT, OpGraph, prune_unreachable
 from tgnas.trace.ops import SHAPE_ONLY, SHAPE_ONLY_MODULES, describe_function, describe_module
 
@@ -84,8 +84,7 @@ def _run(model: nn.Module, example: torch.Tensor, fn) -> None:
             fn(example)
     except Exception as exc:  # the user's model: any error type
         raise TraceError(
-            f"{type(model).__name__} failed on an input of shape {tuple(example.shape)}: "
-            f"{type(exc).__name__}: {exc}"
+            f"{type(model).__name__} failed on an input of shape {tuple(example.shape)}: {cause(exc)}"
         ) from None
     finally:
         model.train(was)
@@ -105,9 +104,7 @@ def graph_from_module(model: nn.Module, example_input: torch.Tensor, fallback: b
         traced = fx.symbolic_trace(model)
     except Exception as exc:  # fx raises TraceError, TypeError, NotImplementedError, ...
         if not fallback:
-            raise TraceError(
-                f"torch.fx cannot trace {type(model).__name__}: {type(exc).__name__}: {exc}"
-            ) from None
+            raise TraceError(f"torch.fx cannot trace {type(model).__name__}: {cause(exc)}") from None
         warnings.warn(
             f"torch.fx cannot trace {type(model).__name__} ({type(exc).__name__}); falling back to forward "
             "hooks: functional operations between modules are not seen (see tgnas.trace)",
