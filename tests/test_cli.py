@@ -200,6 +200,12 @@ def test_search_few_shot_checkpoint_reports_cifar10(capsys):
     assert d["notes"]["labels_used"] == 156 and 10 < d["truth"]["cifar10"]["test"] < 95
 
 
+def test_search_without_a_searcher_evolves_where_nothing_can_be_pruned(capsys):
+    code, out, err = run(capsys, "search", "--space", "anb", "--budget", "20", "--json")
+    assert code == 0, err
+    assert json.loads(out)["searcher"] == "evolution"
+
+
 def test_search_darts_returns_a_genotype(capsys):
     code, out, _ = run(
         capsys, "search", "--space", "darts", "--searcher", "random", "--budget", "20", "--json"
@@ -462,6 +468,21 @@ def test_arch_of_the_new_spaces(capsys):
         capsys, "arch", '{"matrix": [[0,1],[1,0]], "ops": ["input","output"]}', "--space", "nb101"
     )
     assert code == 2 and "upper-triangular" in err
+
+
+def test_arch_finds_the_space_that_reads_it(capsys):
+    from tgnas.benchmarks import get_benchmark
+
+    forms = {
+        "anb": "e6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2",
+        "nb101": get_benchmark("nb101").arch_strings()[0],
+        "nb201": "6111",
+    }
+    for space, form in forms.items():
+        code, out, err = run(capsys, "arch", form, "--json")
+        assert code == 0 and json.loads(out)["space"] == space, err
+    code, _, err = run(capsys, "arch", "e6k3l1")
+    assert code == 2 and "no search space parses 'e6k3l1'" in err and "anb: " in err
 
 
 def test_train_spaces_writes_a_universal_checkpoint(capsys, tmp_path):

@@ -111,12 +111,21 @@ def parse_architecture(text: str) -> object:
     Raises:
         ArchitectureError: no space parses it (each space's complaint is listed).
     """
+    return parse_in_any_space(text)[1]
+
+
+def parse_in_any_space(text: str) -> tuple[str, object]:
+    """``(space name, architecture)`` of the first registered space that parses ``text``.
+
+    Raises:
+        ArchitectureError: no space parses it (each space's complaint is listed).
+    """
     from tgnas.spaces import SPACES, get_space
 
     complaints = []
     for space in (get_space(n) for n in SPACES.names()):
         try:
-            return space.parse(text)
+            return space.name, space.parse(text)
         except TgnasError as exc:
             complaints.append(f"{space.name}: {exc}")
     raise ArchitectureError(f"no search space parses {text[:80]!r}; " + "; ".join(complaints))

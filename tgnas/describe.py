@@ -36,14 +36,19 @@ class ArchReport:
         return asdict(self)
 
 
-def describe(text: str, space_name: str = "nb201", datasets: Sequence[str] | None = None) -> ArchReport:
+def describe(text: str, space_name: str | None = None, datasets: Sequence[str] | None = None) -> ArchReport:
     """Parses ``text`` in ``space_name`` (an integer is a benchmark index) and describes it.
 
     Args:
         text: the architecture's string form, or a benchmark index.
-        space_name: search-space name.
+        space_name: search-space name; ``None``: the first space that parses ``text``
+            (:func:`tgnas.api.parse_in_any_space`), NAS-Bench-201 for an index.
         datasets: benchmark datasets to report (all by default).
     """
+    if space_name is None:
+        from tgnas.api import parse_in_any_space
+
+        space_name = "nb201" if text.strip().isdigit() else parse_in_any_space(text)[0]
     space = get_space(space_name)
     bench = get_benchmark(space_name) if space_name in BENCHMARKS else None
     if bench is not None and text.strip().isdigit():

@@ -136,3 +136,14 @@ def test_cascade_refuses_a_scorer_without_a_predictor_member(space):
         SEARCHERS.get("cascade")().run(space, OpSum(), 100, np.random.default_rng(0))
     with pytest.raises(TgnasError, match="shortlist"):
         SEARCHERS.get("cascade")(shortlist=0).run(space, FakeEnsemble(), 100, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize(
+    "space, searcher",
+    [("nb201", "hybrid"), ("nb101", "evolution"), ("anb", "evolution"), ("darts", "evolution")],
+)
+def test_the_default_searcher_prunes_only_where_a_supernet_exists(space, searcher):
+    from tgnas.search.driver import default_searcher
+
+    assert default_searcher(get_space(space)) == searcher
+    assert searcher in SEARCHERS.names()

@@ -37,7 +37,9 @@ def spaces(as_json: bool = JSON_OPT) -> None:
 @app.command()
 def arch(
     architecture: str = typer.Argument(..., help="Architecture string (or a benchmark index)."),
-    space: str = typer.Option("nb201", help="Search space."),
+    space: str = typer.Option(
+        None, help="Search space (default: the first that parses it; nb201 for an index)."
+    ),
     dataset: list[str] = typer.Option(None, help="Benchmark dataset(s) to report; all by default."),
     as_json: bool = JSON_OPT,
 ) -> None:

@@ -13,8 +13,9 @@ def search(
     space: str = typer.Option("nb201", help="Search space (tgnas spaces lists them)."),
     scorer: str = typer.Option("predictor", help="predictor | proxies[:NAMES] | ensemble[:NAMES]."),
     searcher: str = typer.Option(
-        "hybrid",
-        help="random | evolution | prune | hybrid | cascade (ensemble: predictor search, then re-rank).",
+        None,
+        help="random | evolution | prune | hybrid | cascade (ensemble: predictor search, then re-rank); "
+        "default: hybrid where the space has a supernet (nb201), else evolution.",
     ),
     budget: int = typer.Option(1000, help="Distinct architectures scored."),
     seed: int = typer.Option(0, min=0, help="Seed of the search."),
@@ -35,7 +36,7 @@ def search(
 
     config = SearchConfig(space, scorer, searcher, budget, seed, checkpoint, weight)
     with (
-        console.status(f"{searcher} search of {space} with {scorer}", spinner="dots")
+        console.status(f"{searcher or 'the'} search of {space} with {scorer}", spinner="dots")
         if not as_json
         else _null()
     ):

@@ -17,11 +17,19 @@ class SearchConfig:
 
     space: str = "nb201"
     scorer: str = "predictor"  # predictor | proxies[:NAMES] | ensemble[:NAMES]
-    searcher: str = "hybrid"  # random | evolution | prune | hybrid | cascade (ensemble only)
+    searcher: str | None = None  # random | evolution | prune | hybrid | cascade; None: default_searcher
     budget: int = 1000  # distinct architectures scored
     seed: int = 0  # seeds the search's generator
     checkpoint: str | None = None  # predictor checkpoint (default: the shipped one)
     weight: float | None = None  # the predictor's weight in the ensemble (default: 2 x number of proxies)
+
+
+def default_searcher(space) -> str:
+    """The searcher a search runs when none is named: TG-NAS's pruning-evolution ``hybrid`` where the space
+    has a supernet to prune (:class:`~tgnas.spaces.base.PrunableSpace`), else aging ``evolution``."""
+    from tgnas.spaces.base import PrunableSpace
+
+    return "hybrid" if isinstance(space, PrunableSpace) else "evolution"
 
 
 def search(config: SearchConfig, datasets: Sequence[str] | None = None, scorer=None) -> SearchResult:
@@ -33,8 +41,8 @@ def search(config: SearchConfig, datasets: Sequence[str] | None = None, scorer=N
     from tgnas.spaces import get_space
 
     check_budget(config.budget)
-    searcher = SEARCHERS.get(config.searcher)()
     space = get_space(config.space)
+    searcher = SEARCHERS.get(config.searcher or default_searcher(space))()
     if datasets and config.space not in BENCHMARKS:
         raise TgnasError(f"space {config.space} has no benchmark ground truth to report accuracies from")
     if scorer is None:
