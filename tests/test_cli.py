@@ -659,6 +659,38 @@ def test_score_module_with_your_traced_checkpoint(capsys, tmp_path):
         assert code == 2 and match in err, err
 
 
+def test_train_on_a_labelled_file_of_modules(capsys, tmp_path):
+    """A labelled file names modules by factory; the checkpoint trained on it scores modules as their
+    traced graphs, judges the file, and ``score --file`` points such lines to ``--module``."""
+    import zoo
+
+    from tgnas.api import module_graph
+    from tgnas.predictor.predictor import load_checkpoint
+
+    runs = tmp_path / "nets.jsonl"
+    shape = {"input_shape": [1, 3, 16, 16]}
+    lines = [
+        {"module": "zoo:vgg_like", "kwargs": {"width": 8, "depth": 1}, **shape, "accuracy": 60.0},
+        {"module": "zoo:vgg_like", "kwargs": {"width": 8, "depth": 2}, **shape, "accuracy": 70.0},
+        {"module": "zoo:mobilenet_small", **shape, "accuracy": 65.0},
+    ]
+    runs.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    out = tmp_path / "mine.pt"
+    code, stdout, err = run(capsys, "train", "--labelled", str(runs), "--epochs", "1", "--recipe", "mixed",
+                            "--out", str(out))  # fmt: skip
+    assert code == 0 and "trained on nets.jsonl 3 labels" in stdout, err
+    module = ("--module", "zoo:resnet_small", "--input-shape", "1,3,16,16")
+    code, stdout, err = run(capsys, "score", *module, "--traced-checkpoint", str(out), "--json")
+    assert code == 0, err
+    want = load_checkpoint(out).score_graphs([module_graph(zoo.resnet_small(), (1, 3, 16, 16))])[0]
+    assert json.loads(stdout)["scores"][0]["score"] == pytest.approx(want)
+    code, stdout, err = run(capsys, "evaluate", "--labelled", str(runs), "--checkpoint", str(out), "--json")
+    report = json.loads(stdout)["own"]
+    assert code == 0 and report["in_sample"] and report["n"] == 3 and report["params_tau"] == 1.0, err
+    code, _, err = run(capsys, "score", "--file", str(runs))
+    assert code == 2 and "line 1: a labelled module ('zoo:vgg_like') is scored with --module" in err
+
+
 def test_evaluate_prior_weight_reaches_the_unseen_operator_cells(capsys, tmp_path):
     from tgnas.embed import default_embedder, describe_op
     from tgnas.predictor.features import GraphFeaturizer

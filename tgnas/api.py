@@ -83,7 +83,7 @@ def json_form(value: object) -> str:
         ) from None
 
 
-LABELLED_KEYS = ("arch", "accuracy", "group")  # a labelled record's keys (tgnas.predictor.own)
+LABELLED_KEYS = ("arch", "module", "kwargs", "input_shape", "accuracy", "group")  # tgnas.predictor.own
 
 
 def architecture_of(value: object) -> object:
@@ -101,8 +101,13 @@ def architecture_of(value: object) -> object:
 
 
 def is_labelled_record(value: object) -> bool:
-    """Whether ``value`` is a labelled record, ``{"arch": ..., "accuracy": ..., "group": ...}``."""
-    return isinstance(value, Mapping) and "arch" in value and set(value) <= set(LABELLED_KEYS)
+    """Whether ``value`` is a labelled record, ``{"arch": ..., "accuracy": ..., "group": ...}`` (or with
+    ``"module"`` and ``"input_shape"`` instead of ``"arch"``)."""
+    return (
+        isinstance(value, Mapping)
+        and bool({"arch", "module"} & set(value))
+        and set(value) <= set(LABELLED_KEYS)
+    )
 
 
 def parse_architecture(text: str) -> object:

@@ -76,6 +76,11 @@ def read_candidates(lines: Iterable[str], source: str = "input", unit: str = "li
                 out.append(parse_graph(parsed, where))
                 continue
             if is_labelled_record(parsed):  # a line of a labelled file: its architecture
+                if "arch" not in parsed:
+                    raise TgnasError(
+                        f"{where}: a labelled module ({parsed['module']!r}) is scored with --module "
+                        "(a file of labelled modules is for train / evaluate --labelled)"
+                    )
                 try:
                     out.append(architecture_of(parsed["arch"]))
                 except TgnasError as exc:

@@ -103,7 +103,7 @@ def test_the_same_architecture_in_two_groups_is_two_records():
     [
         ("[1, 2]\n", DataError, r"line 1: expected an object"),
         ('{"arch": "x", "accuracy": 1, "acc": 2}\n', DataError, r"line 1: unknown key\(s\) 'acc'"),
-        ('{"accuracy": 1}\n', DataError, r"line 1: no 'arch'"),
+        ('{"accuracy": 1}\n', DataError, r"line 1: give either 'arch' or 'module'"),
         (body(arch=NB201), DataError, r"line 1: no 'accuracy'"),
         (body(arch=NB201, accuracy=True), DataError, r"'accuracy' must be a finite number"),
         (body(arch=NB201, accuracy="93"), DataError, r"'accuracy' must be a finite number"),
@@ -288,3 +288,58 @@ def test_a_predictor_trained_on_modules_scores_modules(tmp_path):
     want = result.predictor.score_graphs([module_graph(probe, SHAPE)])[0]
     assert api.score(probe, SHAPE) == pytest.approx(want)
     assert Predictor.load().score(probe, SHAPE) != pytest.approx(want)  # the shipped traced predictor
+
+
+def test_a_labelled_file_names_modules_by_factory_and_arguments():
+    """A ``module`` line is the record :func:`labels_from_modules` makes of the module its factory builds."""
+    from tgnas.predictor.own import labels_from_modules
+
+    def net(factory, accuracy, **fields):
+        return {"module": f"zoo:{factory}", "input_shape": list(SHAPE), "accuracy": accuracy, **fields}
+
+    own = read_own_labels(
+        lines(
+            net("vgg_like", 60, kwargs={"width": 8, "depth": 1}),
+            net("resnet_small", 80, group="cifar10"),
+            net("vgg_like", 70, kwargs={"width": 8, "depth": 2}),
+            net("mobilenet_small", 75, group="cifar10"),
+            {"arch": SPEC, "accuracy": 50},
+        )
+    )
+    assert [r.group for r in own.records] == ["own/own", "own/cifar10", "own/own", "own/cifar10", "own/own"]
+    models = [zoo.vgg_like(8, 1), zoo.resnet_small(), zoo.vgg_like(8, 2), zoo.mobilenet_small()]
+    made = labels_from_modules(models, [60, 80, 70, 75], SHAPE)
+    assert [r.graph for r in own.records[:4]] == [r.graph for r in made.records]
+    assert all(r.space is None for r in own.records[:4]) and own.records[4].space == "nb101"
+
+
+NET, SMALL = "zoo:resnet_small", [1, 3, 8, 8]
+POSITIVE = "'input_shape' must be a list of positive"
+TOGETHER = "'input_shape' and 'kwargs' go with 'module'"
+
+
+@pytest.mark.parametrize(
+    "record, match",
+    [
+        ({"arch": SPEC, "module": NET, "input_shape": SMALL}, "either 'arch' or 'module'"),
+        ({"module": NET}, TOGETHER),
+        ({"arch": SPEC, "input_shape": SMALL}, TOGETHER),
+        ({"arch": SPEC, "kwargs": {}}, TOGETHER),
+        ({"module": NET, "input_shape": [1, 3, "8"]}, POSITIVE),
+        ({"module": NET, "input_shape": [0, 3, 8, 8]}, POSITIVE),
+        ({"module": NET, "input_shape": "1,3,8,8"}, POSITIVE),
+        ({"module": "zoo:vgg_like", "kwargs": [8], "input_shape": SMALL}, "'kwargs' must be an object"),
+        ({"module": "zoo:nope", "input_shape": SMALL}, "line 2: 'module': cannot load zoo:nope"),
+        ({"module": "zoo", "input_shape": SMALL}, "package.module:factory"),
+        ({"module": "zoo:not_a_model", "input_shape": SMALL}, "not a torch.nn.Module"),
+        ({"module": NET, "kwargs": {"x": 1}, "input_shape": SMALL}, "calling zoo:resnet_small\\(x=1\\)"),
+        ({"module": NET, "input_shape": [1, 5, 8, 8]}, "failed on an input of shape"),
+    ],
+)
+def test_bad_module_lines_are_named(record, match):
+    from tgnas.errors import TgnasError
+
+    text = body(arch=NB201, accuracy=1) + json.dumps({"accuracy": 2, **record}) + "\n"
+    with pytest.raises(TgnasError, match=match) as info:
+        read_own_labels(text.splitlines(keepends=True), "runs.jsonl")
+    assert "runs.jsonl line 2" in str(info.value)

@@ -8,7 +8,7 @@ import sys
 import typer
 
 from tgnas.cli.app import JSON_OPT, _print_json, app
-from tgnas.errors import TgnasError, cause
+from tgnas.errors import TgnasError
 
 
 @app.command()
@@ -53,6 +53,7 @@ def score(
     """
     from tgnas.api import Predictor
     from tgnas.graphfile import load_candidates, load_graphs, read_candidates
+    from tgnas.usercode import load_module
 
     items: list = read_candidates(archs, "argument") if archs else []
     sources = [f"argument {k}" for k in range(1, len(items) + 1)]
@@ -72,7 +73,7 @@ def score(
             shape = tuple(int(s) for s in input_shape.split(","))
         except ValueError:
             raise TgnasError(f"--input-shape must be comma-separated integers, got {input_shape!r}") from None
-        items.append(_load_module(module))
+        items.append(load_module(module))
         sources.append(module)
     if not items:
         raise TgnasError(
@@ -192,47 +193,3 @@ def _unseen_note(u) -> str:
         f"{u.op} was never seen in training: {u.text!r}; its score extrapolates from the nearest known "
         f"text (cosine {u.cosine:.2f}): {u.nearest!r}"
     )
-
-
-def _load_module(spec: str):
-    """Imports ``package.module:factory`` or ``path/to/file.py:factory`` and calls the factory with no
-    arguments (or takes the ``nn.Module`` object itself)."""
-    import importlib
-    import importlib.util
-    import os
-
-    from torch import nn
-
-    path, sep, attr = spec.rpartition(":")
-    if not sep or not path or not attr:
-        raise TgnasError(f"--module must look like package.module:factory or file.py:factory, got {spec!r}")
-    # a package in the current folder is found as `python -m` would, but only while the user's module is
-    # imported, and after everything installed (it cannot shadow tgnas's own dependencies)
-    added = os.getcwd() not in sys.path
-    if added:
-        sys.path.append(os.getcwd())
-    try:
-        if path.endswith(".py"):
-            if not os.path.isfile(path):
-                raise ImportError(f"no file {path}")
-            file_spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
-            source = importlib.util.module_from_spec(file_spec)
-            file_spec.loader.exec_module(source)
-        else:
-            source = importlib.import_module(path)
-        obj = getattr(source, attr)
-    except (ImportError, AttributeError) as exc:
-        raise TgnasError(f"cannot load {spec}: {cause(exc)}") from None
-    finally:
-        if added and os.getcwd() in sys.path:
-            sys.path.remove(os.getcwd())
-    if callable(obj) and not isinstance(obj, nn.Module):
-        try:
-            obj = obj()
-        except Exception as exc:  # the user's code: any failure is theirs, reported without our traceback
-            hint = " (the factory must take no arguments)" if isinstance(exc, TypeError) else ""
-            raise TgnasError(f"calling {spec}() failed: {cause(exc)}{hint}") from None
-    model = obj
-    if not isinstance(model, nn.Module):
-        raise TgnasError(f"{spec} gave a {type(model).__name__}, not a torch.nn.Module")
-    return model

@@ -5,15 +5,19 @@ One JSON object per line (blank lines and ``#`` comments skipped)::
     {"arch": "<any space's string form>", "accuracy": 93.1}
     {"arch": {"matrix": [[0, 1], [0, 0]], "ops": ["input", "output"]}, "accuracy": 80.2, "group": "cifar100"}
     {"arch": {"nodes": [...], "edges": [...]}, "accuracy": 71.0}
+    {"module": "mypkg.models:resnet_a", "input_shape": [1, 3, 32, 32], "accuracy": 93.4, "group": "nets"}
+    {"module": "nets.py:build", "kwargs": {"depth": 3}, "input_shape": [1, 3, 32, 32], "accuracy": 91.0}
 
 ``arch`` is any architecture form :func:`tgnas.api.to_graph` reads (a space's string or JSON form, a
-graph dict); ``accuracy`` is the label, any scale, higher is better; ``group`` (default ``"own"``) keeps
-apart labels whose scales differ (datasets, training budgets). Training standardises a group's labels and
-ranks only pairs within it, as it does for a benchmark's (space, dataset); so a group needs two
-architectures of different accuracy. Records of one architecture in one group count once, with their mean
-label (a space's canonical form decides what is one architecture; a graph's nodes, edges, texts and costs
-otherwise). Labelled ``torch.nn.Module`` objects become records of their traced graphs through
-:func:`labels_from_modules`.
+graph dict). Or ``module`` names a ``torch.nn.Module`` (``package.module:factory`` or ``file.py:factory``,
+called with the object ``kwargs``, if given: :func:`tgnas.usercode.load_module`), traced on
+``input_shape`` (batch first) as :func:`labels_from_modules` traces it. ``accuracy`` is the label, any
+scale, higher is better; ``group`` (default ``"own"``) keeps apart labels whose scales differ (datasets,
+training budgets). Training standardises a group's labels and ranks only pairs within it, as it does for a
+benchmark's (space, dataset); so a group needs two architectures of different accuracy. Records of one
+architecture in one group count once, with their mean label (a space's canonical form decides what is one
+architecture; a graph's nodes, edges, texts and costs otherwise). Labelled ``torch.nn.Module`` objects
+become records of their traced graphs through :func:`labels_from_modules`.
 """
 
 from __future__ import annotations
@@ -83,11 +87,16 @@ def _record(obj: object, where: str) -> OwnRecord:
         raise DataError(
             f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; the keys are {', '.join(KEYS)}"
         )
-    for key in ("arch", "accuracy"):
-        if key not in obj:
-            raise DataError(f"{where}: no {key!r}")
+    if ("arch" in obj) == ("module" in obj):
+        raise DataError(f"{where}: give either 'arch' or 'module' (with 'input_shape')")
+    if ("module" in obj) != ("input_shape" in obj) or ("kwargs" in obj and "module" not in obj):
+        raise DataError(f"{where}: 'input_shape' and 'kwargs' go with 'module', which needs 'input_shape'")
+    if "accuracy" not in obj:
+        raise DataError(f"{where}: no 'accuracy'")
     accuracy = number(obj["accuracy"], f"{where}: 'accuracy'", DataError)
     group = GROUP_PREFIX + text(obj.get("group", DEFAULT_GROUP), f"{where}: 'group'", DataError).strip()
+    if "module" in obj:
+        return OwnRecord(None, None, _module_record_graph(obj, where), accuracy, group)
     try:
         arch = architecture_of(obj["arch"])
         if isinstance(arch, OpGraph):
@@ -96,6 +105,24 @@ def _record(obj: object, where: str) -> OwnRecord:
     except TgnasError as exc:
         raise type(exc)(f"{where}: 'arch': {exc}") from None
     return OwnRecord(arch, space, graph, accuracy, group)
+
+
+def _module_record_graph(obj: dict, where: str) -> OpGraph:
+    """The traced graph of a record's ``module`` on its ``input_shape`` (a list of positive integers)."""
+    from tgnas.api import module_graph
+    from tgnas.usercode import load_module
+
+    shape = obj["input_shape"]
+    if not isinstance(shape, list) or not shape or any(type(s) is not int or s <= 0 for s in shape):
+        raise DataError(f"{where}: 'input_shape' must be a list of positive integers, got {quote(shape)}")
+    name = text(obj["module"], f"{where}: 'module'", DataError)
+    kwargs = obj.get("kwargs", {})
+    if not isinstance(kwargs, dict):
+        raise DataError(f"{where}: 'kwargs' must be an object of keyword arguments, got {quote(kwargs)}")
+    try:
+        return module_graph(load_module(name, kwargs), shape)
+    except TgnasError as exc:
+        raise type(exc)(f"{where}: 'module': {exc}") from None
 
 
 def _identity(record: OwnRecord) -> tuple:
