@@ -741,7 +741,8 @@ def test_python_dash_m_tgnas_runs_the_cli():
     assert done.returncode == 0, done.stderr
     assert {s["name"] for s in json.loads(done.stdout)["spaces"]} == {"anb", "darts", "nb101", "nb201"}
     bad = subprocess.run([sys.executable, "-m", "tgnas", "arch", "|foo~0|"], capture_output=True, text=True)
-    assert bad.returncode == 2 and bad.stderr.startswith("error: malformed NAS-Bench-201 string")
+    assert bad.returncode == 2 and bad.stderr.startswith("error: no search space parses '|foo~0|'")
+    assert "nb201: malformed NAS-Bench-201 string" in bad.stderr and bad.stderr.count("\n") == 1
 
 
 def test_evaluate_sample_larger_than_the_space_judges_all_of_it(capsys):
