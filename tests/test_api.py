@@ -247,6 +247,32 @@ def test_module_scoring_errors(proxy):
         proxy.score(zoo.vgg_like(8, 1), input_shape=(1, 0, 32, 32))
 
 
+def test_an_input_too_large_to_allocate_is_a_clear_error(proxy, monkeypatch):
+    import torch
+    import zoo
+
+    from tgnas import proxies
+
+    def refuse(*_args, **_kwargs):
+        raise RuntimeError("DefaultCPUAllocator: can't allocate memory\nError code 12")
+
+    monkeypatch.setattr(torch, "randn", refuse)
+    with pytest.raises(TgnasError, match=r"input of shape \(1, 3, 9999, 9999\): RuntimeError: Default"):
+        proxy.score(zoo.vgg_like(8, 1), input_shape=(1, 3, 9999, 9999))
+    with pytest.raises(TgnasError, match=r"cannot make a batch of shape \(2, 3, 99, 99\)"):
+        proxies.score(zoo.vgg_like(8, 1), ["params"], input_shape=(3, 99, 99), batch_size=2)
+
+
+def test_a_damaged_checkpoint_is_one_line(tmp_path):
+    from tgnas.errors import DataError
+
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"\xff\xfe\x00 not a checkpoint")
+    with pytest.raises(DataError, match="bad.pt is corrupt or unreadable") as info:
+        tgnas.load_predictor(str(bad))
+    assert "\n" not in str(info.value)
+
+
 def test_unseen_operators_of_a_foreign_space(proxy):
     assert proxy.unseen_operators([BEST]) == []  # the shipped predictor trained on every NAS-Bench-201 op
     specialist = tgnas.Predictor.load("nb201_cifar10_half")

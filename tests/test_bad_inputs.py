@@ -334,3 +334,13 @@ def test_errors_under_json_are_json_and_bugs_are_internal_errors(capsys, monkeyp
     monkeypatch.setattr("tgnas.api.graph_and_space", broken)
     code, out, err = run(capsys, "score", BEST)
     assert code == 1 and err.startswith("internal error: ZeroDivisionError: boom") and "issue tracker" in err
+
+
+def test_cause_is_the_first_line_of_an_error_cut_short():
+    from tgnas.errors import MAX_CAUSE, cause
+
+    noisy = RuntimeError("\n  the cause  \nWhile executing %x\nOriginal traceback")
+    assert cause(noisy) == "RuntimeError: the cause"
+    assert cause(KeyError()) == "KeyError"
+    long = cause(ValueError("x" * 1000))
+    assert long.endswith("...") and len(long) == len("ValueError: ") + MAX_CAUSE

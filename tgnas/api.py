@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tgnas.errors import ArchitectureError, TgnasError
+from tgnas.errors import ArchitectureError, TgnasError, cause
 from tgnas.opgraph import OpGraph
 
 
@@ -398,5 +398,8 @@ def module_graph(model, input_shape: Sequence[int] | None) -> OpGraph:
     except StopIteration:
         device = torch.device("cpu")
     # a seeded Gaussian example: data-dependent branches (hooks fallback) see a typical input, not zeros
-    example = torch.randn(shape, generator=torch.Generator().manual_seed(0)).to(device)
+    try:
+        example = torch.randn(shape, generator=torch.Generator().manual_seed(0)).to(device)
+    except RuntimeError as exc:  # an allocation the machine cannot make
+        raise TgnasError(f"cannot make an input of shape {shape}: {cause(exc)}") from None
     return graph_from_module(model, example).graph

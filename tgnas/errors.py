@@ -31,8 +31,15 @@ class DataError(TgnasError):
     """Missing or corrupt data files (benchmark tables, checkpoints)."""
 
 
+MAX_CAUSE = 240  # characters of an underlying error's message that an error quotes
+
+
 def cause(exc: BaseException) -> str:
-    """``"Type: message"`` of an exception raised by a user's code, on one line: the first non-empty line
-    of the message (torch.fx and others append the executing node and a hint on later lines)."""
+    """``"Type: message"`` of an exception raised by a user's code or a library, on one line: the first
+    non-empty line of the message (torch.fx and torch.load append notes and hints on later lines), cut to
+    :data:`MAX_CAUSE` characters."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    if not lines:
+        return type(exc).__name__
+    first = lines[0] if len(lines[0]) <= MAX_CAUSE else lines[0][: MAX_CAUSE - 3] + "..."
+    return f"{type(exc).__name__}: {first}"

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from tgnas.embed import OperatorEmbedder, default_embedder, model_id
-from tgnas.errors import DataError, TgnasError
+from tgnas.errors import DataError, TgnasError, cause
 from tgnas.opgraph import OpGraph
 from tgnas.paths import check_checkpoint_path, checkpoint_dir
 from tgnas.predictor.config import GCNConfig
@@ -303,9 +303,7 @@ def load_checkpoint(path: Path | str | None = None, device: str | torch.device =
     try:
         blob = torch.load(p, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for a damaged file
-        raise DataError(
-            f"predictor checkpoint {p} is corrupt or unreadable: {type(exc).__name__}: {exc}"
-        ) from None
+        raise DataError(f"predictor checkpoint {p} is corrupt or unreadable: {cause(exc)}") from None
     if not isinstance(blob, dict) or blob.get("format") != FORMAT:
         raise DataError(f"{p} is not a tgnas predictor checkpoint (expected format {FORMAT!r})")
     card = read_card(p)  # first: a card of other weights says more than any mismatch below
@@ -313,7 +311,7 @@ def load_checkpoint(path: Path | str | None = None, device: str | torch.device =
         models, embedder = _build(p, blob, device)
         y_mean, y_std = float(blob["y_mean"]), float(blob["y_std"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:  # a missing or mangled key
-        raise DataError(f"checkpoint {p} is incomplete or malformed: {type(exc).__name__}: {exc}") from None
+        raise DataError(f"checkpoint {p} is incomplete or malformed: {cause(exc)}") from None
     return TrainedPredictor(models, embedder, y_mean, y_std, card)
 
 

@@ -85,7 +85,7 @@ def _shape(input_shape: Sequence[int]) -> tuple[int, int, int]:
         shape = shape[1:]
     if len(shape) != 3 or min(shape) < 1 or max(shape) > 4096:
         raise TgnasError(
-            f"input_shape must be (C, H, W) or (B, C, H, W) of positive sizes, got {input_shape!r}"
+            f"input_shape must be (C, H, W) or (B, C, H, W) of sizes 1 to 4096, got {input_shape!r}"
         )
     return shape  # type: ignore[return-value]
 
@@ -99,7 +99,10 @@ def _module(
     if batch_size < 2:
         raise TgnasError(f"a proxy batch needs at least 2 images, got {batch_size}")
     gen = torch.Generator().manual_seed(seed)
-    noise = torch.randn(batch_size, c, h, w, generator=gen)
+    try:
+        noise = torch.randn(batch_size, c, h, w, generator=gen)
+    except RuntimeError as exc:  # an allocation the machine cannot make
+        raise TgnasError(f"cannot make a batch of shape {(batch_size, c, h, w)}: {cause(exc)}") from None
     if input not in ("auto", "gaussian", "cifar10"):
         raise TgnasError(f"unknown proxy input {input!r}; choose one of: auto, gaussian, cifar10")
     if input == "cifar10" and c != 3:
