@@ -22,3 +22,16 @@ def test_parsing_an_architecture_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_library_pieces_are_attributes_of_tgnas():
+    """``import tgnas`` alone gives ``tgnas.proxies`` and the other pieces (imported on first use), as the
+    README's examples use them; a name that is none stays an AttributeError."""
+    code = (
+        "import sys, tgnas; print('torch' in sys.modules); "
+        "print(tgnas.spaces.get_space('nb201').name, callable(tgnas.proxies.score), 'torch' in sys.modules); "
+        "print(all(getattr(tgnas, n).__name__ == 'tgnas.' + n for n in sorted(tgnas.SUBMODULES))); "
+        "print(hasattr(tgnas, 'nope'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:4] == ["False", "nb201 True True", "True", "False"]

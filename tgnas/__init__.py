@@ -23,9 +23,20 @@ def load_predictor(checkpoint=None, device="cpu", traced_checkpoint=None):
     return Predictor.load(checkpoint, device, traced_checkpoint)
 
 
+# the library's pieces, imported on first use as attributes: ``import tgnas; tgnas.proxies.score(...)``
+SUBMODULES = frozenset(
+    {"aggregate", "api", "benchmarks", "errors", "evaluation", "predictor", "proxies", "score", "search"}
+    | {"spaces", "trace"}
+)
+
+
 def __getattr__(name: str):
-    """``tgnas.Predictor``, ``tgnas.graph_from_module`` (and the deprecated ``tgnas.Proxy``) are imported on
-    first use (tgnas stays light)."""
+    """``tgnas.Predictor``, ``tgnas.graph_from_module`` (and the deprecated ``tgnas.Proxy``) and the
+    :data:`SUBMODULES` are imported on first use (tgnas stays light)."""
+    if name in SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"tgnas.{name}")
     if name in ("Predictor", "Proxy"):
         from tgnas.api import Predictor
 

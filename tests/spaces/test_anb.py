@@ -50,6 +50,18 @@ def test_bad_json_objects():
         from_json({**obj, "block0_se": 1})
     with pytest.raises(ArchitectureError, match="expansion"):
         from_json({**obj, "block0_e": True})
+    for bad in (2.5, "6", None, 6.5):
+        with pytest.raises(ArchitectureError, match="layers must be one of 1, 2, 3, 4"):
+            from_json({**obj, "block0_l": bad})
+
+
+def test_whole_floats_and_numpy_integers_are_the_choices_they_name():
+    obj = to_json(parse(TEXT))
+    loose = {k: float(v) if k.endswith(("_e", "_l")) else v for k, v in obj.items()}
+    loose |= {k: np.int64(v) for k, v in obj.items() if k.endswith("_k")}
+    arch = from_json(loose)
+    assert arch == parse(TEXT) and str(arch) == TEXT and to_json(arch) == obj
+    assert all(type(v) is int for k, v in to_json(arch).items() if not k.endswith("_se"))
 
 
 def test_sample_and_mutate(rng):

@@ -16,6 +16,7 @@ each block as ``e{e}k{k}l{l}`` with a ``se`` suffix when squeeze-and-excitation 
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -51,15 +52,14 @@ class ANBBlock:
     se: bool
 
     def __post_init__(self) -> None:
-        for name, value, valid in (
-            ("expansion", self.expansion, EXPANSIONS),
-            ("kernel", self.kernel, KERNELS),
-            ("layers", self.layers, LAYERS),
-        ):
-            if isinstance(value, bool) or value not in valid:
+        for name, valid in (("expansion", EXPANSIONS), ("kernel", KERNELS), ("layers", LAYERS)):
+            value = getattr(self, name)
+            whole = isinstance(value, numbers.Integral) or (isinstance(value, float) and value.is_integer())
+            if isinstance(value, bool) or not whole or int(value) not in valid:
                 raise ArchitectureError(
                     f"Accel-NASBench {name} must be one of {', '.join(map(str, valid))}, got {quote(value)}"
                 )
+            object.__setattr__(self, name, int(value))  # 6.0 or numpy's 6 is the choice 6
         if not isinstance(self.se, bool):
             raise ArchitectureError(f"Accel-NASBench se must be true or false, got {quote(self.se)}")
 
