@@ -162,6 +162,41 @@ def test_proxies_command_and_evaluate(capsys, tmp_path, monkeypatch):
     assert ev["n"] == 3 and -1 <= ev["kendall_tau"] <= 1
 
 
+def test_proxies_of_your_own_file_resume_and_match_the_library(capsys, tmp_path, monkeypatch):
+    """``tgnas proxies --file`` sweeps a file's architectures (comments skipped, repeats once), finds their
+    space, resumes what its output holds, and gives what ``tgnas.proxies.score`` gives."""
+    import tgnas
+
+    cells = [BEST, "|nor_conv_1x1~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|"]
+    runs, out = tmp_path / "cells.txt", tmp_path / "p.jsonl"
+    runs.write_text(f"# mine\n{cells[0]}\n{cells[1]}\n{cells[0]}\n")
+    args = ("proxies", "--file", str(runs), "--proxies", "params,synflow", "--out", str(out), "--json")
+    code, stdout, err = run(capsys, *args)
+    assert code == 0 and json.loads(stdout)["architectures"] == 2, err
+    header, *rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert header["config"]["space"] == "nb201" and [r["arch"] for r in rows] == cells
+    want = tgnas.proxies.score(cells[1], ["params", "synflow"])
+    assert rows[1]["values"] == pytest.approx(want.values)
+    runs.write_text(runs.read_text() + "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|\n")
+    code, stdout, err = run(capsys, *args)
+    assert code == 0 and json.loads(stdout)["architectures"] == 3, err
+    assert len(out.read_text().splitlines()) == 4  # the header, two rows kept, one computed
+    mixed = tmp_path / "mixed.txt"
+    mixed.write_text(f"{cells[0]}\ne6k3l1-e4k5l2-e6k3l3se-e6k5l3-e6k5l2-e1k3l2-e1k3l2\n")
+    graph = tmp_path / "graph.txt"
+    graph.write_text(json.dumps({"nodes": [{"op": "input"}, {"op": "output"}], "edges": [[0, 1]]}) + "\n")
+    for extra, match in [
+        (("--file", str(mixed)), "mixed.txt item 2 is of space anb, not nb201: one space per file"),
+        (("--file", str(runs), "--space", "anb"), "item 1 is of space nb201, not anb"),
+        (("--file", str(runs), "--space", "nope"), "unknown search space 'nope'"),
+        (("--file", str(runs), "--sample", "3"), "give one"),
+        (("--file", str(graph)), "graph.txt item 1: a graph has no network"),
+        (("--file", str(tmp_path / "none.txt")), "not found"),
+    ]:
+        code, _, err = run(capsys, "proxies", *extra, "--proxies", "params", "--out", str(tmp_path / "x.jl"))
+        assert code == 2 and match in err, err
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -47,7 +47,7 @@ def to_graph(arch: object) -> OpGraph:
 
 def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
     """:func:`to_graph` and the name of the space the architecture belongs to (``None`` for a graph)."""
-    from tgnas.spaces import SPACES, get_space
+    from tgnas.spaces import get_space
     from tgnas.spaces.darts import is_genotype
 
     if isinstance(arch, Mapping | list | tuple | str) and not is_genotype(arch):  # a file's JSON value
@@ -56,13 +56,20 @@ def graph_and_space(arch: object) -> tuple[OpGraph, str | None]:
         return arch, None
     if is_genotype(arch):  # the DARTS search code's own namedtuple
         return graph_and_space(get_space("darts").parse(arch))
-    for space in (get_space(n) for n in SPACES.names()):
-        if isinstance(arch, space.arch_type):
-            return space.to_graph(arch), space.name
+    name = space_of(arch)
+    if name is not None:
+        return get_space(name).to_graph(arch), name
     raise ArchitectureError(
         f"cannot score a {type(arch).__name__}: pass an architecture string, a space's architecture, "
         "a DARTS Genotype, an OpGraph or a graph dict"
     )
+
+
+def space_of(arch: object) -> str | None:
+    """The name of the registered space whose architecture object ``arch`` is, else ``None``."""
+    from tgnas.spaces import SPACES, get_space
+
+    return next((n for n in SPACES.names() if isinstance(arch, get_space(n).arch_type)), None)
 
 
 def json_form(value: object) -> str:

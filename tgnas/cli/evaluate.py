@@ -205,8 +205,14 @@ def _evaluate_proxies(bench, names, datasets, sample, seed, proxy_input, proxy_f
 
 @app.command()
 def proxies(
-    space: str = typer.Option("nb201", help="Search space."),
-    sample: int = typer.Option(100, min=1, help="Seeded sample of architectures."),
+    space: str = typer.Option(None, help="Search space (default: nb201; with --file, the file's)."),
+    sample: int = typer.Option(None, min=1, help="Seeded sample of architectures (default 100)."),
+    file: str = typer.Option(
+        None,
+        "--file",
+        help="Your architectures instead of a sample: one per line (any space's form, all of one space), "
+        "or a JSON array; - = stdin.",
+    ),
     seed: int = typer.Option(0, min=0, help="Seed of the sample, the input batch and the initialisation."),
     names: str = typer.Option("az", "--proxies", help="Comma-separated proxy or family names."),
     proxy_input: str = typer.Option(
@@ -224,7 +230,8 @@ def proxies(
     as_json: bool = JSON_OPT,
 ) -> None:
     """Compute zero-cost proxies for a seeded sample of a space (resumable, serial or on Ray): the labelled
-    architectures of its benchmark, or architectures sampled from the space (DARTS)."""
+    architectures of its benchmark, or architectures sampled from the space (DARTS); or for the
+    architectures of a --file."""
     import numpy as np
 
     from tgnas.benchmarks import BENCHMARKS, get_benchmark
@@ -235,6 +242,9 @@ def proxies(
     ENGINES.get(engine)  # an unknown engine fails before any work
     if engine != "ray" and (address or workers):
         raise TgnasError("--address and --workers apply to --engine ray")
+    if file is not None and sample is not None:
+        raise TgnasError("--sample draws architectures from a space and --file names them: give one")
+    strings, space = _file_architectures(file, space) if file is not None else (None, space or "nb201")
     config = SweepConfig(
         space=space,
         proxies=tuple(n for n in names.split(",") if n),
@@ -243,12 +253,12 @@ def proxies(
         seed=seed,
         resolution=resolution,
     )
-    rng = np.random.default_rng(seed)
-    if space in BENCHMARKS:
+    rng, sample = np.random.default_rng(seed), sample or 100
+    if strings is None and space in BENCHMARKS:
         bench = get_benchmark(space)
         idx = np.sort(rng.choice(len(bench), size=min(sample, len(bench)), replace=False))
         strings = [bench.arch_strings()[i] for i in idx]
-    else:
+    elif strings is None:
         sp = get_space(space)
         strings = list(dict.fromkeys(sp.format(sp.sample(rng)) for _ in range(sample)))
     options = {"address": address, "workers": workers} if engine == "ray" else {}
@@ -269,3 +279,29 @@ def proxies(
         f"{len(rows)} architectures -> {out}; failures (mapped to the worst rank): {failures}; "
         f"{summary['mean_seconds'] * 1000:.0f} ms/arch"
     )
+
+
+def _file_architectures(path: str, space: str | None) -> tuple[list[str], str]:
+    """The string forms of a file's architectures and their one space (``space`` if named).
+
+    Raises:
+        TgnasError: a bad line (named by ``load_candidates``), a graph (it has no network), or architectures
+            of another space than the first's (or than ``space``).
+    """
+    from tgnas.api import space_of
+    from tgnas.graphfile import load_candidates
+    from tgnas.spaces import get_space
+
+    if space is not None:
+        get_space(space)  # an unknown name fails as such, before the file is read
+    source = "standard input" if path == "-" else path
+    strings = []
+    for k, arch in enumerate(load_candidates(path), start=1):
+        name = space_of(arch)
+        if name is None:
+            raise TgnasError(f"{source} item {k}: a graph has no network to compute proxies on")
+        space = space or name
+        if name != space:
+            raise TgnasError(f"{source} item {k} is of space {name}, not {space}: one space per file")
+        strings.append(get_space(name).format(arch))
+    return strings, space
