@@ -241,6 +241,20 @@ def test_search_without_a_searcher_evolves_where_nothing_can_be_pruned(capsys):
     assert json.loads(out)["searcher"] == "evolution"
 
 
+def test_search_the_unseen_pool_of_a_space_labelled_in_part(capsys):
+    """NAS-Bench-101's file labels few of its cells: the unseen pool's search is judged on one of them, and
+    the table shows the one accuracy its labels hold."""
+    args = ("search", "--space", "nb101", "--pool", "unseen", "--scorer", "proxies:params", "--budget", "5")
+    code, out, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    d = json.loads(out)
+    assert set(d["truth"]["cifar10"]) == {"valid"} and d["notes"]["pool"]["left_out_as_seen"] == 0
+    code, out, err = run(capsys, *args)
+    assert code == 0 and "valid acc" in out and "test acc" not in out, err
+    code, _, err = run(capsys, "search", "--space", "anb", "--pool", "unseen", "--budget", "5")
+    assert code == 2 and "every labelled anb architecture: no pool" in err
+
+
 def test_search_darts_returns_a_genotype(capsys):
     code, out, _ = run(
         capsys, "search", "--space", "darts", "--searcher", "random", "--budget", "20", "--json"

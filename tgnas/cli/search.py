@@ -21,6 +21,11 @@ def search(
     seed: int = typer.Option(0, min=0, help="Seed of the search."),
     checkpoint: str = typer.Option(None, help="Predictor checkpoint (default: the shipped one)."),
     weight: float = typer.Option(None, help="ensemble: predictor weight (default: 2 x number of proxies)."),
+    pool: str = typer.Option(
+        "space",
+        help="space, or unseen: only the benchmark's labelled architectures no loaded predictor trained on "
+        "(random searcher), so the one found is judged on every dataset.",
+    ),
     dataset: list[str] = typer.Option(
         None, help="Benchmark dataset(s) to report (default: all honest ones)."
     ),
@@ -34,7 +39,7 @@ def search(
     from tgnas.search import search as run_search
     from tgnas.search.driver import SearchConfig
 
-    config = SearchConfig(space, scorer, searcher, budget, seed, checkpoint, weight)
+    config = SearchConfig(space, scorer, searcher, budget, seed, checkpoint, weight, pool)
     with (
         console.status(f"{searcher or 'the'} search of {space} with {scorer}", spinner="dots")
         if not as_json
@@ -49,10 +54,11 @@ def search(
         f"{result.searcher} search, scorer {result.scorer}: score {result.score:.4f}, "
         f"{result.scored} architectures scored in {result.seconds:.2f} s (seed {result.seed})"
     )
-    if result.truth:
-        table = Table("dataset", "test acc", "valid acc")
+    metrics = [m for m in ("test", "valid") if any(m in t for t in result.truth.values())]
+    if metrics:  # NAS-Bench-101's and Accel-NASBench's labels hold one accuracy
+        table = Table("dataset", *(f"{m} acc" for m in metrics))
         for ds, t in result.truth.items():
-            table.add_row(ds, f"{t['test']:.2f}", f"{t['valid']:.2f}")
+            table.add_row(ds, *(f"{t.get(m, float('nan')):.2f}" for m in metrics))
         console.print(table)
     for key, value in result.notes.items():
         if key == "withheld":

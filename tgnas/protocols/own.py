@@ -17,24 +17,7 @@ from tgnas.evaluation import evaluate_ranking, kendall_tau
 from tgnas.predictor.finetune import own_digests
 from tgnas.predictor.own import GROUP_PREFIX, OwnLabels
 from tgnas.predictor.prior import total_params
-
-
-def _trained_forms(predictors, spaces: set[str]) -> set[tuple[str, str]]:
-    """``(space, canonical form)`` of every benchmark row of ``spaces`` the predictors trained on (a
-    multi-space card's rows, a one-space checkpoint's :meth:`training_indices`)."""
-    from tgnas.benchmarks import get_benchmark
-    from tgnas.spaces import get_space
-
-    rows: dict[str, set[int]] = {}
-    for p in predictors:
-        for space, idx in p.card.get("split", {}).get("rows", {}).items():
-            rows.setdefault(space, set()).update(idx)
-        rows.setdefault(p.card.get("space", "nb201"), set()).update(p.training_indices())
-    out = set()
-    for space in spaces & set(rows):
-        sp, strings = get_space(space), get_benchmark(space).arch_strings()
-        out |= {(space, sp.canonical(sp.parse(strings[i]))) for i in rows[space]}
-    return out
+from tgnas.predictor.seen import seen_forms
 
 
 def evaluate_own(predictor, own: OwnLabels) -> dict[str, dict]:
@@ -50,7 +33,7 @@ def evaluate_own(predictor, own: OwnLabels) -> dict[str, dict]:
 
     loaded = (predictor.predictor, predictor.universal)
     in_sample = any(own.sha256 in own_digests(p.card) for p in loaded)
-    trained = _trained_forms(loaded, {r.space for r in own.records if r.space is not None})
+    trained = seen_forms((p.card for p in loaded), {r.space for r in own.records if r.space is not None})
     out = {}
     for group in dict.fromkeys(r.group for r in own.records):
         records = [r for r in own.records if r.group == group]

@@ -9,6 +9,9 @@ import numpy as np
 
 from tgnas.search.base import SEARCHERS, SearchResult, check_budget
 from tgnas.search.judge import check_reportable, judge
+from tgnas.search.pool import PoolSpace, unseen_pool
+
+POOLS = ("space", "unseen")  # what a search draws from (tgnas.search.pool)
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,7 @@ class SearchConfig:
     seed: int = 0  # seeds the search's generator
     checkpoint: str | None = None  # predictor checkpoint (default: the shipped one)
     weight: float | None = None  # the predictor's weight in the ensemble (default: 2 x number of proxies)
+    pool: str = "space"  # space | unseen (the benchmark's labelled architectures no predictor saw)
 
 
 def default_searcher(space) -> str:
@@ -42,18 +46,32 @@ def search(config: SearchConfig, datasets: Sequence[str] | None = None, scorer=N
 
     check_budget(config.budget)
     space = get_space(config.space)
-    searcher = SEARCHERS.get(config.searcher or default_searcher(space))()
+    if config.pool not in POOLS:
+        raise TgnasError(f"unknown pool {config.pool!r}; choose one of: {', '.join(POOLS)}")
+    name = config.searcher or (default_searcher(space) if config.pool == "space" else "random")
+    searcher = SEARCHERS.get(name)()
+    if config.pool == "unseen" and name != "random":
+        raise TgnasError(f"--pool unseen is searched by the random searcher; {name} moves outside the pool")
     if datasets and config.space not in BENCHMARKS:
         raise TgnasError(f"space {config.space} has no benchmark ground truth to report accuracies from")
     if scorer is None:
         scorer = make_scorer(config.scorer, space, checkpoint=config.checkpoint, weight=config.weight)
     card = _card_of(scorer)
-    if datasets and config.space in BENCHMARKS:  # refused before the search, not after
-        check_reportable(get_benchmark(config.space), card, datasets)
+    bench = get_benchmark(config.space) if config.space in BENCHMARKS else None
+    unseen = config.pool == "unseen"
+    if unseen:
+        pool, left_out = unseen_pool(config.space, [card] if card is not None else [])
+        if not pool:
+            raise TgnasError(f"the predictor trained on every labelled {config.space} architecture: no pool")
+        space = PoolSpace(space, pool)
+    elif datasets and bench is not None:  # refused before the search, not after
+        check_reportable(bench, card, datasets)
     result = searcher.run(space, scorer, config.budget, np.random.default_rng(config.seed))
     result.seed = config.seed
-    if config.space in BENCHMARKS:
-        judge(result, get_benchmark(config.space), card, datasets)
+    if unseen:
+        result.notes["pool"] = {"unseen": len(pool), "left_out_as_seen": left_out}
+    if bench is not None:
+        judge(result, bench, card, datasets, unseen=unseen)
     return result
 
 
