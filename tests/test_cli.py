@@ -852,6 +852,26 @@ def test_readme_stays_under_12_kb():
     assert len((Path(__file__).resolve().parent.parent / "README.md").read_bytes()) <= 12_000
 
 
+def test_every_command_line_of_the_readme_parses():
+    """Each ``tgnas ...`` line of the README's code blocks names a command and options that exist (parsed,
+    not run)."""
+    import shlex
+    from pathlib import Path
+
+    import typer
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    code = "".join(re.findall(r"```bash\n(.*?)```", readme, flags=re.S))
+    lines = [line.split("  #")[0] for line in code.splitlines() if line.startswith("tgnas ")]
+    group = typer.main.get_command(cli.app)
+    assert len(lines) >= 15
+    for line in lines:
+        name, *args = shlex.split(line)[1:]
+        command = group.get_command(None, name)
+        assert command is not None, line
+        command.make_context(name, args)  # raises on an unknown option or a bad value
+
+
 def test_evaluate_takes_every_scorer_search_takes(capsys):
     code, out, err = run(
         capsys,
