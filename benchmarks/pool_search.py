@@ -60,13 +60,8 @@ def run(space_name: str, checkpoints: list[str], seeds: int, budget: int) -> tup
             row = {"scorer": name, "seed": seed, "arch": space.format(drawn[picks[name]])}
             row |= {ds: float(v[picks[name]]) for ds, v in truth.items()}
             rows.append(row | {"seconds": picks.get(f"{name} seconds", 0.0)})
-        rows.append(
-            {"scorer": "random pick (draw mean)", "seed": seed}
-            | {d: float(v.mean()) for d, v in truth.items()}
-        )
-        rows.append(
-            {"scorer": "oracle (draw best)", "seed": seed} | {d: float(v.max()) for d, v in truth.items()}
-        )
+        for name, summary in (("random pick (draw mean)", np.mean), ("oracle (draw best)", np.max)):
+            rows.append({"scorer": name, "seed": seed} | {d: float(summary(v)) for d, v in truth.items()})
     return rows, {"space": space_name, "pool": len(pool), "left_out_as_seen": left_out, "budget": budget}
 
 
@@ -81,9 +76,7 @@ def markdown(rows: list[dict], about: dict) -> str:
     ]
     for scorer in dict.fromkeys(r["scorer"] for r in rows):
         mine = [r for r in rows if r["scorer"] == scorer]
-        cells = [
-            f"{np.mean([r[d] for r in mine]):.2f} / {np.max([r[d] for r in mine]):.2f}" for d in datasets
-        ]
+        cells = [f"{np.mean([r[d] for r in mine]):.2f} / {max(r[d] for r in mine):.2f}" for d in datasets]
         lines.append(f"| {scorer} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

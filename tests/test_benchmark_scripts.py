@@ -30,6 +30,8 @@ def load(name: str):
         "darts_forms",
         "op_forms",
         "own_labels",
+        "own_modules",
+        "pool_search",
         "predictor",
         "proxies",
         "proxy_transfer",
@@ -170,3 +172,26 @@ def test_kept_proxy_values_reproduce_the_kept_summary(space, monkeypatch, capsys
     dataset = next(d for d in table["params"] if d != "failed")
     for name in ("params", "tcet", "orthogonal, AZ+T-CET+ZiCo+SWAP", "log-rank, all proxies"):
         assert float(printed[name][0]) == pytest.approx(table[name][dataset]["tau"], abs=1e-4)
+
+
+def test_pool_search_picks_among_the_same_draws():
+    """Every scorer picks among one seed's draw (the random searcher's first draws of the unseen pool): the
+    params pick has the draw's largest parameter count, and no pick beats the draw's oracle."""
+    from tgnas.predictor.prior import total_params
+    from tgnas.search.pool import PoolSpace, unseen_pool
+    from tgnas.spaces import get_space
+
+    rows, about = load("pool_search").run("nb101", ["nb201_cifar10_156"], seeds=2, budget=20)
+    assert about == {"space": "nb101", "pool": 292, "left_out_as_seen": 0, "budget": 20}
+    space, (pool, _) = get_space("nb101"), unseen_pool("nb101", [])
+    for seed in (0, 1):
+        mine = {r["scorer"]: r for r in rows if r["seed"] == seed}
+        assert len(mine) == 4 and "predictor nb201_cifar10_156" in mine
+        rng, pool_space = np.random.default_rng(seed), PoolSpace(space, pool)
+        drawn = [pool_space.sample(rng) for _ in range(20)]
+        largest = max(drawn, key=lambda a: total_params(space.to_graph(a)))
+        assert mine["params"]["arch"] == space.format(largest)
+        assert mine["predictor nb201_cifar10_156"]["arch"] in {space.format(a) for a in drawn}
+        oracle = mine["oracle (draw best)"]["cifar10 valid"]
+        assert all(r["cifar10 valid"] <= oracle for r in mine.values())
+        assert mine["random pick (draw mean)"]["cifar10 valid"] < oracle
