@@ -30,6 +30,8 @@ class PoolSpace:
         self._order: list[int] = []
 
     def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("space", "pool", "_order"):  # (copying, before __init__ ran)
+            raise AttributeError(name)
         return getattr(self.space, name)
 
     def sample(self, rng: np.random.Generator):
