@@ -1,5 +1,8 @@
 """Searching the unseen pool: a benchmark's labelled architectures that no loaded predictor trained on."""
 
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -44,9 +47,6 @@ def test_the_pool_space_draws_every_architecture_once_in_a_seeded_order():
     assert first.size() == 30 and first.name == "nb201" and first.format(order[0]) == space.format(order[0])
     with pytest.raises(TgnasError, match="empty"):
         PoolSpace(space, [])
-    import copy
-    import pickle
-
     for twin in (copy.deepcopy(first), pickle.loads(pickle.dumps(first))):
         assert twin.size() == 30 and twin.pool == first.pool and twin.name == "nb201"
 
