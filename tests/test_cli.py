@@ -620,6 +620,8 @@ def test_train_on_own_labels_alone(capsys, tmp_path):
     assert card["space"] == "own" and card["split"]["rows"] == {} and card["labels"] == {}
     assert card["hyperparameters"]["epochs"] == 2 and card["own_labels"]["graphs_read"] == 0
     assert card["own_labels"]["groups"] == {"own/own": 12}
+    forms = sorted(space.canonical(space.parse(a)) for a in specs)
+    assert card["own_labels"]["benchmark_forms"] == {"nb101": forms}  # what no search is judged on
     code, stdout, _ = run(capsys, "score", specs[0], "--checkpoint", str(out), "--json")
     assert code == 0 and np.isfinite(json.loads(stdout)["scores"][0]["score"])
     tuned = tmp_path / "more.pt"

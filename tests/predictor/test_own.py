@@ -53,11 +53,18 @@ def test_every_architecture_form_is_read_with_its_space():
     assert [r.group for r in own.records] == ["own/own", "own/own", "own/cifar100", "own/cifar100"]
     assert own.records[3].graph.texts[1] == "a fixed Haar wavelet transform"
     assert own.without_costs() == 1  # the graph states no params or flops; the spaces' graphs carry theirs
+    from tgnas.spaces import get_space
+
+    nb101, nb201 = get_space("nb101"), get_space("nb201")
     assert own.summary() == {
         "file": "runs.jsonl",
         "sha256": own.sha256,
         "lines": 4,
         "groups": {"own/own": 2, "own/cifar100": 2},
+        "benchmark_forms": {  # what searches and rankings must not be judged on (the graph has no space)
+            "nb101": sorted(nb101.canonical(nb101.parse(json.dumps(s))) for s in (SPEC, SPEC_2)),
+            "nb201": [nb201.canonical(nb201.parse(NB201))],
+        },
     }
 
 

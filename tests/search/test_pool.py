@@ -77,3 +77,23 @@ def test_a_search_of_the_unseen_pool_reports_what_the_predictor_trained_on():
 def test_bad_pools(config, match):
     with pytest.raises(TgnasError, match=match):
         search(config)
+
+
+def test_a_labelled_file_that_trained_the_predictor_is_seen_along_its_chain():
+    """Architectures of a labelled file (recorded on the card by form, also on a checkpoint fine-tuned from
+    it) leave the pool, and a search of the space that finds one withholds its accuracy."""
+    from tgnas.search.base import SearchResult
+    from tgnas.search.judge import judge
+
+    nb101, strings = get_space("nb101"), get_benchmark("nb101").arch_strings()
+    mine = nb101.canonical(nb101.parse(strings[0]))
+    no_rows = {"protocol": "multi-space", "split": {"rows": {}}}
+    tuned = no_rows | {"fine_tuned_from": {"own_labels": {"benchmark_forms": {"nb101": [mine]}}}}
+    pool, left_out = unseen_pool("nb101", [tuned])
+    assert left_out == 1 and mine not in {nb101.canonical(a) for a in pool}
+    found = SearchResult("nb101", "evolution", "predictor", strings[0], 1.0, 10, 0.1)
+    judged = judge(found, get_benchmark("nb101"), tuned)
+    assert judged.truth == {} and "one of the labelled ones" in judged.notes["withheld"]["cifar10"]
+    other = SearchResult("nb101", "evolution", "predictor", nb101.format(pool[0]), 1.0, 10, 0.1)
+    judged = judge(other, get_benchmark("nb101"), tuned)
+    assert "valid" in judged.truth["cifar10"] and judged.notes["labels_used"] == 1

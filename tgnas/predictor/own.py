@@ -70,11 +70,25 @@ class OwnLabels:
         return sum(not any(c for c in r.graph.costs or ()) for r in self.records)
 
     def summary(self) -> dict:
-        """What a checkpoint card records of the file: name, digest, lines, architectures per group."""
+        """What a checkpoint card records of the file: name, digest, lines, architectures per group, and the
+        canonical forms of its architectures of spaces with a benchmark (``benchmark_forms``: what no search
+        or ranking figure may then be judged on, :mod:`tgnas.predictor.seen`)."""
+        from tgnas.benchmarks import BENCHMARKS
+        from tgnas.spaces import get_space
+
         groups: dict[str, int] = {}
+        forms: dict[str, set[str]] = {}
         for r in self.records:
             groups[r.group] = groups.get(r.group, 0) + 1
-        return {"file": self.source, "sha256": self.sha256, "lines": self.lines, "groups": groups}
+            if r.space in BENCHMARKS:
+                forms.setdefault(r.space, set()).add(get_space(r.space).canonical(r.arch))
+        return {
+            "file": self.source,
+            "sha256": self.sha256,
+            "lines": self.lines,
+            "groups": groups,
+            "benchmark_forms": {space: sorted(f) for space, f in sorted(forms.items())},
+        }
 
 
 def _record(obj: object, where: str) -> OwnRecord:

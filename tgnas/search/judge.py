@@ -6,7 +6,10 @@ architecture's accuracy on dataset ``D`` is reported only if
 - the scorer used no predictor, or
 - the predictor was not trained on ``D``'s labels (cross-dataset, or labels of another space), or
 - its training labels were a random few-shot sample (protocol ``random-N``): those ``N`` labels are then
-  part of the search's cost, reported as ``notes["labels_used"]``.
+  part of the search's cost, reported as ``notes["labels_used"]``;
+
+and the found architecture is not one of a labelled file's that trained the predictor
+(:func:`tgnas.predictor.seen.own_forms`; counted in ``labels_used`` too).
 
 Otherwise ``D`` is withheld (named in ``notes["withheld"]`` with the reason) or, if asked for explicitly,
 refused with a :class:`~tgnas.errors.TgnasError`.
@@ -77,12 +80,18 @@ def judge(
         TgnasError: a dataset asked for explicitly is not reportable (see the module docstring).
     """
     from tgnas.errors import ArchitectureError
+    from tgnas.predictor.seen import own_forms
+    from tgnas.spaces import get_space
 
     asked = datasets is not None
     names = [bench.canonical_dataset(d) for d in datasets] if asked else list(bench.datasets)
     withheld = {}
+    own = {form for space, form in own_forms(card or {}) if space == bench.space}
+    found = get_space(bench.space).canonical(get_space(bench.space).parse(result.arch))
     for ds in names:
         ok, why = (True, "an unseen architecture") if unseen else reportable(card, ds, bench.space)
+        if ok and found in own:  # (a pool leaves these out)
+            ok, why = False, "the architecture found is one of the labelled ones that trained the predictor"
         if not ok:
             if asked:
                 raise TgnasError(f"refusing to report {ds} accuracy: {why}")
@@ -100,7 +109,7 @@ def judge(
         labels += len(split.get("rows", {}).get(bench.space, []))
         if card.get("space", bench.space) != bench.space and card.get("protocol") != "multi-space":
             labels = 0  # labels of another space cost this search nothing
-        result.notes["labels_used"] = labels
+        result.notes["labels_used"] = labels + len(own)  # a labelled file's architectures of this space too
         result.notes["predictor_protocol"] = card.get("protocol")
     if withheld:
         result.notes["withheld"] = withheld
