@@ -679,6 +679,29 @@ def test_score_module_from_a_file(capsys, tmp_path):
     assert np.isfinite(json.loads(out)["scores"][0]["score"])
     code, _, err = run(capsys, "score", "--module", f"{source}:broken", "--input-shape", "1,3,16,16")
     assert code == 2 and "RuntimeError: boom" in err and "no arguments" not in err
+    failing = {"def f(:\n": "SyntaxError", "raise KeyError('at import')\n": "KeyError: 'at import'"}
+    for k, (body, match) in enumerate(failing.items()):
+        bad = tmp_path / f"bad_nets_{k}.py"
+        bad.write_text(body)  # the user's file fails as it is run: one error, not an internal one
+        code, _, err = run(capsys, "score", "--module", f"{bad}:f", "--input-shape", "1,3,16,16")
+        assert code == 2 and f"cannot load {bad}:f: {match}" in err, err
+
+
+def test_a_file_of_modules_runs_once_per_version(tmp_path):
+    """A labelled file names one factory file on many lines: it runs once, and again once edited."""
+    import os
+
+    from tgnas.usercode import load_module
+
+    runs, source = tmp_path / "runs.txt", tmp_path / "counted.py"
+    source.write_text(
+        f"import torch\nopen({str(runs)!r}, 'a').write('run\\n')\n"
+        "def net(width=4):\n    return torch.nn.Conv2d(3, width, 3)\n"
+    )
+    first, second = load_module(f"{source}:net", {"width": 2}), load_module(f"{source}:net")
+    assert (first.out_channels, second.out_channels) == (2, 4) and runs.read_text() == "run\n"
+    os.utime(source, ns=(0, source.stat().st_mtime_ns + 1))  # an edited file runs again
+    assert load_module(f"{source}:net").out_channels == 4 and runs.read_text() == "run\nrun\n"
 
 
 def test_score_module_with_your_traced_checkpoint(capsys, tmp_path):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -33,13 +34,11 @@ def load_module(spec: str, kwargs: dict | None = None):
         if path.endswith(".py"):
             if not os.path.isfile(path):
                 raise ImportError(f"no file {path}")
-            file_spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
-            source = importlib.util.module_from_spec(file_spec)
-            file_spec.loader.exec_module(source)
+            source = _file_module(os.path.abspath(path), os.stat(path).st_mtime_ns)
         else:
             source = importlib.import_module(path)
         obj = getattr(source, attr)
-    except (ImportError, AttributeError) as exc:
+    except Exception as exc:  # the user's code runs on import: a syntax error or any failure is theirs
         raise TgnasError(f"cannot load {spec}: {cause(exc)}") from None
     finally:
         if added and os.getcwd() in sys.path:
@@ -58,3 +57,13 @@ def load_module(spec: str, kwargs: dict | None = None):
     if not isinstance(obj, nn.Module):
         raise TgnasError(f"{spec} gave a {type(obj).__name__}, not a torch.nn.Module")
     return obj
+
+
+@functools.lru_cache(maxsize=32)
+def _file_module(path: str, mtime_ns: int):
+    """The module a ``.py`` file defines, run once per version of the file (a labelled file names one
+    factory on many lines)."""
+    file_spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    source = importlib.util.module_from_spec(file_spec)
+    file_spec.loader.exec_module(source)
+    return source

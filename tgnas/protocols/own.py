@@ -3,8 +3,9 @@
 Each group of the file (:mod:`tgnas.predictor.own`) is judged on its own: Kendall tau, Spearman and top-k
 precision of the scores against the file's accuracies, beside the graphs' total parameter count where every
 graph of the group carries costs. A file whose digest a checkpoint's card records (or the card of one it was
-fine-tuned from) trained it, and is marked ``in_sample``; records that are benchmark rows the loaded
-predictors trained on (up to the space's canonical form) are counted as ``seen``.
+fine-tuned from) trained it, and is marked ``in_sample``; records the loaded predictors trained on (their
+benchmark rows, or the architectures of a labelled file that trained them, up to the space's canonical form:
+:func:`tgnas.predictor.seen.seen_forms`) are counted as ``seen``.
 """
 
 from __future__ import annotations
